@@ -1,0 +1,23 @@
+// Each app/<command>.cpp registers one subcommand: it parses into an options struct and calls
+// the library. Nothing else lives in app/.
+#pragma once
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace dnacnn::app {
+
+void add_simulate(CLI::App& root);
+void add_train(CLI::App& root);
+void add_evaluate(CLI::App& root);
+void add_predict(CLI::App& root);
+void add_demo(CLI::App& root);
+
+// The command line as typed, for run.json.
+const std::string& command_line();
+void set_command_line(int argc, char** argv);
+
+// --threads with its range check, shared by the commands that compute.
+CLI::Option* add_threads_option(CLI::App& app, int& threads);
+CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
+
+}  // namespace dnacnn::app

@@ -1,0 +1,66 @@
+// dnacnn: train, evaluate and explain convolutional networks that score DNA sequences.
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "commands.hpp"
+#include "dnacnn/error.hpp"
+
+namespace {
+
+// The subcommand a message belongs to: the one that was parsed, or argv[1] if it names one.
+std::string command_name(const CLI::App& root, int argc, char** argv) {
+  for (const CLI::App* sub : root.get_subcommands()) return sub->get_name();
+  if (argc > 1)
+    for (const CLI::App* sub : root.get_subcommands({}))
+      if (sub->get_name() == argv[1]) return sub->get_name();
+  return "";
+}
+
+int fail(const std::string& command, const std::string& message, int code) {
+  std::cerr << "dnacnn" << (command.empty() ? "" : " " + command) << ": " << message << "\n";
+  return code;
+}
+
+// Library code throws dnacnn::Error; anything else is a bug, but still gets one line, not a trace.
+std::string first_line(const char* what) {
+  std::string s = what ? what : "unknown error";
+  return s.substr(0, s.find('\n'));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App root{"dnacnn: train, evaluate and explain convolutional networks that score DNA sequences", "dnacnn"};
+  root.option_defaults()->always_capture_default();
+  root.set_version_flag("--version", std::string(DNACNN_VERSION));
+  root.require_subcommand(1);
+  dnacnn::app::add_simulate(root);
+  dnacnn::app::add_train(root);
+  dnacnn::app::add_evaluate(root);
+  dnacnn::app::add_predict(root);
+  dnacnn::app::add_demo(root);
+  dnacnn::app::set_command_line(argc, argv);
+
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return root.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return root.exit(e);
+  } catch (const CLI::ParseError& e) {
+    const std::string cmd = command_name(root, argc, argv);
+    if (argc == 1) std::cerr << root.help();
+    return fail(cmd, std::string(e.what()) + " (see 'dnacnn " + (cmd.empty() ? "" : cmd + " ") + "--help')",
+                dnacnn::kExitUsageError);
+  } catch (const dnacnn::Error& e) {
+    return fail(command_name(root, argc, argv), e.what(), e.exit_code());
+  } catch (const std::bad_alloc&) {
+    return fail(command_name(root, argc, argv), "out of memory", dnacnn::kExitDataError);
+  } catch (const std::exception& e) {
+    return fail(command_name(root, argc, argv), "internal error: " + first_line(e.what()), dnacnn::kExitDataError);
+  }
+  return dnacnn::kExitOk;
+}

@@ -1,0 +1,67 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "dnacnn/device.hpp"
+#include "dnacnn/io/atomic_file.hpp"
+#include "dnacnn/predict.hpp"
+
+namespace dnacnn::app {
+
+struct PredictArgs {
+  std::string model;
+  std::string in;
+  std::string out = "-";
+  TableOptions table{.require_target = false};
+  int threads = 1;
+  int batch_size = 4096;
+  std::string device = "cpu";
+};
+
+// id (when the input has one), seq, then one column per model target.
+static void write_predictions(std::ostream& out, const SequenceData& data, const ModelConfig& config,
+                              const std::vector<float>& values) {
+  const bool ids = !data.ids.empty();
+  out << (ids ? "id\t" : "") << "seq";
+  for (const auto& t : config.targets) out << '\t' << t;
+  out << '\n';
+  const std::size_t n_targets = config.targets.size();
+  std::string line;
+  for (std::size_t i = 0; i < data.seqs.size(); ++i) {
+    line.clear();
+    if (ids) line += data.ids[i] + '\t';
+    line += data.seqs[i];
+    for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(line), "\t{:.7g}", values[i * n_targets + t]);
+    line += '\n';
+    out << line;
+  }
+}
+
+void add_predict(CLI::App& root) {
+  auto a = std::make_shared<PredictArgs>();
+  CLI::App* cmd = root.add_subcommand("predict", "Predict targets for every sequence of a table");
+  cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
+  cmd->add_option("--in", a->in, "Table with a sequence column (targets, if any, are ignored)")->required();
+  cmd->add_option("-o,--out", a->out, "Output TSV, '-' for stdout");
+  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
+  cmd->add_option("--batch-size", a->batch_size, "Sequences per forward pass")->check(CLI::PositiveNumber);
+  add_threads_option(*cmd, a->threads);
+  cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
+  cmd->final_callback([a] {
+    set_thread_count(a->threads);
+    const Predictor predictor = Predictor::load(a->model, a->device);
+    const SequenceData data = read_sequence_table(a->in, a->table);
+    const std::vector<float> values = predictor.predict(data, a->batch_size);
+    if (a->out == "-") {
+      write_predictions(std::cout, data, predictor.config(), values);
+      std::cout.flush();
+      return;
+    }
+    io::AtomicFile file(a->out);
+    write_predictions(file.stream(), data, predictor.config(), values);
+    file.commit();
+  });
+}
+
+}  // namespace dnacnn::app

@@ -1,0 +1,72 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "dnacnn/architectures.hpp"
+#include "dnacnn/device.hpp"
+#include "dnacnn/run.hpp"
+#include "dnacnn/train.hpp"
+
+namespace dnacnn::app {
+
+struct TrainArgs {
+  TrainOptions train;
+  TableOptions table;
+  std::string data;
+  std::string out;
+  std::string name;
+  int filters = 32;
+  int kernel_size = 3;
+  bool force = false;
+  bool quiet = false;
+};
+
+static void run_train(const TrainArgs& a, const CLI::App& cmd) {
+  TrainOptions options = a.train;
+  if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
+  if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
+  options.validate();
+  check_device(options.device);
+  find_architecture(options.arch);
+  prepare_output_directory(a.out, a.force);
+
+  const SequenceData data = read_sequence_table(a.data, a.table);
+  Progress progress(a.quiet);
+  const TrainResult result = train_model(data, options, progress);
+  const std::string name = a.name.empty() ? options.arch : a.name;
+  write_run(a.out, name, data, options, result, {command_line(), a.data});
+  progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", name,
+                           result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
+                           result.status == "ok" ? "" : " (" + result.status + ")", a.out));
+}
+
+void add_train(CLI::App& root) {
+  auto a = std::make_shared<TrainArgs>();
+  CLI::App* cmd = root.add_subcommand("train", "Train a model on a table of sequences and targets");
+  std::vector<std::string> archs;
+  for (const auto& info : architecture_infos()) archs.push_back(info.name);
+  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header")->required();
+  cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
+  cmd->add_option("-o,--out", a->out, "Run directory to create")->required();
+  cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
+  cmd->add_option("--epochs", a->train.epochs, "Passes over the training split")->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(CLI::PositiveNumber);
+  cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
+  cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
+  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order");
+  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split");
+  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
+  add_threads_option(*cmd, a->train.threads);
+  cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
+  cmd->add_option("--filters", a->filters, "cnn: number of convolution filters")->check(CLI::PositiveNumber);
+  cmd->add_option("--kernel-size", a->kernel_size, "cnn: convolution width in bases")->check(CLI::PositiveNumber);
+  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
+  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
+  add_quiet_flag(*cmd, a->quiet);
+  cmd->final_callback([a, cmd] { run_train(*a, *cmd); });
+}
+
+}  // namespace dnacnn::app

@@ -1,0 +1,35 @@
+// What a saved model is: its architecture and hyper-parameters, stored as model/config.json.
+// Plain data, so loading a model never runs code.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <vector>
+
+namespace dnacnn {
+
+inline constexpr int kModelFormatVersion = 1;
+
+struct ModelConfig {
+  std::string arch;                       // registry name: "linear", "cnn", ...
+  std::int64_t length = 0;                // input length in bases
+  std::string alphabet = "ACGT";          // one-hot channel order
+  std::vector<std::string> targets{"score"};
+  std::string task = "regression";
+  std::map<std::string, double> hparams;  // architecture hyper-parameters (filters, kernel_size, ...)
+  int format_version = kModelFormatVersion;
+  std::string dnacnn_version = DNACNN_VERSION;
+
+  double hparam(const std::string& name) const;  // throws Error when missing
+  std::int64_t int_hparam(const std::string& name) const;
+};
+
+void to_json(nlohmann::json& j, const ModelConfig& c);
+// Validates as it reads: unknown format versions, missing keys and absurd sizes are Errors.
+ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source);
+
+ModelConfig read_model_config(const std::filesystem::path& model_dir);
+
+}  // namespace dnacnn

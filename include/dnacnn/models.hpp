@@ -1,0 +1,33 @@
+// The networks themselves (LibTorch modules) and the registry that builds them from a config.
+#pragma once
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "dnacnn/architectures.hpp"
+#include "dnacnn/model_config.hpp"
+
+namespace dnacnn {
+
+// Every model maps one-hot input (batch, length, 4) to (batch, targets).
+struct SequenceModelImpl : torch::nn::Module {
+  virtual torch::Tensor forward(const torch::Tensor& onehot) = 0;
+};
+using SequenceModel = std::shared_ptr<SequenceModelImpl>;
+
+// Builds an untrained model (parameters initialised from torch's global generator).
+SequenceModel build_model(const ModelConfig& config);
+
+// Forward pass in batches under InferenceMode; returns (rows, targets) on the CPU.
+torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
+                                 const torch::Device& device);
+
+// One entry per architecture file (src/models/<name>.cpp); registry.cpp lists them.
+struct ArchitectureEntry {
+  ArchitectureInfo info;
+  std::function<SequenceModel(const ModelConfig&)> build;
+};
+ArchitectureEntry linear_architecture();
+ArchitectureEntry cnn_architecture();
+
+}  // namespace dnacnn

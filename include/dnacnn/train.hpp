@@ -1,0 +1,59 @@
+// Training a model on a data set: split, mini-batch optimisation, per-epoch history, metrics.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "dnacnn/dataset.hpp"
+#include "dnacnn/io/safetensors.hpp"
+#include "dnacnn/metrics.hpp"
+#include "dnacnn/model_config.hpp"
+#include "dnacnn/progress.hpp"
+#include "dnacnn/split.hpp"
+
+namespace dnacnn {
+
+struct TrainOptions {
+  std::string arch = "cnn";
+  std::map<std::string, double> hparams;  // overrides of the architecture's defaults
+  int epochs = 50;
+  double lr = 0.01;
+  int batch_size = 128;
+  std::string optimizer = "sgd";  // sgd | adam
+  std::uint64_t seed = 17;        // weight init and batch order
+  std::uint64_t split_seed = 42;  // which rows go to train/val/test (the notebook's random_state)
+  double val_frac = 0.16;
+  double test_frac = 0.2;
+  int threads = 1;
+  std::string device = "cpu";
+  std::string label;              // name shown in progress lines (default: arch)
+
+  void validate() const;  // UsageError for out-of-range values
+};
+
+struct EpochRecord {
+  int epoch = 0;
+  double train_loss = 0;
+  double val_loss = 0;  // NaN when there is no validation split
+  double seconds = 0;   // wall time of this epoch
+};
+
+struct TrainResult {
+  ModelConfig config;
+  std::vector<io::NamedTensor> weights;
+  std::vector<EpochRecord> history;
+  std::string status = "ok";  // "ok" or "diverged"
+  int diverged_epoch = 0;     // first epoch with a non-finite loss
+  double train_seconds = 0;
+  std::int64_t parameters = 0;
+  std::vector<Split> split_of_row;  // per data row
+  std::vector<float> predictions;   // per data row (first target)
+  RegressionMetrics train, val, test;
+};
+
+// Trains on `data` (which must have targets and one sequence length). Deterministic for a
+// given seed, split seed and thread count.
+TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress);
+
+}  // namespace dnacnn

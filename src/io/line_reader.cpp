@@ -1,0 +1,44 @@
+#include "dnacnn/io/line_reader.hpp"
+
+#include <htslib/bgzf.h>
+#include <htslib/kstring.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "dnacnn/error.hpp"
+
+namespace dnacnn::io {
+
+struct LineReader::Impl {
+  BGZF* file = nullptr;
+  kstring_t buffer{0, 0, nullptr};
+  ~Impl() {
+    if (file) bgzf_close(file);
+    free(buffer.s);
+  }
+};
+
+LineReader::LineReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()), path_(path.string()) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw Error("no such file", {path_});
+  if (std::filesystem::is_directory(path, ec)) throw Error("is a directory, not a file", {path_});
+  impl_->file = bgzf_open(path_.c_str(), "r");
+  if (!impl_->file) throw Error(std::string("cannot open: ") + std::strerror(errno), {path_});
+}
+
+LineReader::~LineReader() = default;
+
+bool LineReader::next(std::string_view& line) {
+  const int n = bgzf_getline(impl_->file, '\n', &impl_->buffer);
+  if (n == -1) return false;
+  ++line_number_;
+  if (n < -1) throw Error("read error (truncated or corrupt compressed file?)", {path_, line_number_});
+  std::string_view s(impl_->buffer.s, impl_->buffer.l);
+  if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
+  if (line_number_ == 1 && s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
+  line = s;
+  return true;
+}
+
+}  // namespace dnacnn::io

@@ -1,0 +1,77 @@
+#include "dnacnn/model_config.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "dnacnn/error.hpp"
+
+namespace dnacnn {
+
+// Larger inputs than this are not DNA sequence models we can train on a machine anyway.
+constexpr std::int64_t kMaxLength = 1'000'000;
+
+double ModelConfig::hparam(const std::string& name) const {
+  const auto it = hparams.find(name);
+  if (it == hparams.end()) throw Error("model config has no hyper-parameter '" + name + "'");
+  return it->second;
+}
+
+std::int64_t ModelConfig::int_hparam(const std::string& name) const {
+  const double v = hparam(name);
+  if (v != std::floor(v) || v < 0 || v > 1e9)
+    throw Error("model hyper-parameter '" + name + "' must be a whole number, got " + std::to_string(v));
+  return static_cast<std::int64_t>(v);
+}
+
+void to_json(nlohmann::json& j, const ModelConfig& c) {
+  j = {{"format", "dnacnn-model"},
+       {"format_version", c.format_version},
+       {"dnacnn_version", c.dnacnn_version},
+       {"arch", c.arch},
+       {"length", c.length},
+       {"alphabet", c.alphabet},
+       {"targets", c.targets},
+       {"task", c.task},
+       {"hparams", c.hparams}};
+}
+
+ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source) {
+  const auto fail = [&](const std::string& what) { return Error("invalid model config: " + what, {source}); };
+  if (!j.is_object() || j.value("format", "") != "dnacnn-model") throw fail("not a dnacnn model config");
+  ModelConfig c;
+  try {
+    c.format_version = j.at("format_version").get<int>();
+    if (c.format_version != kModelFormatVersion)
+      throw fail("format_version " + std::to_string(c.format_version) + " is not supported (this build reads " +
+                 std::to_string(kModelFormatVersion) + ")");
+    c.dnacnn_version = j.value("dnacnn_version", "");
+    c.arch = j.at("arch").get<std::string>();
+    c.length = j.at("length").get<std::int64_t>();
+    c.alphabet = j.at("alphabet").get<std::string>();
+    c.targets = j.at("targets").get<std::vector<std::string>>();
+    c.task = j.at("task").get<std::string>();
+    c.hparams = j.at("hparams").get<std::map<std::string, double>>();
+  } catch (const nlohmann::json::exception& e) {
+    throw fail(std::string("missing or mistyped key (") + e.what() + ")");
+  }
+  if (c.length < 1 || c.length > kMaxLength) throw fail("length " + std::to_string(c.length) + " out of range");
+  if (c.alphabet != "ACGT") throw fail("alphabet '" + c.alphabet + "' is not supported");
+  if (c.targets.empty()) throw fail("no targets");
+  if (c.task != "regression") throw fail("task '" + c.task + "' is not supported");
+  return c;
+}
+
+ModelConfig read_model_config(const std::filesystem::path& model_dir) {
+  const std::filesystem::path file = model_dir / "config.json";
+  if (!std::filesystem::is_directory(model_dir))
+    throw Error("not a model directory (expected a directory holding config.json and weights.safetensors)",
+                {model_dir.string()});
+  std::ifstream in(file);
+  if (!in) throw Error("cannot read model config", {file.string()});
+  const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw Error("model config is not valid JSON", {file.string()});
+  return model_config_from_json(j, file.string());
+}
+
+}  // namespace dnacnn

@@ -1,0 +1,28 @@
+// The notebook's DNA_Linear: one weight per (position, base). It cannot see motifs, only
+// position-wise base preferences, which is why it stays near R^2 0.28 on the notebook's data.
+#include "dnacnn/error.hpp"
+#include "dnacnn/models.hpp"
+
+namespace dnacnn {
+namespace {
+
+struct LinearModelImpl : SequenceModelImpl {
+  std::int64_t length;
+  torch::nn::Linear lin{nullptr};  // "lin" as in the notebook, so weights map one to one
+
+  explicit LinearModelImpl(const ModelConfig& c) : length(c.length) {
+    lin = register_module("lin", torch::nn::Linear(4 * length, static_cast<std::int64_t>(c.targets.size())));
+  }
+  torch::Tensor forward(const torch::Tensor& x) override { return lin->forward(x.reshape({x.size(0), 4 * length})); }
+};
+
+}  // namespace
+
+ArchitectureEntry linear_architecture() {
+  ArchitectureInfo info{
+      "linear", "Linear(4*L -> targets) on the flattened one-hot sequence (the notebook's DNA_Linear)", {},
+      [](const ModelConfig& c) { return (4 * c.length + 1) * static_cast<std::int64_t>(c.targets.size()); }};
+  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<LinearModelImpl>(c); }};
+}
+
+}  // namespace dnacnn

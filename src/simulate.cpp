@@ -1,0 +1,70 @@
+#include "dnacnn/simulate.hpp"
+
+#include <fmt/format.h>
+
+#include "dnacnn/error.hpp"
+#include "dnacnn/io/atomic_file.hpp"
+#include "dnacnn/random.hpp"
+
+namespace dnacnn {
+
+void SimulateOptions::validate() const {
+  if (k < 1 || k > 12) throw UsageError("--k must be between 1 and 12, got " + std::to_string(k));
+  if (!(noise >= 0)) throw UsageError("--noise must be zero or positive");
+}
+
+// Calls emit(seq, score) for every k-mer in order; scores are float32 like the notebook's.
+template <typename Emit>
+static void for_each_scored_kmer(const SimulateOptions& options, Emit&& emit) {
+  options.validate();
+  Rng rng(options.seed);
+  const std::uint64_t n = std::uint64_t{1} << (2 * options.k);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    std::string seq = kmer_at(i, options.k);
+    double score = options.rule.score(seq);
+    if (options.noise > 0) score += options.noise * rng.normal();
+    emit(std::move(seq), static_cast<float>(score));
+  }
+}
+
+SequenceData simulate_kmers(const SimulateOptions& options) {
+  SequenceData data;
+  data.source = fmt::format("simulated {}-mers", options.k);
+  for_each_scored_kmer(options, [&](std::string seq, float score) {
+    data.seqs.push_back(std::move(seq));
+    data.targets.push_back(score);
+    data.lines.push_back(static_cast<long>(data.seqs.size()) + 1);
+  });
+  return data;
+}
+
+void write_simulated_kmers(const std::filesystem::path& path, const SimulateOptions& options) {
+  options.validate();
+  io::AtomicFile file(path);
+  std::ostream& out = file.stream();
+  out << "seq\tscore\n";
+  std::string line;
+  for_each_scored_kmer(options, [&](std::string seq, float score) {
+    line.clear();
+    fmt::format_to(std::back_inserter(line), "{}\t{}\n", seq, score);
+    out << line;
+  });
+  file.commit();
+}
+
+void write_sequence_table(const std::filesystem::path& path, const SequenceData& data) {
+  io::AtomicFile file(path);
+  std::ostream& out = file.stream();
+  const bool ids = !data.ids.empty();
+  out << (ids ? "id\t" : "") << "seq" << (data.has_targets() ? "\t" + data.target_name : "") << "\n";
+  for (std::int64_t i = 0; i < data.size(); ++i) {
+    const auto r = static_cast<std::size_t>(i);
+    if (ids) out << data.ids[r] << '\t';
+    out << data.seqs[r];
+    if (data.has_targets()) out << '\t' << fmt::format("{}", data.targets[r]);
+    out << '\n';
+  }
+  file.commit();
+}
+
+}  // namespace dnacnn

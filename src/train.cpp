@@ -1,0 +1,137 @@
+#include "dnacnn/train.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "dnacnn/error.hpp"
+#include "dnacnn/models.hpp"
+#include "dnacnn/random.hpp"
+#include "tensors.hpp"
+
+namespace dnacnn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name, SequenceModelImpl& model, double lr) {
+  if (name == "sgd") return std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(lr));
+  if (name == "adam") return std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(lr));
+  throw UsageError("--optimizer must be sgd or adam, got '" + name + "'");
+}
+
+// Rows of `data` as device tensors.
+struct SplitTensors {
+  torch::Tensor x, y;
+  std::int64_t rows() const { return x.defined() ? x.size(0) : 0; }
+};
+
+SplitTensors tensors_for(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows,
+                         const torch::Device& device) {
+  if (rows.empty()) return {};
+  return {onehot_tensor(encode_sequences(data, length, rows)).to(device), targets_tensor(data, rows).to(device)};
+}
+
+double mse_of(SequenceModelImpl& model, const SplitTensors& s, const torch::Device& device) {
+  if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
+  const torch::Tensor pred = predict_in_batches(model, s.x, 8192, device);
+  return torch::mse_loss(pred, s.y.to(torch::kCPU)).item<double>();
+}
+
+RegressionMetrics metrics_of(const std::vector<std::int64_t>& rows, const SequenceData& data,
+                             const std::vector<float>& predictions) {
+  if (rows.empty()) return {};
+  std::vector<float> a, p;
+  for (auto r : rows) {
+    a.push_back(data.targets[static_cast<std::size_t>(r)]);
+    p.push_back(predictions[static_cast<std::size_t>(r)]);
+  }
+  return regression_metrics(a, p);
+}
+
+}  // namespace
+
+void TrainOptions::validate() const {
+  if (epochs < 1) throw UsageError("--epochs must be at least 1");
+  if (batch_size < 1) throw UsageError("--batch-size must be at least 1");
+  if (!(lr > 0) || !std::isfinite(lr)) throw UsageError("--lr must be a positive number");
+  if (threads < 1) throw UsageError("--threads must be at least 1");
+  if (optimizer != "sgd" && optimizer != "adam") throw UsageError("--optimizer must be sgd or adam, got '" + optimizer + "'");
+}
+
+TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress) {
+  options.validate();
+  if (!data.has_targets()) throw Error("training needs a target column", {data.source});
+  const std::int64_t length = data.common_length();
+  const torch::Device device = parse_device(options.device);
+  set_thread_count(options.threads);
+  const std::string label = options.label.empty() ? options.arch : options.label;
+
+  TrainResult result;
+  result.config = make_model_config(options.arch, length, options.hparams, {data.target_name});
+  result.parameters = checked_parameter_count(result.config);
+  const SplitIndices split = random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
+  result.split_of_row = split_of_rows(split, data.size());
+  if (static_cast<std::size_t>(options.batch_size) > split.train.size())
+    throw UsageError(fmt::format("--batch-size {} is larger than the training split ({} rows)", options.batch_size,
+                                 split.train.size()));
+
+  torch::manual_seed(options.seed);
+  SequenceModel model = build_model(result.config);
+  model->to(device);
+  auto optimizer = make_optimizer(options.optimizer, *model, options.lr);
+
+  const SplitTensors train = tensors_for(data, length, split.train, device);
+  const SplitTensors val = tensors_for(data, length, split.val, device);
+  const std::int64_t n = train.rows();
+  Rng batch_order(options.seed);
+
+  const auto start = Clock::now();
+  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    model->train();
+    // One gather per epoch, then contiguous slices: no per-sample work in the loop.
+    const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
+    const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device);
+    const torch::Tensor xs = train.x.index_select(0, idx);
+    const torch::Tensor ys = train.y.index_select(0, idx);
+    torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().device(device));
+    for (std::int64_t b = 0; b < n; b += options.batch_size) {
+      const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
+      const torch::Tensor loss = torch::mse_loss(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len));
+      optimizer->zero_grad();
+      loss.backward();
+      optimizer->step();
+      loss_sum += loss.detach() * static_cast<double>(len);
+    }
+    EpochRecord record;
+    record.epoch = epoch;
+    record.train_loss = loss_sum.item<double>() / static_cast<double>(n);
+    model->eval();
+    record.val_loss = mse_of(*model, val, device);
+    record.seconds = seconds_since(epoch_start);
+    result.history.push_back(record);
+    progress.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch, options.epochs,
+                                record.train_loss, record.val_loss));
+    if (!std::isfinite(record.train_loss)) {
+      result.status = "diverged";
+      result.diverged_epoch = epoch;
+      break;
+    }
+  }
+  result.train_seconds = seconds_since(start);
+
+  model->eval();
+  const torch::Tensor all_x = onehot_tensor(encode_sequences(data, length)).to(device);
+  result.predictions = to_vector(predict_in_batches(*model, all_x, 8192, device).select(1, 0));
+  result.train = metrics_of(split.train, data, result.predictions);
+  result.val = metrics_of(split.val, data, result.predictions);
+  result.test = metrics_of(split.test, data, result.predictions);
+  result.weights = export_weights(*model);
+  return result;
+}
+
+}  // namespace dnacnn
