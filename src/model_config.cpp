@@ -24,6 +24,17 @@ std::int64_t ModelConfig::int_hparam(const std::string& name) const {
   return static_cast<std::int64_t>(v);
 }
 
+nlohmann::json hparams_json(const std::map<std::string, double>& hparams) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : hparams) {
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+      j[k] = static_cast<std::int64_t>(v);  // 32, not 32.0: these are counts and sizes
+    else
+      j[k] = v;
+  }
+  return j;
+}
+
 void to_json(nlohmann::json& j, const ModelConfig& c) {
   j = {{"format", "dnacnn-model"},
        {"format_version", c.format_version},
@@ -33,7 +44,7 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
        {"alphabet", c.alphabet},
        {"targets", c.targets},
        {"task", c.task},
-       {"hparams", c.hparams}};
+       {"hparams", hparams_json(c.hparams)}};
 }
 
 ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source) {

@@ -31,7 +31,7 @@ static nlohmann::json params_json(const TrainOptions& o, const TrainResult& r) {
                       {"split_seed", o.split_seed}, {"val_frac", o.val_frac},    {"test_frac", o.test_frac},
                       {"threads", o.threads},    {"device", o.device},         {"length", r.config.length},
                       {"parameters", r.parameters}};
-  for (const auto& [k, v] : r.config.hparams) p[k] = v;
+  p.update(hparams_json(r.config.hparams));
   return p;
 }
 

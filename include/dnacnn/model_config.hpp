@@ -27,6 +27,8 @@ struct ModelConfig {
 };
 
 void to_json(nlohmann::json& j, const ModelConfig& c);
+// Whole numbers as JSON integers (32, not 32.0).
+nlohmann::json hparams_json(const std::map<std::string, double>& hparams);
 // Validates as it reads: unknown format versions, missing keys and absurd sizes are Errors.
 ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source);
 

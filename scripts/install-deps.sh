@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what dnacnn needs from Debian, skipping what is already there.
+# Usage: scripts/install-deps.sh build|test|bench
+set -euo pipefail
+
+build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli11-dev nlohmann-json3-dev
+            libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev)
+test_pkgs=(chromium)
+bench_pkgs=(python3-torch python3-sklearn python3-pandas python3-numpy time)
+
+want=("${build_pkgs[@]}")
+case "${1:-build}" in
+  build) ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  bench) want+=("${bench_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+# Node.js and npm build the report's JavaScript; any install of them will do.
+command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "installing: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
