@@ -60,6 +60,9 @@ void add_train(CLI::App& root) {
   cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
   add_threads_option(*cmd, a->train.threads);
   cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
+  cmd->add_option("--engine", a->train.engine,
+                  "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
+      ->check(CLI::IsMember({"auto", "torch", "fused"}));
   cmd->add_option("--filters", a->filters, "cnn: number of convolution filters")->check(CLI::PositiveNumber);
   cmd->add_option("--kernel-size", a->kernel_size, "cnn: convolution width in bases")->check(CLI::PositiveNumber);
   cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");

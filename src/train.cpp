@@ -9,6 +9,7 @@
 #include "dnacnn/error.hpp"
 #include "dnacnn/models.hpp"
 #include "dnacnn/random.hpp"
+#include "fused_trainer.hpp"
 #include "tensors.hpp"
 
 namespace dnacnn {
@@ -60,6 +61,8 @@ void TrainOptions::validate() const {
   if (!(lr > 0) || !std::isfinite(lr)) throw UsageError("--lr must be a positive number");
   if (threads < 1) throw UsageError("--threads must be at least 1");
   if (optimizer != "sgd" && optimizer != "adam") throw UsageError("--optimizer must be sgd or adam, got '" + optimizer + "'");
+  if (engine != "auto" && engine != "torch" && engine != "fused")
+    throw UsageError("--engine must be auto, torch or fused, got '" + engine + "'");
 }
 
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress) {
@@ -82,36 +85,71 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   torch::manual_seed(options.seed);
   SequenceModel model = build_model(result.config);
   model->to(device);
-  auto optimizer = make_optimizer(options.optimizer, *model, options.lr);
+  const bool fused = options.engine == "fused" ||
+                     (options.engine == "auto" && FusedTrainer::supports(result.config, options.optimizer, device));
+  if (fused && !FusedTrainer::supports(result.config, options.optimizer, device))
+    throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
+  result.engine = fused ? "fused" : "torch";
 
-  const SplitTensors train = tensors_for(data, length, split.train, device);
-  const SplitTensors val = tensors_for(data, length, split.val, device);
-  const std::int64_t n = train.rows();
+  // The fused engine works on base codes; the torch engine on one-hot tensors.
+  std::unique_ptr<FusedTrainer> fused_trainer;
+  std::unique_ptr<torch::optim::Optimizer> optimizer;
+  std::vector<std::uint8_t> train_codes, val_codes;
+  std::vector<float> train_targets, val_targets;
+  SplitTensors train, val;
+  if (fused) {
+    fused_trainer = std::make_unique<FusedTrainer>(result.config, options.optimizer, options.lr, *model);
+    train_codes = base_codes(data.seqs, split.train);
+    val_codes = base_codes(data.seqs, split.val);
+    for (auto r : split.train) train_targets.push_back(data.targets[static_cast<std::size_t>(r)]);
+    for (auto r : split.val) val_targets.push_back(data.targets[static_cast<std::size_t>(r)]);
+  } else {
+    optimizer = make_optimizer(options.optimizer, *model, options.lr);
+    train = tensors_for(data, length, split.train, device);
+    val = tensors_for(data, length, split.val, device);
+  }
+  const auto n = static_cast<std::int64_t>(split.train.size());
   Rng batch_order(options.seed);
 
   const auto start = Clock::now();
   for (int epoch = 1; epoch <= options.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
-    model->train();
-    // One gather per epoch, then contiguous slices: no per-sample work in the loop.
     const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
-    const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device);
-    const torch::Tensor xs = train.x.index_select(0, idx);
-    const torch::Tensor ys = train.y.index_select(0, idx);
-    torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().device(device));
-    for (std::int64_t b = 0; b < n; b += options.batch_size) {
-      const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
-      const torch::Tensor loss = torch::mse_loss(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len));
-      optimizer->zero_grad();
-      loss.backward();
-      optimizer->step();
-      loss_sum += loss.detach() * static_cast<double>(len);
+    double train_sse = 0;
+    if (fused) {
+      for (std::int64_t b = 0; b < n; b += options.batch_size) {
+        const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
+        train_sse += fused_trainer->step(train_codes.data(), train_targets.data(), order.data() + b, len);
+      }
+    } else {
+      model->train();
+      // One gather per epoch, then contiguous slices: no per-sample work in the loop.
+      const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device);
+      const torch::Tensor xs = train.x.index_select(0, idx);
+      const torch::Tensor ys = train.y.index_select(0, idx);
+      torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().device(device));
+      for (std::int64_t b = 0; b < n; b += options.batch_size) {
+        const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
+        const torch::Tensor loss = torch::mse_loss(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len));
+        optimizer->zero_grad();
+        loss.backward();
+        optimizer->step();
+        loss_sum += loss.detach() * static_cast<double>(len);
+      }
+      train_sse = loss_sum.item<double>();
     }
     EpochRecord record;
     record.epoch = epoch;
-    record.train_loss = loss_sum.item<double>() / static_cast<double>(n);
-    model->eval();
-    record.val_loss = mse_of(*model, val, device);
+    record.train_loss = train_sse / static_cast<double>(n);
+    if (fused) {
+      record.val_loss = split.val.empty() ? std::numeric_limits<double>::quiet_NaN()
+                                          : fused_trainer->sum_squared_error(val_codes.data(), val_targets.data(),
+                                                                             static_cast<std::int64_t>(split.val.size())) /
+                                                static_cast<double>(split.val.size());
+    } else {
+      model->eval();
+      record.val_loss = mse_of(*model, val, device);
+    }
     record.seconds = seconds_since(epoch_start);
     result.history.push_back(record);
     progress.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch, options.epochs,
@@ -123,6 +161,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
     }
   }
   result.train_seconds = seconds_since(start);
+  if (fused) fused_trainer->write_back(*model);
 
   model->eval();
   const torch::Tensor all_x = onehot_tensor(encode_sequences(data, length)).to(device);

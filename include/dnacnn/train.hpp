@@ -28,6 +28,8 @@ struct TrainOptions {
   int threads = 1;
   std::string device = "cpu";
   std::string label;              // name shown in progress lines (default: arch)
+  // auto: the fused CPU engine where it applies (notebook cnn/linear, sgd/adam), else LibTorch.
+  std::string engine = "auto";
 
   void validate() const;  // UsageError for out-of-range values
 };
@@ -44,6 +46,7 @@ struct TrainResult {
   std::vector<io::NamedTensor> weights;
   std::vector<EpochRecord> history;
   std::string status = "ok";  // "ok" or "diverged"
+  std::string engine;         // "fused" or "torch": which engine trained it
   int diverged_epoch = 0;     // first epoch with a non-finite loss
   double train_seconds = 0;
   std::int64_t parameters = 0;

@@ -1,0 +1,314 @@
+#include "fused_trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "dnacnn/error.hpp"
+
+namespace dnacnn {
+
+std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows) {
+  std::vector<std::uint8_t> codes;
+  for (auto r : rows) {
+    for (char c : seqs[static_cast<std::size_t>(r)]) {
+      switch (c) {
+        case 'A': codes.push_back(0); break;
+        case 'C': codes.push_back(1); break;
+        case 'G': codes.push_back(2); break;
+        case 'T': codes.push_back(3); break;
+        default: codes.push_back(4);  // N: validated input has nothing else
+      }
+    }
+  }
+  return codes;
+}
+
+bool FusedTrainer::supports(const ModelConfig& config, const std::string& optimizer, const torch::Device& device) {
+  return device.is_cpu() && (config.arch == "cnn" || config.arch == "linear") &&
+         (optimizer == "sgd" || optimizer == "adam");
+}
+
+static const torch::Tensor& parameter(torch::nn::Module& model, const std::string& name) {
+  for (const auto& item : model.named_parameters(true))
+    if (item.key() == name) return item.value();
+  throw Error("fused trainer: model has no parameter '" + name + "'");
+}
+
+FusedTrainer::FusedTrainer(const ModelConfig& config, const std::string& optimizer, double lr, torch::nn::Module& model)
+    : cnn_(config.arch == "cnn"),
+      adam_(optimizer == "adam"),
+      lr_(lr),
+      length_(config.length),
+      targets_(static_cast<std::int64_t>(config.targets.size())) {
+  const std::vector<std::string> names = cnn_ ? std::vector<std::string>{"conv.weight", "conv.bias", "linear.weight", "linear.bias"}
+                                              : std::vector<std::string>{"lin.weight", "lin.bias"};
+  if (cnn_) {
+    const auto w = parameter(model, "conv.weight").sizes();
+    filters_ = w[0];
+    kernel_ = w[2];
+    positions_ = length_ - kernel_ + 1;
+    z_.resize(static_cast<std::size_t>(positions_ * filters_));
+    dz_.resize(z_.size());
+  }
+  for (const auto& name : names) {
+    const torch::Tensor t = parameter(model, name).detach().contiguous();
+    Param p;
+    p.name = name;
+    p.value.resize(static_cast<std::size_t>(t.numel()));
+    from_torch_layout(p, t.data_ptr<float>());
+    p.grad.assign(p.value.size(), 0.0f);
+    if (adam_) {
+      p.m.assign(p.value.size(), 0.0f);
+      p.v.assign(p.value.size(), 0.0f);
+    }
+    params_.push_back(std::move(p));
+  }
+}
+
+// Index of torch's element i in the working layout (only the two cnn weights differ).
+void FusedTrainer::from_torch_layout(Param& p, const float* src) const {
+  const auto F = filters_, P = positions_, K = kernel_;
+  if (p.name == "conv.weight") {
+    for (std::int64_t f = 0; f < F; ++f)
+      for (std::int64_t c = 0; c < 4; ++c)
+        for (std::int64_t j = 0; j < K; ++j) p.value[static_cast<std::size_t>((j * 4 + c) * F + f)] = src[(f * 4 + c) * K + j];
+  } else if (p.name == "linear.weight") {
+    for (std::int64_t t = 0; t < targets_; ++t)
+      for (std::int64_t f = 0; f < F; ++f)
+        for (std::int64_t q = 0; q < P; ++q)
+          p.value[static_cast<std::size_t>(t * P * F + q * F + f)] = src[t * F * P + f * P + q];
+  } else {
+    std::memcpy(p.value.data(), src, p.value.size() * sizeof(float));
+  }
+}
+
+std::vector<float> FusedTrainer::torch_layout(const Param& p) const {
+  const auto F = filters_, P = positions_, K = kernel_;
+  std::vector<float> out(p.value.size());
+  const std::vector<float>& src = p.value;
+  if (p.name == "conv.weight") {
+    for (std::int64_t f = 0; f < F; ++f)
+      for (std::int64_t c = 0; c < 4; ++c)
+        for (std::int64_t j = 0; j < K; ++j) out[static_cast<std::size_t>((f * 4 + c) * K + j)] = src[(j * 4 + c) * F + f];
+  } else if (p.name == "linear.weight") {
+    for (std::int64_t t = 0; t < targets_; ++t)
+      for (std::int64_t f = 0; f < F; ++f)
+        for (std::int64_t q = 0; q < P; ++q)
+          out[static_cast<std::size_t>(t * F * P + f * P + q)] = src[t * P * F + q * F + f];
+  } else {
+    out = src;
+  }
+  return out;
+}
+
+void FusedTrainer::write_back(torch::nn::Module& model) const {
+  torch::NoGradGuard no_grad;
+  for (const Param& p : params_) {
+    const std::vector<float> values = torch_layout(p);
+    torch::Tensor t = parameter(model, p.name);
+    t.copy_(torch::from_blob(const_cast<float*>(values.data()), t.sizes(), torch::kFloat32));
+  }
+}
+
+namespace {
+
+
+// Convolution on one-hot input = sum of the filter columns of the bases present; then ReLU.
+// z receives positions x filters hidden activations.
+template <std::int64_t FC>
+inline __attribute__((always_inline)) void cnn_hidden(const CnnArrays& a, const std::uint8_t* __restrict code,
+                                                      std::int64_t F_runtime, std::int64_t P, std::int64_t K) {
+  const std::int64_t F = FC ? FC : F_runtime;  // a compile-time width lets GCC unroll fully
+  float* __restrict z = a.z;
+  for (std::int64_t p = 0; p < P; ++p) {
+    float* __restrict zp = z + p * F;
+    for (std::int64_t f = 0; f < F; ++f) zp[f] = a.bc[f];
+    for (std::int64_t j = 0; j < K; ++j) {
+      const std::uint8_t c = code[p + j];
+      if (c > 3) continue;
+      const float* __restrict w = a.W + (j * 4 + c) * F;
+      for (std::int64_t f = 0; f < F; ++f) zp[f] += w[f];
+    }
+    for (std::int64_t f = 0; f < F; ++f) zp[f] = zp[f] > 0.0f ? zp[f] : 0.0f;
+  }
+}
+
+inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::int64_t t, std::int64_t PF) {
+  const float* __restrict v = a.V + t * PF;
+  float out = 0.0f;
+  for (std::int64_t i = 0; i < PF; ++i) out += v[i] * a.z[i];
+  return out + a.bl[t];
+}
+
+// One sample's forward and backward pass, gradients added into a.g*.
+template <std::int64_t FC>
+inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, const std::uint8_t* __restrict code,
+                                                           const float* __restrict target, std::int64_t F_runtime,
+                                                           std::int64_t P, std::int64_t K, std::int64_t T, float scale,
+                                                           double& sse) {
+  const std::int64_t F = FC ? FC : F_runtime;
+  const std::int64_t PF = P * F;
+  float* __restrict z = a.z;
+  float* __restrict dz = a.dz;
+  cnn_hidden<FC>(a, code, F, P, K);
+  for (std::int64_t i = 0; i < PF; ++i) dz[i] = 0.0f;
+  for (std::int64_t t = 0; t < T; ++t) {
+    const float err = cnn_output(a, t, PF) - target[t];
+    sse += static_cast<double>(err) * err;
+    const float d = 2.0f * err * scale;
+    a.gbl[t] += d;
+    const float* __restrict v = a.V + t * PF;
+    float* __restrict gv = a.gV + t * PF;
+    for (std::int64_t i = 0; i < PF; ++i) gv[i] += d * z[i];
+    for (std::int64_t i = 0; i < PF; ++i) dz[i] += d * v[i];
+  }
+  for (std::int64_t i = 0; i < PF; ++i) dz[i] = z[i] > 0.0f ? dz[i] : 0.0f;
+  for (std::int64_t p = 0; p < P; ++p) {
+    const float* __restrict dzp = dz + p * F;
+    for (std::int64_t f = 0; f < F; ++f) a.gbc[f] += dzp[f];
+    for (std::int64_t j = 0; j < K; ++j) {
+      const std::uint8_t c = code[p + j];
+      if (c > 3) continue;
+      float* __restrict gw = a.gW + (j * 4 + c) * F;
+      for (std::int64_t f = 0; f < F; ++f) gw[f] += dzp[f];
+    }
+  }
+}
+
+// Built for AVX2 as well as the baseline ISA; the loader picks the best the CPU has.
+__attribute__((target_clones("avx2", "default"))) void cnn_sample_kernel(
+    const CnnArrays& a, const std::uint8_t* __restrict code, const float* __restrict target, std::int64_t F,
+    std::int64_t P, std::int64_t K, std::int64_t T, float scale, double& sse) {
+  switch (F) {
+    case 16: return cnn_sample_body<16>(a, code, target, F, P, K, T, scale, sse);
+    case 32: return cnn_sample_body<32>(a, code, target, F, P, K, T, scale, sse);
+    case 64: return cnn_sample_body<64>(a, code, target, F, P, K, T, scale, sse);
+    default: return cnn_sample_body<0>(a, code, target, F, P, K, T, scale, sse);
+  }
+}
+
+__attribute__((target_clones("avx2", "default"))) void cnn_predict_kernel(const CnnArrays& a,
+                                                                        const std::uint8_t* __restrict code,
+                                                                        float* __restrict out, std::int64_t F,
+                                                                        std::int64_t P, std::int64_t K, std::int64_t T) {
+  cnn_hidden<0>(a, code, F, P, K);
+  for (std::int64_t t = 0; t < T; ++t) out[t] = cnn_output(a, t, P * F);
+}
+
+}  // namespace
+
+CnnArrays FusedTrainer::arrays() {
+  return {params_[0].value.data(), params_[1].value.data(), params_[2].value.data(), params_[3].value.data(),
+          params_[0].grad.data(),  params_[1].grad.data(),  params_[2].grad.data(),  params_[3].grad.data(),
+          z_.data(),               dz_.data()};
+}
+
+void FusedTrainer::cnn_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
+  cnn_sample_kernel(arrays(), code, target, filters_, positions_, kernel_, targets_, scale, sse);
+}
+
+void FusedTrainer::linear_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
+  const std::int64_t row = 4 * length_;
+  for (std::int64_t t = 0; t < targets_; ++t) {
+    const float* w = params_[0].value.data() + t * row;
+    float out = params_[1].value[static_cast<std::size_t>(t)];
+    for (std::int64_t p = 0; p < length_; ++p)
+      if (code[p] < 4) out += w[p * 4 + code[p]];
+    const float err = out - target[t];
+    sse += static_cast<double>(err) * err;
+    const float d = 2.0f * err * scale;
+    params_[1].grad[static_cast<std::size_t>(t)] += d;
+    float* g = params_[0].grad.data() + t * row;
+    for (std::int64_t p = 0; p < length_; ++p)
+      if (code[p] < 4) g[p * 4 + code[p]] += d;
+  }
+}
+
+void FusedTrainer::accumulate_gradients(const std::uint8_t* codes, const float* targets, const std::int64_t* rows,
+                                        std::int64_t batch, double& sse) {
+  for (Param& p : params_) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
+  const float scale = 1.0f / static_cast<float>(batch * targets_);  // MSE: mean over every output
+  for (std::int64_t i = 0; i < batch; ++i) {
+    const std::int64_t r = rows ? rows[i] : i;
+    if (cnn_)
+      cnn_sample(codes + r * length_, targets + r * targets_, scale, sse);
+    else
+      linear_sample(codes + r * length_, targets + r * targets_, scale, sse);
+  }
+}
+
+void FusedTrainer::update() {
+  ++steps_;
+  if (!adam_) {
+    const float lr = static_cast<float>(lr_);
+    for (Param& p : params_)
+      for (std::size_t i = 0; i < p.value.size(); ++i) p.value[i] -= lr * p.grad[i];
+    return;
+  }
+  // torch::optim::Adam with its defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
+  constexpr double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  const double bias1 = 1 - std::pow(beta1, static_cast<double>(steps_));
+  const double bias2 = 1 - std::pow(beta2, static_cast<double>(steps_));
+  const float step_size = static_cast<float>(lr_ / bias1);
+  const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
+  for (Param& p : params_) {
+    for (std::size_t i = 0; i < p.value.size(); ++i) {
+      const float g = p.grad[i];
+      p.m[i] = p.m[i] * static_cast<float>(beta1) + g * static_cast<float>(1 - beta1);
+      p.v[i] = p.v[i] * static_cast<float>(beta2) + g * g * static_cast<float>(1 - beta2);
+      p.value[i] -= step_size * p.m[i] / (std::sqrt(p.v[i]) / bias2_sqrt + static_cast<float>(eps));
+    }
+  }
+}
+
+double FusedTrainer::step(const std::uint8_t* codes, const float* targets, const std::int64_t* rows, std::int64_t batch) {
+  double sse = 0;
+  accumulate_gradients(codes, targets, rows, batch, sse);
+  update();
+  return sse;
+}
+
+double FusedTrainer::sum_squared_error(const std::uint8_t* codes, const float* targets, std::int64_t rows) {
+  std::vector<float> out(static_cast<std::size_t>(targets_));
+  double sse = 0;
+  for (std::int64_t r = 0; r < rows; ++r) {
+    predict_one(codes + r * length_, out.data());
+    for (std::int64_t t = 0; t < targets_; ++t) {
+      const double err = static_cast<double>(out[static_cast<std::size_t>(t)]) - targets[r * targets_ + t];
+      sse += err * err;
+    }
+  }
+  return sse;
+}
+
+void FusedTrainer::predict_one(const std::uint8_t* code, float* out) {
+  if (cnn_) {
+    const CnnArrays a = arrays();
+    cnn_predict_kernel(a, code, out, filters_, positions_, kernel_, targets_);
+    return;
+  }
+  for (std::int64_t t = 0; t < targets_; ++t) {
+    const float* w = params_[0].value.data() + t * 4 * length_;
+    float v = params_[1].value[static_cast<std::size_t>(t)];
+    for (std::int64_t p = 0; p < length_; ++p)
+      if (code[p] < 4) v += w[p * 4 + code[p]];
+    out[t] = v;
+  }
+}
+
+std::vector<std::pair<std::string, std::vector<float>>> FusedTrainer::gradients(const std::uint8_t* codes,
+                                                                                const float* targets,
+                                                                                std::int64_t batch) {
+  double sse = 0;
+  accumulate_gradients(codes, targets, nullptr, batch, sse);
+  std::vector<std::pair<std::string, std::vector<float>>> out;
+  for (const Param& p : params_) {
+    Param g = p;
+    g.value = p.grad;
+    out.emplace_back(p.name, torch_layout(g));
+  }
+  return out;
+}
+
+}  // namespace dnacnn
