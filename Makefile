@@ -17,7 +17,13 @@ deps-test:
 deps-bench:
 	@scripts/install-deps.sh bench
 
-$(BUILD)/build.ninja: CMakeLists.txt
+# The report's JavaScript (vega, vega-lite, vega-embed; playwright-core for its browser test) is
+# compiled into dnacnn from node_modules: install it, as package-lock.json pins it, before configuring.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(BUILD)/build.ninja: CMakeLists.txt node_modules/.package-lock.json
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
 
 configure: $(BUILD)/build.ninja

@@ -11,6 +11,9 @@ void add_train(CLI::App& root);
 void add_evaluate(CLI::App& root);
 void add_predict(CLI::App& root);
 void add_demo(CLI::App& root);
+void add_motifs(CLI::App& root);
+void add_models(CLI::App& root);
+void add_report(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();

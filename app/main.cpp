@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
   dnacnn::app::add_evaluate(root);
   dnacnn::app::add_predict(root);
   dnacnn::app::add_demo(root);
+  dnacnn::app::add_motifs(root);
+  dnacnn::app::add_models(root);
+  dnacnn::app::add_report(root);
   dnacnn::app::set_command_line(argc, argv);
 
   try {

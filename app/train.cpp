@@ -5,6 +5,9 @@
 #include "commands.hpp"
 #include "dnacnn/architectures.hpp"
 #include "dnacnn/device.hpp"
+#include "dnacnn/error.hpp"
+#include "dnacnn/io/table.hpp"
+#include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
 #include "dnacnn/train.hpp"
 
@@ -18,6 +21,7 @@ struct TrainArgs {
   std::string name;
   int filters = 32;
   int kernel_size = 3;
+  std::vector<std::string> hparams;  // name=value
   bool force = false;
   bool quiet = false;
 };
@@ -26,6 +30,12 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   TrainOptions options = a.train;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
+  for (const std::string& kv : a.hparams) {
+    const auto eq = kv.find('=');
+    const auto value = eq == std::string::npos ? std::nullopt : io::parse_finite_float(std::string_view(kv).substr(eq + 1));
+    if (!value) throw UsageError("--hparam takes name=number, got '" + kv + "'");
+    options.hparams[kv.substr(0, eq)] = *value;
+  }
   options.validate();
   check_device(options.device);
   find_architecture(options.arch);
@@ -36,6 +46,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   const TrainResult result = train_model(data, options, progress);
   const std::string name = a.name.empty() ? options.arch : a.name;
   write_run(a.out, name, data, options, result, {command_line(), a.data});
+  write_report(std::filesystem::path(a.out));  // RUN/report.html
   progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", name,
                            result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
                            result.status == "ok" ? "" : " (" + result.status + ")", a.out));
@@ -63,8 +74,11 @@ void add_train(CLI::App& root) {
   cmd->add_option("--engine", a->train.engine,
                   "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
       ->check(CLI::IsMember({"auto", "torch", "fused"}));
-  cmd->add_option("--filters", a->filters, "cnn: number of convolution filters")->check(CLI::PositiveNumber);
-  cmd->add_option("--kernel-size", a->kernel_size, "cnn: convolution width in bases")->check(CLI::PositiveNumber);
+  cmd->add_option("--filters", a->filters, "Convolution filters (when not given: the model's own default)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--kernel-size", a->kernel_size, "First convolution's width in bases (when not given: the model's default)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
   cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
   cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");

@@ -6,6 +6,7 @@
 
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/predict.hpp"
+#include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
 #include "dnacnn/simulate.hpp"
 #include "dnacnn/train.hpp"
@@ -111,7 +112,8 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
     out << fmt::format("{:<8} {:>8.4f} {:>8.4f} {:>8.4f} {:>8.4f} {:>9.2f}\n", m.name, t.r2, t.mse, t.pearson,
                        t.spearman, m.result.train_seconds);
   }
-  out << "\nWrote " << options.out.string() << "/: data.tsv, metrics.json, spot_checks.tsv, linear/, cnn/\n";
+  write_report(options.out);  // DIR/report.html
+  out << "\nWrote " << options.out.string() << "/: report.html, data.tsv, metrics.json, spot_checks.tsv, linear/, cnn/\n";
 }
 
 }  // namespace dnacnn

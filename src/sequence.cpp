@@ -1,5 +1,8 @@
 #include "dnacnn/sequence.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "dnacnn/error.hpp"
 
 namespace dnacnn {
@@ -36,8 +39,14 @@ double ScoringRule::score(std::string_view seq) const {
     }
   }
   double s = sum / static_cast<double>(seq.size());
+  // Motifs match either case, as the base scores above do ("tataaaaa" scores like "TATAAAAA").
+  const auto same_base = [](char a, char b) {
+    return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
+  };
   for (const Motif& m : motifs)
-    if (!m.pattern.empty() && seq.find(m.pattern) != std::string_view::npos) s += m.effect;
+    if (!m.pattern.empty() &&
+        std::search(seq.begin(), seq.end(), m.pattern.begin(), m.pattern.end(), same_base) != seq.end())
+      s += m.effect;
   return s;
 }
 

@@ -29,5 +29,6 @@ struct ArchitectureEntry {
 };
 ArchitectureEntry linear_architecture();
 ArchitectureEntry cnn_architecture();
+ArchitectureEntry deep_cnn_architecture();
 
 }  // namespace dnacnn

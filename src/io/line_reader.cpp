@@ -1,6 +1,7 @@
 #include "dnacnn/io/line_reader.hpp"
 
 #include <htslib/bgzf.h>
+#include <htslib/hts_log.h>
 #include <htslib/kstring.h>
 
 #include <cerrno>
@@ -23,6 +24,8 @@ LineReader::LineReader(const std::filesystem::path& path) : impl_(std::make_uniq
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) throw Error("no such file", {path_});
   if (std::filesystem::is_directory(path, ec)) throw Error("is a directory, not a file", {path_});
+  // Read errors become one located Error; htslib's own "[E::...]" lines on stderr would only repeat them.
+  hts_set_log_level(HTS_LOG_OFF);
   impl_->file = bgzf_open(path_.c_str(), "r");
   if (!impl_->file) throw Error(std::string("cannot open: ") + std::strerror(errno), {path_});
 }

@@ -30,7 +30,8 @@ void split_fields(std::string_view line, char delimiter, std::vector<std::string
 std::optional<float> parse_finite_float(std::string_view text) {
   while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
   while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
-  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  // from_chars takes no '+': strip one, but not before a sign ("+-1" is not a number).
+  if (text.size() > 1 && text.front() == '+' && text[1] != '-' && text[1] != '+') text.remove_prefix(1);
   float value = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || text.empty() || !std::isfinite(value))

@@ -8,7 +8,8 @@ namespace {
 
 // Adding an architecture: write src/models/<name>.cpp returning an ArchitectureEntry, list it here.
 const std::vector<ArchitectureEntry>& entries() {
-  static const std::vector<ArchitectureEntry> all{linear_architecture(), cnn_architecture()};
+  static const std::vector<ArchitectureEntry> all{linear_architecture(), cnn_architecture(),
+                                                     deep_cnn_architecture()};
   return all;
 }
 

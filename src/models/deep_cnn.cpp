@@ -1,0 +1,78 @@
+// A deeper CNN that sees motifs anywhere and counts composition: a first convolution, more
+// max-pool + convolution blocks, then global max- and average-pooling (presence and amount of each
+// feature) into a small dense head. Position-independent, so it fits any input length.
+#include <fmt/format.h>
+
+#include "dnacnn/error.hpp"
+#include "dnacnn/models.hpp"
+
+namespace dnacnn {
+namespace {
+
+struct DeepShape {
+  std::int64_t filters, kernel, blocks, block_kernel, pool, hidden, targets;
+  double dropout;
+};
+
+DeepShape deep_shape(const ModelConfig& c) {
+  DeepShape s{c.int_hparam("filters"), c.int_hparam("kernel_size"), c.int_hparam("blocks"),
+              c.int_hparam("block_kernel_size"), c.int_hparam("pool"), c.int_hparam("hidden"),
+              static_cast<std::int64_t>(c.targets.size()), c.hparam("dropout")};
+  if (s.filters < 1 || s.kernel < 1 || s.blocks < 1 || s.block_kernel < 1 || s.pool < 1 || s.hidden < 1)
+    throw UsageError("deepcnn: filters, kernel sizes, blocks, pool and hidden must be at least 1");
+  if (!(s.dropout >= 0 && s.dropout < 1)) throw UsageError("deepcnn: dropout must be in [0, 1)");
+  // 'same' padding keeps the length; each extra block first pools it down.
+  std::int64_t length = c.length;
+  for (std::int64_t b = 1; b < s.blocks; ++b) length /= s.pool;
+  if (length < 1)
+    throw UsageError(fmt::format("deepcnn: {} bp is too short for {} blocks with pool {}", c.length, s.blocks, s.pool));
+  return s;
+}
+
+struct DeepCnnImpl : SequenceModelImpl {
+  DeepShape shape;
+  torch::nn::ModuleList convs;
+  torch::nn::Dropout dropout{nullptr};
+  torch::nn::Linear hidden{nullptr}, out{nullptr};
+
+  explicit DeepCnnImpl(const ModelConfig& c) : shape(deep_shape(c)) {
+    using torch::nn::Conv1dOptions;
+    convs = register_module("convs", torch::nn::ModuleList());
+    convs->push_back(torch::nn::Conv1d(Conv1dOptions(4, shape.filters, shape.kernel).padding(torch::kSame)));
+    for (std::int64_t b = 1; b < shape.blocks; ++b)
+      convs->push_back(
+          torch::nn::Conv1d(Conv1dOptions(shape.filters, shape.filters, shape.block_kernel).padding(torch::kSame)));
+    dropout = register_module("dropout", torch::nn::Dropout(shape.dropout));
+    hidden = register_module("hidden", torch::nn::Linear(2 * shape.filters, shape.hidden));
+    out = register_module("out", torch::nn::Linear(shape.hidden, shape.targets));
+  }
+
+  torch::Tensor forward(const torch::Tensor& x) override {
+    torch::Tensor h = x.permute({0, 2, 1});
+    for (std::size_t b = 0; b < convs->size(); ++b) {
+      if (b > 0) h = torch::max_pool1d(h, shape.pool);
+      h = torch::relu(convs[b]->as<torch::nn::Conv1d>()->forward(h));
+    }
+    const torch::Tensor pooled = torch::cat({std::get<0>(h.max(2)), h.mean(2)}, 1);
+    return out->forward(torch::relu(hidden->forward(dropout->forward(pooled))));
+  }
+};
+
+}  // namespace
+
+ArchitectureEntry deep_cnn_architecture() {
+  ArchitectureInfo info{
+      "deepcnn",
+      "Conv1d + ReLU, then (blocks-1) x [MaxPool, Conv1d + ReLU], global max+mean pooling, dropout, "
+      "Linear(hidden) + ReLU, Linear -> targets",
+      {{"filters", 64}, {"kernel_size", 3}, {"blocks", 2}, {"block_kernel_size", 3}, {"pool", 2}, {"hidden", 64},
+       {"dropout", 0.1}},
+      [](const ModelConfig& c) {
+        const DeepShape s = deep_shape(c);
+        return s.filters * (4 * s.kernel + 1) + (s.blocks - 1) * s.filters * (s.filters * s.block_kernel + 1) +
+               (2 * s.filters + 1) * s.hidden + (s.hidden + 1) * s.targets;
+      }};
+  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); }};
+}
+
+}  // namespace dnacnn

@@ -1,0 +1,50 @@
+// What the report is made of, read from run directories (dnacnn train) and directories of runs
+// (dnacnn demo). Every field is optional on disk: sections show only what was found.
+#pragma once
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "report/test_points.hpp"
+
+namespace dnacnn::report {
+
+struct EpochLoss {
+  int epoch = 0;
+  std::optional<double> train_loss;  // missing when NA (a diverged epoch)
+  std::optional<double> val_loss;    // missing when there is no validation split
+};
+
+// One trained model: a run directory.
+struct ModelRun {
+  std::filesystem::path dir;
+  std::string name;        // its key in metrics.json
+  std::string label;       // unique among the report's models (name, or name and directory)
+  nlohmann::json metrics;  // metrics.json "models.<name>"
+  nlohmann::json info;     // run.json; null when absent
+  std::vector<EpochLoss> history;
+  std::optional<TestPoints> test;  // from predictions.tsv
+};
+
+// A demo's spot_checks.tsv: group, seq, actual, then one column per model.
+struct SpotChecks {
+  std::filesystem::path file;
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+struct ReportData {
+  std::vector<ModelRun> models;
+  std::vector<SpotChecks> spot_checks;
+};
+
+// A run directory has metrics.json and at least one of history.tsv, predictions.tsv, run.json.
+bool is_run_directory(const std::filesystem::path& dir);
+
+// Reads each directory: a run, or a directory whose sub-directories are runs (its own
+// spot_checks.tsv is read too). Throws Error for a directory that is neither, or a malformed file.
+ReportData load_report_data(const std::vector<std::filesystem::path>& dirs, const SampleLimits& limits = {});
+
+}  // namespace dnacnn::report
