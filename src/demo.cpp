@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "dnacnn/interpret.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/predict.hpp"
 #include "dnacnn/report.hpp"
@@ -112,8 +113,16 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
     out << fmt::format("{:<8} {:>8.4f} {:>8.4f} {:>8.4f} {:>8.4f} {:>9.2f}\n", m.name, t.r2, t.mse, t.pearson,
                        t.spearman, m.result.train_seconds);
   }
+  // The notebook's filter logos, at its two activation thresholds.
+  for (const auto& [threshold, dir] : {std::pair{0.0, "motifs"}, std::pair{1.0, "motifs-t1"}}) {
+    MotifsRequest motifs{.model_dir = options.out / "cnn" / "model", .data = data_path, .out = options.out / "cnn" / dir};
+    motifs.motif.threshold = threshold;
+    run_motifs(motifs, progress);
+  }
+
   write_report(options.out);  // DIR/report.html
-  out << "\nWrote " << options.out.string() << "/: report.html, data.tsv, metrics.json, spot_checks.tsv, linear/, cnn/\n";
+  out << "\nWrote " << options.out.string()
+      << "/: report.html, data.tsv, metrics.json, spot_checks.tsv, linear/, cnn/ (with cnn/motifs, cnn/motifs-t1)\n";
 }
 
 }  // namespace dnacnn

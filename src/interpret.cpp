@@ -56,6 +56,10 @@ nlohmann::json result_json(const MotifsRequest& q, const MotifsResult& r) {
                          {"e_value", x.e_value},
                          {"strand", x.alignment.reverse ? "-" : "+"},
                          {"offset", x.alignment.offset}});
+    nlohmann::json weights = nlohmann::json::array();
+    for (std::int64_t j = 0; j < r.conv.width; ++j)
+      weights.push_back({r.conv.w(m.filter, 0, j), r.conv.w(m.filter, 1, j), r.conv.w(m.filter, 2, j),
+                         r.conv.w(m.filter, 3, j)});
     filters.push_back({{"filter", m.filter},
                        {"name", m.motif.id},
                        {"sites", m.sites},
@@ -65,6 +69,8 @@ nlohmann::json result_json(const MotifsRequest& q, const MotifsResult& r) {
                        {"consensus", m.consensus},
                        {"logo", m.sites ? "logos/" + m.motif.id + ".svg" : ""},
                        {"heatmap", "heatmaps/" + m.motif.id + ".svg"},
+                       {"pfm", m.motif.probs},
+                       {"weights", weights},
                        {"matches", matches}});
   }
   nlohmann::json j = {{"model", q.model_dir.string()},

@@ -6,7 +6,12 @@
 #include <cmath>
 #include <numeric>
 
+#include "report/html.hpp"
+
 namespace dnacnn {
+
+using report::escape_html;
+
 namespace {
 
 // Block letters in a 100 x 100 box (y down), filled with the even-odd rule.
@@ -22,21 +27,6 @@ constexpr double kColumnWidth = 36, kPlotHeight = 120, kLeft = 44, kTop = 24, kB
 
 }  // namespace
 
-std::string xml_escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_max, const std::string& y_label,
                      const std::string& title) {
   const double width = kLeft + kColumnWidth * static_cast<double>(heights.size()) + 10;
@@ -47,7 +37,7 @@ std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" viewBox=\"0 0 {:.0f} {:.0f}\" "
       "font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n"
       "<text x=\"{:.0f}\" y=\"15\" font-size=\"12\" font-weight=\"bold\">{}</text>\n",
-      width, height, width, height, xml_escape(title), kLeft, xml_escape(title));
+      width, height, width, height, escape_html(title), kLeft, escape_html(title));
   // Axis with ticks at whole units.
   s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{0}\" y2=\"{2:.1f}\" stroke=\"#333\"/>\n", kLeft - 4,
                    y_of(y_max), y_of(y_min));
@@ -57,7 +47,7 @@ std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_
                      kLeft - 8, y_of(t), kLeft - 4, y_of(t), kLeft - 10, y_of(t) + 4, t);
   }
   s += fmt::format("<text transform=\"translate(12 {:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
-                   kTop + kPlotHeight / 2, xml_escape(y_label));
+                   kTop + kPlotHeight / 2, escape_html(y_label));
   if (y_min < 0)
     s += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#999\"/>\n", kLeft,
                      y_of(0), width - 10, y_of(0));
@@ -106,16 +96,16 @@ std::string weight_heatmap_svg(const ConvFilters& conv, std::int64_t filter, con
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{:.0f}\" height=\"{:.0f}\" viewBox=\"0 0 {:.0f} {:.0f}\" "
       "font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n"
       "<text x=\"{:.0f}\" y=\"15\" font-size=\"12\" font-weight=\"bold\">{}</text>\n",
-      width, height, width, height, xml_escape(title), left, xml_escape(title));
+      width, height, width, height, escape_html(title), left, escape_html(title));
   for (int c = 0; c < 4; ++c) {
     const double y = top + cell * c;
     s += fmt::format("<text x=\"8\" y=\"{:.1f}\">{}</text>\n", y + cell / 2 + 4, "ACGT"[c]);
     for (std::int64_t j = 0; j < conv.width; ++j) {
       const double w = conv.w(filter, c, j), t = std::fabs(w) / max_abs;
-      // White at 0, towards red for positive and blue for negative weights.
-      const int fade = static_cast<int>(std::lround(255 * (1 - t)));
-      const std::string colour = w >= 0 ? fmt::format("rgb(214,{},{})", 40 + fade * 215 / 255, 57 + fade * 198 / 255)
-                                        : fmt::format("rgb({},{},153)", 37 + fade * 218 / 255, 92 + fade * 163 / 255);
+      // White at 0, fading into red (positive) or blue (negative) with |w| / max |w|.
+      const auto lerp = [t](int to) { return static_cast<int>(std::lround(255 + (to - 255) * t)); };
+      const std::string colour = w >= 0 ? fmt::format("rgb({},{},{})", lerp(214), lerp(40), lerp(57))
+                                        : fmt::format("rgb({},{},{})", lerp(37), lerp(92), lerp(153));
       s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#fff\">"
                        "<title>{} at {}: {:.4f}</title></rect>\n",
                        left + cell * static_cast<double>(j), y, cell, cell, colour, "ACGT"[c], j + 1, w);

@@ -15,10 +15,8 @@ std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_
 // The information-content logo of a PFM: height of each letter = p x column IC, axis 0-2 bits.
 std::string information_logo_svg(const Motif& motif, const std::string& title);
 
+// Titles are escaped, so any name can be shown.
 // A filter's raw weights (rows A, C, G, T; columns positions) on a blue-white-red scale centred on 0.
 std::string weight_heatmap_svg(const ConvFilters& conv, std::int64_t filter, const std::string& title);
-
-// Escapes &, <, >, " and ' for SVG/HTML text and attributes.
-std::string xml_escape(const std::string& text);
 
 }  // namespace dnacnn

@@ -74,6 +74,12 @@ ModelRun read_run(const fs::path& dir, const SampleLimits& limits) {
   run.metrics = models[run.name];
   if (fs::exists(dir / "history.tsv")) run.history = read_history(dir / "history.tsv");
   if (fs::exists(dir / "predictions.tsv")) run.test = read_test_points(dir / "predictions.tsv", limits);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.is_directory() && fs::is_regular_file(entry.path() / "motifs.json"))
+      run.motif_sets.push_back({entry.path(), read_json(entry.path() / "motifs.json")});
+  std::sort(run.motif_sets.begin(), run.motif_sets.end(),
+            [](const MotifSet& a, const MotifSet& b) { return a.dir.filename() < b.dir.filename(); });
   return run;
 }
 

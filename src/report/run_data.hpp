@@ -17,6 +17,12 @@ struct EpochLoss {
   std::optional<double> val_loss;    // missing when there is no validation split
 };
 
+// A `dnacnn motifs` output inside a run directory (e.g. RUN/motifs, RUN/motifs-t1).
+struct MotifSet {
+  std::filesystem::path dir;
+  nlohmann::json info;  // motifs.json
+};
+
 // One trained model: a run directory.
 struct ModelRun {
   std::filesystem::path dir;
@@ -26,6 +32,7 @@ struct ModelRun {
   nlohmann::json info;     // run.json; null when absent
   std::vector<EpochLoss> history;
   std::optional<TestPoints> test;  // from predictions.tsv
+  std::vector<MotifSet> motif_sets;  // sub-directories holding motifs.json, by name
 };
 
 // A demo's spot_checks.tsv: group, seq, actual, then one column per model.

@@ -13,6 +13,7 @@ std::optional<Section> metrics_section(const ReportData& data);
 std::optional<Section> loss_section(const ReportData& data);
 std::optional<Section> spot_check_section(const ReportData& data);
 std::optional<Section> predictions_section(const ReportData& data);
+std::optional<Section> motifs_section(const ReportData& data);  // motif_section.cpp
 std::optional<Section> run_details_section(const ReportData& data);
 
 // Every section that has data, in page order. Later kinds of content (conv filter heatmaps,
