@@ -1,11 +1,14 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
 
 #include "commands.hpp"
 #include "dnacnn/device.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/predict.hpp"
+#include "dnacnn/progress.hpp"
 
 namespace dnacnn::app {
 
@@ -17,6 +20,7 @@ struct PredictArgs {
   int threads = 1;
   int batch_size = 4096;
   std::string device = "cpu";
+  bool quiet = false;
 };
 
 // id (when the input has one), seq, then one column per model target.
@@ -48,11 +52,16 @@ void add_predict(CLI::App& root) {
   cmd->add_option("--batch-size", a->batch_size, "Sequences per forward pass")->check(CLI::PositiveNumber);
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
+  add_quiet_flag(*cmd, a->quiet);
   cmd->final_callback([a] {
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
     const SequenceData data = read_sequence_table(a->in, a->table);
+    const auto start = std::chrono::steady_clock::now();
     const std::vector<float> values = predictor.predict(data, a->batch_size);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    Progress(a->quiet).log(fmt::format("predicted {} sequences in {:.3f} s ({:.0f} seq/s)", data.size(), seconds,
+                                       static_cast<double>(data.size()) / std::max(seconds, 1e-9)));
     if (a->out == "-") {
       write_predictions(std::cout, data, predictor.config(), values);
       std::cout.flush();

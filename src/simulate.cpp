@@ -11,6 +11,8 @@ namespace dnacnn {
 void SimulateOptions::validate() const {
   if (k < 1 || k > 12) throw UsageError("--k must be between 1 and 12, got " + std::to_string(k));
   if (!(noise >= 0)) throw UsageError("--noise must be zero or positive");
+  if (random < 0) throw UsageError("--random must be zero or positive");
+  if (random > 0 && (length < 1 || length > 1'000'000)) throw UsageError("--length must be between 1 and 1000000");
 }
 
 // Calls emit(seq, score) for every k-mer in order; scores are float32 like the notebook's.
@@ -18,9 +20,11 @@ template <typename Emit>
 static void for_each_scored_kmer(const SimulateOptions& options, Emit&& emit) {
   options.validate();
   Rng rng(options.seed);
-  const std::uint64_t n = std::uint64_t{1} << (2 * options.k);
+  const std::uint64_t n = options.random > 0 ? static_cast<std::uint64_t>(options.random) : std::uint64_t{1} << (2 * options.k);
   for (std::uint64_t i = 0; i < n; ++i) {
-    std::string seq = kmer_at(i, options.k);
+    std::string seq = options.random > 0 ? std::string(static_cast<std::size_t>(options.length), 'A') : kmer_at(i, options.k);
+    if (options.random > 0)
+      for (char& c : seq) c = kAlphabet[rng.below(4)];
     double score = options.rule.score(seq);
     if (options.noise > 0) score += options.noise * rng.normal();
     emit(std::move(seq), static_cast<float>(score));
@@ -29,7 +33,8 @@ static void for_each_scored_kmer(const SimulateOptions& options, Emit&& emit) {
 
 SequenceData simulate_kmers(const SimulateOptions& options) {
   SequenceData data;
-  data.source = fmt::format("simulated {}-mers", options.k);
+  data.source = options.random > 0 ? fmt::format("{} simulated {} bp sequences", options.random, options.length)
+                                   : fmt::format("simulated {}-mers", options.k);
   for_each_scored_kmer(options, [&](std::string seq, float score) {
     data.seqs.push_back(std::move(seq));
     data.targets.push_back(score);

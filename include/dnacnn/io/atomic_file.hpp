@@ -9,6 +9,7 @@ namespace dnacnn::io {
 class AtomicFile {
  public:
   // Opens "<dir>/.<name>.tmp-<pid>" beside `path`; throws Error when it cannot be created.
+  // An existing device or pipe (/dev/stdout, a fifo) is written directly instead; "-" is stdout.
   explicit AtomicFile(std::filesystem::path path);
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
@@ -24,6 +25,7 @@ class AtomicFile {
   std::filesystem::path temp_;
   std::ofstream out_;
   bool committed_ = false;
+  bool direct_ = false;  // writing straight to a device or pipe
 };
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
