@@ -17,11 +17,15 @@ for k in sys.argv[2:]: d=d[k]
 print(d)' "$@"
 }
 
-declare -A secs r2
+peak_mb() { awk '{printf "%.0f", $1 / 1024}' "$1"; }  # /usr/bin/time -f %M writes KiB
+
+declare -A secs r2 rss
 for engine in fused torch; do
   for model in linear cnn; do
     run="$WORK/$model-$engine"
-    "$DNACNN" train --data "$WORK/data.tsv" --model "$model" --engine "$engine" --out "$run" --quiet
+    /usr/bin/time -f %M -o "$WORK/rss" "$DNACNN" train --data "$WORK/data.tsv" --model "$model" --engine "$engine" \
+      --out "$run" --quiet
+    rss[$model-$engine]=$(peak_mb "$WORK/rss")
     secs[$model-$engine]=$(json_get "$run/metrics.json" models "$model" train_seconds)
     r2[$model-$engine]=$(json_get "$run/metrics.json" models "$model" test r2)
   done
@@ -30,7 +34,7 @@ done
 peer_out="$WORK/peer.txt"
 peer_ok=0
 if [ -f "$SEED_PIPELINE" ] && /usr/bin/python3 -c 'import torch, sklearn, pandas' 2>/dev/null; then
-  /usr/bin/python3 "$SEED_PIPELINE" > "$peer_out" && peer_ok=1
+  /usr/bin/time -f %M -o "$WORK/rss_peer" /usr/bin/python3 "$SEED_PIPELINE" > "$peer_out" && peer_ok=1
 else
   echo "seed pipeline not run (needs $SEED_PIPELINE and python3-torch, python3-sklearn, python3-pandas)" >&2
 fi
@@ -39,7 +43,7 @@ peer_r2() { awk -v m="$1:" '$1 == m {print $NF}' "$peer_out"; }
 
 echo
 echo "Notebook workload: 65,536 8-mers, 41,942 training rows, 50 epochs, 1 thread"
-printf "%-8s %-7s %10s %9s %12s %10s\n" model engine "train s" "test R2" "seed pipe s" "speed-up"
+printf "%-8s %-7s %10s %9s %8s %12s %10s\n" model engine "train s" "test R2" "RSS MB" "seed pipe s" "speed-up"
 results="{\"notebook\": {"
 first=1
 for model in linear cnn; do
@@ -47,14 +51,48 @@ for model in linear cnn; do
     s=${secs[$model-$engine]}
     ps="" ratio=""
     if [ $peer_ok = 1 ]; then ps=$(peer_secs "$model"); ratio=$(awk -v a="$ps" -v b="$s" 'BEGIN{printf "%.1fx", a/b}'); fi
-    printf "%-8s %-7s %10.3f %9.4f %12s %10s\n" "$model" "$engine" "$s" "${r2[$model-$engine]}" "$ps" "$ratio"
+    printf "%-8s %-7s %10.3f %9.4f %8s %12s %10s\n" "$model" "$engine" "$s" "${r2[$model-$engine]}" \
+      "${rss[$model-$engine]}" "$ps" "$ratio"
     [ $first = 1 ] || results+=", "
     first=0
-    results+="\"$model-$engine\": {\"train_seconds\": $s, \"test_r2\": ${r2[$model-$engine]}"
+    results+="\"$model-$engine\": {\"train_seconds\": $s, \"test_r2\": ${r2[$model-$engine]}, \"peak_rss_mb\": ${rss[$model-$engine]}"
     [ -z "$ps" ] || results+=", \"seed_pipeline_seconds\": $ps, \"seed_pipeline_r2\": $(peer_r2 "$model")"
     results+="}"
   done
 done
+results+="}"
+[ $peer_ok = 1 ] && { echo "seed pipeline (both models, one process): peak RSS $(peak_mb "$WORK/rss_peer") MB"; \
+  results+=", \"seed_pipeline_peak_rss_mb\": $(peak_mb "$WORK/rss_peer")"; }
+
+# A realistic workload: 200 bp sequences and a 3-block CNN, against the same model in PyTorch.
+N=${DNACNN_BENCH_ROWS:-100000}
+THREADS=$(nproc)
+HP=(--hparam filters=64 --hparam kernel_size=15 --hparam blocks=3 --hparam pool=4 --hparam hidden=64)
+"$DNACNN" simulate --random "$N" --length 200 --seed 1 --out "$WORK/real.tsv"
+/usr/bin/time -f %M -o "$WORK/rss_real" "$DNACNN" train --data "$WORK/real.tsv" --model deepcnn "${HP[@]}" \
+  --optimizer adam --lr 0.001 --epochs 1 --val-frac 0 --test-frac 0.01 --threads "$THREADS" --out "$WORK/real" --quiet
+train_rows=$(json_get "$WORK/real/metrics.json" models deepcnn train n)
+real_train=$(awk -v n="$train_rows" -v s="$(json_get "$WORK/real/metrics.json" models deepcnn train_seconds)" 'BEGIN{print n / s}')
+/usr/bin/time -f %M -o "$WORK/rss_pred" "$DNACNN" predict --model "$WORK/real/model" --in "$WORK/real.tsv" \
+  --out "$WORK/real_pred.tsv" --threads "$THREADS" 2> "$WORK/pred.log"
+real_pred=$(sed -n 's/.*(\([0-9]*\) seq\/s).*/\1/p' "$WORK/pred.log")
+echo
+echo "Realistic workload: $N random 200 bp sequences, deepcnn (64 filters k=15, 3 blocks, pool 4), $THREADS threads"
+printf "%-22s %14s %14s %9s\n" "" dnacnn "PyTorch" ratio
+results+=", \"realistic\": {\"rows\": $N, \"dnacnn_train_seq_per_s\": $real_train, \"dnacnn_predict_seq_per_s\": $real_pred"
+results+=", \"dnacnn_train_peak_rss_mb\": $(peak_mb "$WORK/rss_real"), \"dnacnn_predict_peak_rss_mb\": $(peak_mb "$WORK/rss_pred")"
+if /usr/bin/python3 -c 'import torch, pandas' 2>/dev/null; then
+  /usr/bin/time -f %M -o "$WORK/rss_pyreal" /usr/bin/python3 "$ROOT/bench/peers/realistic_workload.py" "$WORK/real.tsv" \
+    1 "$THREADS" 64 15 3 4 64 > "$WORK/peer_real.json"
+  py_train=$(json_get "$WORK/peer_real.json" train_seq_per_s)
+  py_pred=$(json_get "$WORK/peer_real.json" predict_seq_per_s)
+  printf "%-22s %14.0f %14.0f %8.2fx\n" "train seq/s" "$real_train" "$py_train" "$(awk -v a="$real_train" -v b="$py_train" 'BEGIN{print a/b}')"
+  printf "%-22s %14.0f %14.0f %8.2fx\n" "predict seq/s" "$real_pred" "$py_pred" "$(awk -v a="$real_pred" -v b="$py_pred" 'BEGIN{print a/b}')"
+  printf "%-22s %14s %14s\n" "peak RSS MB (train)" "$(peak_mb "$WORK/rss_real")" "$(peak_mb "$WORK/rss_pyreal")"
+  results+=", \"pytorch_train_seq_per_s\": $py_train, \"pytorch_predict_seq_per_s\": $py_pred, \"pytorch_peak_rss_mb\": $(peak_mb "$WORK/rss_pyreal")"
+else
+  printf "%-22s %14.0f\n%-22s %14.0f\n" "train seq/s" "$real_train" "predict seq/s" "$real_pred"
+fi
 results+="}"
 
 echo

@@ -134,11 +134,18 @@ inline __attribute__((always_inline)) void cnn_hidden(const CnnArrays& a, const 
   }
 }
 
+// A dot product in 8 independent lanes: a single running sum is one long chain of dependent adds
+// (the compiler may not reorder float sums), which made it the slowest loop of the whole step.
 inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::int64_t t, std::int64_t PF) {
   const float* __restrict v = a.V + t * PF;
-  float out = 0.0f;
-  for (std::int64_t i = 0; i < PF; ++i) out += v[i] * a.z[i];
-  return out + a.bl[t];
+  float lanes[8] = {};
+  std::int64_t i = 0;
+  for (; i + 8 <= PF; i += 8)
+    for (int l = 0; l < 8; ++l) lanes[l] += v[i + l] * a.z[i + l];
+  for (; i < PF; ++i) lanes[i % 8] += v[i] * a.z[i];
+  float out = a.bl[t];
+  for (float l : lanes) out += l;
+  return out;
 }
 
 // One sample's forward and backward pass, gradients added into a.g*.
