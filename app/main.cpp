@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
     return root.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string cmd = command_name(root, argc, argv);
+    if (cmd.empty() && argc > 1 && argv[1][0] != '-') {
+      std::string known;
+      for (const CLI::App* sub : root.get_subcommands({})) known += (known.empty() ? "" : ", ") + sub->get_name();
+      return fail("", "unknown command '" + std::string(argv[1]) + "' (commands: " + known + ")",
+                  dnacnn::kExitUsageError);
+    }
     if (argc == 1) std::cerr << root.help();
     return fail(cmd, std::string(e.what()) + " (see 'dnacnn " + (cmd.empty() ? "" : cmd + " ") + "--help')",
                 dnacnn::kExitUsageError);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 #include "dnacnn/device.hpp"
@@ -57,19 +58,20 @@ void add_predict(CLI::App& root) {
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
     const SequenceData data = read_sequence_table(a->in, a->table);
+    // Open the output first: an unwritable --out should fail before the work, not after it.
+    std::optional<io::AtomicFile> file;
+    if (a->out != "-") file.emplace(a->out);
     const auto start = std::chrono::steady_clock::now();
     const std::vector<float> values = predictor.predict(data, a->batch_size);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    write_predictions(file ? file->stream() : std::cout, data, predictor.config(), values);
+    if (!file) {
+      std::cout.flush();
+    } else {
+      file->commit();
+    }
     Progress(a->quiet).log(fmt::format("predicted {} sequences in {:.3f} s ({:.0f} seq/s)", data.size(), seconds,
                                        static_cast<double>(data.size()) / std::max(seconds, 1e-9)));
-    if (a->out == "-") {
-      write_predictions(std::cout, data, predictor.config(), values);
-      std::cout.flush();
-      return;
-    }
-    io::AtomicFile file(a->out);
-    write_predictions(file.stream(), data, predictor.config(), values);
-    file.commit();
   });
 }
 

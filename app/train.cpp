@@ -39,9 +39,8 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.validate();
   check_device(options.device);
   find_architecture(options.arch);
+  const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
   prepare_output_directory(a.out, a.force);
-
-  const SequenceData data = read_sequence_table(a.data, a.table);
   Progress progress(a.quiet);
   const TrainResult result = train_model(data, options, progress);
   const std::string name = a.name.empty() ? options.arch : a.name;

@@ -1,0 +1,118 @@
+#include "report/sections.hpp"
+
+#include <gtest/gtest.h>
+
+#include "dnacnn/error.hpp"
+#include "report/charts.hpp"
+#include "fake_run.hpp"
+
+namespace dnacnn::report {
+namespace {
+
+using test::FakeRun;
+using test::ScratchDir;
+
+std::vector<std::string> section_ids(const ReportData& data) {
+  std::vector<std::string> ids;
+  for (const Section& s : build_sections(data)) ids.push_back(s.id);
+  return ids;
+}
+
+TEST(ReportSections, RunWithEverythingHasEverySectionButSpotChecks) {
+  ScratchDir dir("sections-full");
+  test::write_fake_run(dir.path() / "run");
+  const ReportData data = load_report_data({dir.path() / "run"});
+  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "predictions", "runs"}));
+}
+
+TEST(ReportSections, SectionsAppearOnlyWhenTheirDataExist) {
+  ScratchDir dir("sections-bare");
+  test::write_fake_run(dir.path() / "run", FakeRun{.history = false, .predictions = false});
+  const ReportData data = load_report_data({dir.path() / "run"});
+  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "runs"}));
+}
+
+TEST(ReportSections, DemoDirectoryIsDetectedWithItsSpotChecks) {
+  ScratchDir dir("sections-demo");
+  test::write_fake_run(dir.path() / "linear", FakeRun{.name = "linear"});
+  test::write_fake_run(dir.path() / "cnn", FakeRun{.name = "cnn"});
+  test::spit(dir.path() / "spot_checks.tsv", "group\tseq\tactual\tlinear\tcnn\n<b>poly</b>\tAAAA\t20\t19.5\t20.1\n");
+  const ReportData data = load_report_data({dir.path()});
+  ASSERT_EQ(data.models.size(), 2u);
+  ASSERT_EQ(data.spot_checks.size(), 1u);
+  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "spot-checks", "predictions", "runs"}));
+  const auto spot = spot_check_section(data);
+  const auto& html = std::get<Html>(spot->blocks.back()).markup;
+  EXPECT_NE(html.find("&lt;b&gt;poly&lt;/b&gt;"), std::string::npos);
+  EXPECT_NE(html.find("19.500"), std::string::npos);
+}
+
+TEST(ReportSections, SameModelNameInTwoRunsGetsDistinctLabels) {
+  ScratchDir dir("sections-labels");
+  test::write_fake_run(dir.path() / "a");
+  test::write_fake_run(dir.path() / "b");
+  const ReportData data = load_report_data({dir.path() / "a", dir.path() / "b"});
+  EXPECT_EQ(data.models[0].label, "cnn (a)");
+  EXPECT_EQ(data.models[1].label, "cnn (b)");
+}
+
+TEST(ReportSections, DirectoryWithoutRunsIsAnError) {
+  ScratchDir dir("sections-empty");
+  EXPECT_THROW(load_report_data({dir.path()}), Error);
+  EXPECT_THROW(load_report_data({dir.path() / "missing"}), Error);
+}
+
+TEST(ReportCharts, ScatterHasR2InTheTitleAndTooltipsWithIdsWhenPresent) {
+  ScratchDir dir("charts-scatter");
+  test::write_fake_run(dir.path() / "run", FakeRun{.ids = true});
+  const ReportData data = load_report_data({dir.path() / "run"});
+  const Chart chart = predicted_vs_actual_chart(data.models[0], 0, shared_value_range(data.models));
+  EXPECT_EQ(chart.name, "predicted_vs_actual_cnn");
+  EXPECT_EQ(chart.spec["title"]["text"], "cnn: R\u00b2 = 0.875");
+  const auto& points = chart.spec["layer"][1];
+  EXPECT_EQ(points["data"]["values"].size(), 40u);
+  EXPECT_EQ(points["data"]["values"][0]["id"], "<img src=x onerror=alert(1)> 0");
+  EXPECT_EQ(points["mark"]["tooltip"]["content"], "data");  // the row as is: id first
+  EXPECT_EQ(points["data"]["values"][0].begin().key(), "id");
+  EXPECT_FALSE(chart.spec.contains("usermeta"));  // few points: SVG
+}
+
+TEST(ReportCharts, SampledScatterSaysSoOnTheChart) {
+  ScratchDir dir("charts-sampled");
+  test::write_fake_run(dir.path() / "run", FakeRun{.rows = 50'000});
+  const ReportData data = load_report_data({dir.path() / "run"}, {.sample_from = 5'000, .sample_size = 4'000});
+  const Chart chart = predicted_vs_actual_chart(data.models[0], 0, shared_value_range(data.models));
+  EXPECT_EQ(chart.spec["layer"][1]["data"]["values"].size(), 4000u);
+  EXPECT_NE(chart.spec["title"]["subtitle"][0].get<std::string>().find("random sample of 4,000 of 10,000"),
+            std::string::npos);
+  EXPECT_EQ(chart.spec["usermeta"]["embedOptions"]["renderer"], "canvas");
+}
+
+TEST(ReportCharts, LossChartSkipsMissingValidationLosses) {
+  ScratchDir dir("charts-loss");
+  test::write_fake_run(dir.path() / "run", FakeRun{.epochs = 3});
+  const ReportData data = load_report_data({dir.path() / "run"});
+  const auto chart = loss_chart(data.models);
+  ASSERT_TRUE(chart.has_value());
+  EXPECT_TRUE(chart->log_scale_toggle);
+  EXPECT_EQ(chart->spec["data"]["values"].size(), 5u);  // 3 train + 2 validation (epoch 2 is NA)
+}
+
+TEST(ReportCharts, LossesBeyondFloatRangeOfADivergingRunAreKept) {
+  ScratchDir dir("charts-diverged");
+  test::write_fake_run(dir.path() / "run", FakeRun{.history = false});
+  test::spit(dir.path() / "run" / "history.tsv", "epoch\ttrain_loss\tval_loss\tseconds\n1\t5.1e+66\tNA\t0.1\n2\tNA\tNA\t0.1\n");
+  const auto chart = loss_chart(load_report_data({dir.path() / "run"}).models);
+  ASSERT_TRUE(chart.has_value());
+  ASSERT_EQ(chart->spec["data"]["values"].size(), 1u);
+  EXPECT_DOUBLE_EQ(chart->spec["data"]["values"][0]["loss"].get<double>(), 5.1e66);
+}
+
+TEST(ReportCharts, RoundsToSignificantDigits) {
+  EXPECT_DOUBLE_EQ(round_significant(12.345678, 4), 12.35);
+  EXPECT_DOUBLE_EQ(round_significant(-0.000123456, 2), -0.00012);
+  EXPECT_DOUBLE_EQ(round_significant(0, 3), 0);
+}
+
+}  // namespace
+}  // namespace dnacnn::report
