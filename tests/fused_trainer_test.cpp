@@ -43,13 +43,17 @@ struct Case {
   int length, targets;
 };
 
+ModelConfig config_for(const Case& c) {
+  std::vector<std::string> names;
+  for (int t = 0; t < c.targets; ++t) names.push_back("t" + std::to_string(t));
+  return make_model_config(c.arch, c.length, c.hparams, names);
+}
+
 class FusedVsTorch : public ::testing::TestWithParam<Case> {};
 
 TEST_P(FusedVsTorch, GradientsMatchAutograd) {
   const Case c = GetParam();
-  std::vector<std::string> names;
-  for (int t = 0; t < c.targets; ++t) names.push_back("t" + std::to_string(t));
-  const ModelConfig config = make_model_config(c.arch, c.length, c.hparams, names);
+  const ModelConfig config = config_for(c);
   torch::manual_seed(1);
   SequenceModel model = build_model(config);
   const Batch b = random_batch(37, c.length, c.targets, 9);
@@ -70,9 +74,7 @@ TEST_P(FusedVsTorch, GradientsMatchAutograd) {
 
 TEST_P(FusedVsTorch, OptimiserStepsMatchTorchOptim) {
   const Case c = GetParam();
-  std::vector<std::string> names;
-  for (int t = 0; t < c.targets; ++t) names.push_back("t" + std::to_string(t));
-  const ModelConfig config = make_model_config(c.arch, c.length, c.hparams, names);
+  const ModelConfig config = config_for(c);
   for (const std::string opt : {"sgd", "adam"}) {
     torch::manual_seed(2);
     SequenceModel reference = build_model(config);
@@ -105,9 +107,7 @@ TEST_P(FusedVsTorch, OptimiserStepsMatchTorchOptim) {
 
 TEST_P(FusedVsTorch, PredictionsMatchTheModule) {
   const Case c = GetParam();
-  std::vector<std::string> names;
-  for (int t = 0; t < c.targets; ++t) names.push_back("t" + std::to_string(t));
-  const ModelConfig config = make_model_config(c.arch, c.length, c.hparams, names);
+  const ModelConfig config = config_for(c);
   torch::manual_seed(3);
   SequenceModel model = build_model(config);
   FusedTrainer fused(config, "sgd", 0.01, *model);

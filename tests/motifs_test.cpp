@@ -94,6 +94,35 @@ TEST(FilterMotifs, PseudocountKeepsProbabilitiesPositive) {
   EXPECT_NEAR(motifs[0].motif.probs[0][3], 1.5 / 3.0, 1e-12);
 }
 
+TEST(FilterMotifs, AnyKernelSizeFrom3To25AndAnySequenceLength) {
+  Rng rng(11);
+  std::vector<std::string> seqs;
+  for (int i = 0; i < 40; ++i) {
+    std::string s(static_cast<std::size_t>(30 + i), 'A');  // lengths 30..69
+    for (char& c : s) c = "ACGT"[rng.below(4)];
+    seqs.push_back(s);
+  }
+  const SequenceData data = sequences_from_strings(seqs, "test");
+  for (int width : {3, 7, 12, 25}) {
+    ConvFilters conv;
+    conv.filters = 4;
+    conv.width = width;
+    for (int i = 0; i < 4 * 4 * width; ++i) conv.weight.push_back(static_cast<float>(rng.normal()));
+    conv.bias.assign(4, 0.0f);
+    const auto motifs = filter_motifs(conv, data, {.relative_threshold = 0.5});
+    long windows = 0;
+    for (const auto& s : seqs) windows += static_cast<long>(s.size()) - width + 1;
+    for (const FilterMotif& m : motifs) {
+      EXPECT_GT(m.sites, 0) << width;
+      EXPECT_LE(m.sites, windows) << width;
+      ASSERT_EQ(m.motif.width(), static_cast<std::size_t>(width));
+      EXPECT_EQ(m.consensus.size(), static_cast<std::size_t>(width));
+      for (const Column& c : m.motif.probs) EXPECT_NEAR(c[0] + c[1] + c[2] + c[3], 1.0, 1e-9);
+    }
+    EXPECT_NE(io::format_meme({motifs[0].motif}).find("w= " + std::to_string(width) + " "), std::string::npos);
+  }
+}
+
 TEST(FirstConvLayer, FindsConvWeightsOrFailsClearly) {
   std::vector<io::NamedTensor> w{{"conv.weight", {2, 4, 3}, std::vector<float>(24, 1.0f)},
                                  {"conv.bias", {2}, {0.5f, -0.5f}}};
