@@ -199,7 +199,12 @@ __attribute__((target_clones("avx2", "default"))) void cnn_predict_kernel(const 
                                                                         const std::uint8_t* __restrict code,
                                                                         float* __restrict out, std::int64_t F,
                                                                         std::int64_t P, std::int64_t K, std::int64_t T) {
-  cnn_hidden<0>(a, code, F, P, K);
+  switch (F) {  // the same compile-time widths as training: validation runs every epoch
+    case 16: cnn_hidden<16>(a, code, F, P, K); break;
+    case 32: cnn_hidden<32>(a, code, F, P, K); break;
+    case 64: cnn_hidden<64>(a, code, F, P, K); break;
+    default: cnn_hidden<0>(a, code, F, P, K);
+  }
   for (std::int64_t t = 0; t < T; ++t) out[t] = cnn_output(a, t, P * F);
 }
 
