@@ -28,6 +28,16 @@ constexpr EncodeTable kTable;
 
 }  // namespace
 
+int base_index(char c) noexcept {
+  switch (c) {
+    case 'A': case 'a': return 0;
+    case 'C': case 'c': return 1;
+    case 'G': case 'g': return 2;
+    case 'T': case 't': return 3;
+    default: return 4;
+  }
+}
+
 bool is_base(char c) noexcept { return kTable.kind[static_cast<unsigned char>(c)] != 0; }
 
 std::size_t find_invalid_base(std::string_view seq) noexcept {

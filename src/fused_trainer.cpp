@@ -4,23 +4,15 @@
 #include <cmath>
 #include <cstring>
 
+#include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
 
 namespace dnacnn {
 
 std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows) {
   std::vector<std::uint8_t> codes;
-  for (auto r : rows) {
-    for (char c : seqs[static_cast<std::size_t>(r)]) {
-      switch (c) {
-        case 'A': codes.push_back(0); break;
-        case 'C': codes.push_back(1); break;
-        case 'G': codes.push_back(2); break;
-        case 'T': codes.push_back(3); break;
-        default: codes.push_back(4);  // N: validated input has nothing else
-      }
-    }
-  }
+  for (auto r : rows)
+    for (char c : seqs[static_cast<std::size_t>(r)]) codes.push_back(static_cast<std::uint8_t>(base_index(c)));
   return codes;
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
 
 namespace dnacnn {
@@ -59,16 +60,6 @@ ConvFilters first_conv_layer(const std::vector<io::NamedTensor>& weights, const 
 
 namespace {
 
-int code_of(char c) {
-  switch (c) {
-    case 'A': return 0;
-    case 'C': return 1;
-    case 'G': return 2;
-    case 'T': return 3;
-    default: return -1;
-  }
-}
-
 // Calls visit(filter, sequence, start, activation) for every window.
 template <typename Visit>
 void for_each_activation(const ConvFilters& conv, const SequenceData& data, Visit&& visit) {
@@ -78,13 +69,13 @@ void for_each_activation(const ConvFilters& conv, const SequenceData& data, Visi
     const auto L = static_cast<std::int64_t>(seq.size());
     if (L < conv.width) continue;
     codes.resize(seq.size());
-    for (std::size_t i = 0; i < seq.size(); ++i) codes[i] = code_of(seq[i]);
+    for (std::size_t i = 0; i < seq.size(); ++i) codes[i] = base_index(seq[i]);
     for (std::int64_t f = 0; f < conv.filters; ++f) {
       for (std::int64_t p = 0; p + conv.width <= L; ++p) {
         double a = conv.bias[static_cast<std::size_t>(f)];
         for (std::int64_t j = 0; j < conv.width; ++j) {
           const int c = codes[static_cast<std::size_t>(p + j)];
-          if (c >= 0) a += conv.w(f, c, j);
+          if (c < 4) a += conv.w(f, c, j);
         }
         visit(f, s, p, a);
       }
@@ -116,8 +107,8 @@ std::vector<FilterMotif> filter_motifs(const ConvFilters& conv, const SequenceDa
     if (!(a > m.threshold_used)) return;
     ++m.sites;
     for (std::int64_t j = 0; j < conv.width; ++j) {
-      const int c = code_of(data.seqs[s][static_cast<std::size_t>(p + j)]);
-      if (c >= 0) m.counts[static_cast<std::size_t>(j)][static_cast<std::size_t>(c)] += 1;
+      const int c = base_index(data.seqs[s][static_cast<std::size_t>(p + j)]);
+      if (c < 4) m.counts[static_cast<std::size_t>(j)][static_cast<std::size_t>(c)] += 1;
     }
   });
   for (FilterMotif& m : out) {

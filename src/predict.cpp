@@ -47,20 +47,23 @@ Predictor Predictor::load(const std::filesystem::path& model_dir, const std::str
 
 const ModelConfig& Predictor::config() const { return impl_->config; }
 
-std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size) const {
-  const std::int64_t length = impl_->config.length;
+std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
+                                     std::int64_t batch_size, const torch::Device& device) {
   std::vector<float> out;
-  out.reserve(static_cast<std::size_t>(data.size()) * impl_->config.targets.size());
   // Encode chunk by chunk so memory stays bounded by the batch, not the input.
   std::vector<std::int64_t> rows;
   for (std::int64_t start = 0; start < data.size(); start += batch_size) {
     rows.clear();
     for (std::int64_t r = start; r < std::min(start + batch_size, data.size()); ++r) rows.push_back(r);
     const torch::Tensor x = onehot_tensor(encode_sequences(data, length, rows));
-    const std::vector<float> part = to_vector(predict_in_batches(*impl_->model, x, batch_size, impl_->device));
+    const std::vector<float> part = to_vector(predict_in_batches(model, x, batch_size, device));
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
+}
+
+std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size) const {
+  return predict_sequences(*impl_->model, data, impl_->config.length, batch_size, impl_->device);
 }
 
 RegressionMetrics evaluate(const Predictor& predictor, const SequenceData& data) {

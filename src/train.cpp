@@ -164,8 +164,10 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   if (fused) fused_trainer->write_back(*model);
 
   model->eval();
-  const torch::Tensor all_x = onehot_tensor(encode_sequences(data, length)).to(device);
-  result.predictions = to_vector(predict_in_batches(*model, all_x, 8192, device).select(1, 0));
+  const std::vector<float> all = predict_sequences(*model, data, length, 8192, device);
+  const std::size_t n_targets = result.config.targets.size();
+  result.predictions.resize(data.seqs.size());
+  for (std::size_t i = 0; i < result.predictions.size(); ++i) result.predictions[i] = all[i * n_targets];
   result.train = metrics_of(split.train, data, result.predictions);
   result.val = metrics_of(split.val, data, result.predictions);
   result.test = metrics_of(split.test, data, result.predictions);

@@ -12,6 +12,9 @@ inline constexpr std::size_t kAllValid = static_cast<std::size_t>(-1);
 // ACGT, N, and their lowercase forms; anything else is an error, never a silent zero.
 bool is_base(char c) noexcept;
 
+// Channel of a base: 0..3 for A, C, G, T in either case; 4 for N (and anything else).
+int base_index(char c) noexcept;
+
 // Index of the first character that is not a base, or kAllValid.
 std::size_t find_invalid_base(std::string_view seq) noexcept;
 

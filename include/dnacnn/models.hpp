@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "dnacnn/architectures.hpp"
+#include "dnacnn/dataset.hpp"
 #include "dnacnn/model_config.hpp"
 
 namespace dnacnn {
@@ -21,6 +22,9 @@ SequenceModel build_model(const ModelConfig& config);
 // Forward pass in batches under InferenceMode; returns (rows, targets) on the CPU.
 torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
                                  const torch::Device& device);
+// Every sequence of `data` (of `length` bases), encoded batch by batch: rows x targets, row-major.
+std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
+                                     std::int64_t batch_size, const torch::Device& device);
 
 // One entry per architecture file (src/models/<name>.cpp); registry.cpp lists them.
 struct ArchitectureEntry {
