@@ -28,14 +28,15 @@ std::int64_t SequenceData::common_length() const {
               {source});
 }
 
-static std::string checked_sequence(std::string_view field, const io::TableReader& table, std::size_t col) {
-  if (field.empty()) throw Error("empty sequence", {table.path(), table.line_number(), table.column_of(col)});
-  const std::size_t bad = find_invalid_base(field);
+// A validated, upper-case copy of `seq`; `first` locates its first base for error messages.
+static std::string checked_sequence(std::string_view seq, const SourceLocation& first) {
+  if (seq.empty()) throw Error("empty sequence", first);
+  const std::size_t bad = find_invalid_base(seq);
   if (bad != kAllValid) {
-    throw Error("invalid base " + describe_char(field[bad]) + " in sequence (allowed: A, C, G, T, N)",
-                {table.path(), table.line_number(), table.column_of(col) + static_cast<long>(bad)});
+    throw Error("invalid base " + describe_char(seq[bad]) + " in sequence (allowed: A, C, G, T, N)",
+                {first.file, first.line, first.column + static_cast<long>(bad)});
   }
-  std::string s(field);
+  std::string s(seq);
   for (char& c : s) c = static_cast<char>(c & ~0x20);  // validated letters: clear the lowercase bit
   return s;
 }
@@ -63,7 +64,8 @@ SequenceData read_sequence_table(const std::filesystem::path& path, const TableO
   data.source = table.path();
   if (target_col) data.target_name = table.header()[*target_col];
   while (table.next()) {
-    data.seqs.push_back(checked_sequence(table.field(seq_col), table, seq_col));
+    data.seqs.push_back(
+        checked_sequence(table.field(seq_col), {table.path(), table.line_number(), table.column_of(seq_col)}));
     data.lines.push_back(table.line_number());
     if (id_col) data.ids.emplace_back(table.field(*id_col));
     if (target_col) {
@@ -86,12 +88,8 @@ SequenceData sequences_from_strings(const std::vector<std::string>& seqs, const 
   long n = 0;
   for (const auto& s : seqs) {
     ++n;
-    const std::size_t bad = find_invalid_base(s);
-    if (s.empty()) throw Error("empty sequence", {source, n});
-    if (bad != kAllValid) throw Error("invalid base " + describe_char(s[bad]), {source, n, static_cast<long>(bad) + 1});
-    std::string upper = s;
-    for (char& c : upper) c = static_cast<char>(c & ~0x20);
-    data.seqs.push_back(std::move(upper));
+    if (s.empty()) throw Error("empty sequence", {source, n});  // a whole line: no column
+    data.seqs.push_back(checked_sequence(s, {source, n, 1}));
     data.lines.push_back(n);
   }
   return data;
