@@ -1,5 +1,8 @@
 #include "commands.hpp"
 
+#include "dnacnn/error.hpp"
+#include "dnacnn/io/table.hpp"
+
 namespace dnacnn::app {
 
 static std::string g_command_line;
@@ -14,6 +17,17 @@ void set_command_line(int argc, char** argv) {
     if (i > 0) g_command_line += ' ';
     g_command_line += quote ? "'" + arg + "'" : arg;
   }
+}
+
+std::map<std::string, double> parse_hparams(const std::vector<std::string>& pairs) {
+  std::map<std::string, double> hparams;
+  for (const std::string& kv : pairs) {
+    const auto eq = kv.find('=');
+    const auto value = eq == std::string::npos ? std::nullopt : io::parse_finite_float(std::string_view(kv).substr(eq + 1));
+    if (!value || eq == 0) throw UsageError("--hparam takes name=number, got '" + kv + "'");
+    hparams[kv.substr(0, eq)] = *value;
+  }
+  return hparams;
 }
 
 CLI::Option* add_threads_option(CLI::App& app, int& threads) {

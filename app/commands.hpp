@@ -2,7 +2,9 @@
 // the library. Nothing else lives in app/.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <map>
 #include <string>
+#include <vector>
 
 namespace dnacnn::app {
 
@@ -14,10 +16,15 @@ void add_demo(CLI::App& root);
 void add_motifs(CLI::App& root);
 void add_models(CLI::App& root);
 void add_report(CLI::App& root);
+void add_sweep(CLI::App& root);
+void add_compare(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();
 void set_command_line(int argc, char** argv);
+
+// --hparam name=value pairs; UsageError for anything else.
+std::map<std::string, double> parse_hparams(const std::vector<std::string>& pairs);
 
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);

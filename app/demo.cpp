@@ -13,6 +13,7 @@ void add_demo(CLI::App& root) {
   cmd->add_option("--epochs", o->epochs, "Epochs for each model")->check(CLI::PositiveNumber);
   add_threads_option(*cmd, o->threads);
   cmd->add_option("--device", o->device, "cpu, cuda or cuda:N");
+  cmd->add_flag("!--no-exercises", o->exercises, "Only the notebook's two models: skip Q1-Q3");
   cmd->add_flag("--force", o->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, o->quiet);
   cmd->final_callback([o] {

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   dnacnn::app::add_motifs(root);
   dnacnn::app::add_models(root);
   dnacnn::app::add_report(root);
+  dnacnn::app::add_sweep(root);
+  dnacnn::app::add_compare(root);
   dnacnn::app::set_command_line(argc, argv);
 
   try {

@@ -6,9 +6,9 @@
 #include "dnacnn/architectures.hpp"
 #include "dnacnn/device.hpp"
 #include "dnacnn/error.hpp"
-#include "dnacnn/io/table.hpp"
 #include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
+#include "dnacnn/scoring_rule.hpp"
 #include "dnacnn/train.hpp"
 
 namespace dnacnn::app {
@@ -22,6 +22,7 @@ struct TrainArgs {
   int filters = 32;
   int kernel_size = 3;
   std::vector<std::string> hparams;  // name=value
+  std::string rule;                  // empty: the data's rule file when simulate wrote one
   bool force = false;
   bool quiet = false;
 };
@@ -30,21 +31,18 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   TrainOptions options = a.train;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
-  for (const std::string& kv : a.hparams) {
-    const auto eq = kv.find('=');
-    const auto value = eq == std::string::npos ? std::nullopt : io::parse_finite_float(std::string_view(kv).substr(eq + 1));
-    if (!value) throw UsageError("--hparam takes name=number, got '" + kv + "'");
-    options.hparams[kv.substr(0, eq)] = *value;
-  }
+  for (const auto& [name, value] : parse_hparams(a.hparams)) options.hparams[name] = value;
   options.validate();
   check_device(options.device);
   find_architecture(options.arch);
+  const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
   const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
   prepare_output_directory(a.out, a.force);
   Progress progress(a.quiet);
   const TrainResult result = train_model(data, options, progress);
   const std::string name = a.name.empty() ? options.arch : a.name;
-  write_run(a.out, name, data, options, result, {command_line(), a.data});
+  write_run(a.out, name, data, options, result,
+            {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json()});
   write_report(std::filesystem::path(a.out));  // RUN/report.html
   progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", name,
                            result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
@@ -80,6 +78,9 @@ void add_train(CLI::App& root) {
   cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
   cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
   cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  cmd->add_option("--rule", a->rule,
+                  "Scoring rule of simulated data (preset or JSON), for the report's error analysis "
+                  "(default: the data's .rule.json written by simulate, when present)");
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, a->quiet);
   cmd->final_callback([a, cmd] { run_train(*a, *cmd); });

@@ -4,11 +4,13 @@
 
 #include <ostream>
 
+#include "dnacnn/exercises.hpp"
 #include "dnacnn/interpret.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/predict.hpp"
 #include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
+#include "dnacnn/scoring_rule.hpp"
 #include "dnacnn/simulate.hpp"
 #include "dnacnn/train.hpp"
 
@@ -33,7 +35,8 @@ struct DemoModel {
   TrainResult result;
 };
 
-std::vector<DemoModel> notebook_models(const DemoOptions& o) {
+// The notebook's two models, then the better one of exercise Q3.
+std::vector<DemoModel> demo_models(const DemoOptions& o, const ExerciseSettings& settings) {
   std::vector<DemoModel> models;
   for (const char* arch : {"linear", "cnn"}) {
     DemoModel m;
@@ -44,6 +47,7 @@ std::vector<DemoModel> notebook_models(const DemoOptions& o) {
     m.options.device = o.device;
     models.push_back(std::move(m));
   }
+  if (o.exercises) models.push_back({"deepcnn", better_model_options(settings), {}});
   return models;
 }
 
@@ -57,14 +61,16 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
   const ScoringRule rule = ScoringRule::notebook();
   const SequenceData data = simulate_kmers({});
   const fs::path data_path = options.out / "data.tsv";
-  write_sequence_table(data_path, data);
+  write_simulated_kmers(data_path, {});  // and data.rule.json
   progress.log(fmt::format("simulated {} 8-mers -> {}", data.size(), data_path.string()));
 
-  std::vector<DemoModel> models = notebook_models(options);
+  const ExerciseSettings settings{options.epochs, options.threads, options.device, options.command_line};
+  std::vector<DemoModel> models = demo_models(options, settings);
   nlohmann::json metrics = {{"models", nlohmann::json::object()}};
   for (DemoModel& m : models) {
     m.result = train_model(data, m.options, progress);
-    write_run(options.out / m.name, m.name, data, m.options, m.result, {options.command_line, data_path});
+    write_run(options.out / m.name, m.name, data, m.options, m.result,
+              {options.command_line, data_path, scoring_rule_to_json(rule)});
     metrics["models"][m.name] = model_metrics_json(m.options, m.result);
     progress.log(fmt::format("{}: {} epochs in {:.2f} s, test R^2 {:.4f}", m.name, m.result.history.size(),
                              m.result.train_seconds, m.result.test.r2));
@@ -120,9 +126,15 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
     run_motifs(motifs, progress);
   }
 
-  write_report(options.out);  // DIR/report.html
+  if (options.exercises) {
+    run_positional_exercise(options.out / "q1-positional", settings, out, progress);
+    run_lr_sweep_exercise(data_path, options.out / "q2-lr-sweep", settings, out, progress);
+  }
+
+  write_report(options.out);  // DIR/report.html: the notebook models side by side, then Q1 and Q2
   out << "\nWrote " << options.out.string()
-      << "/: report.html, data.tsv, metrics.json, spot_checks.tsv, linear/, cnn/ (with cnn/motifs, cnn/motifs-t1)\n";
+      << "/: report.html, data.tsv, metrics.json, spot_checks.tsv, linear/, cnn/ (with cnn/motifs, cnn/motifs-t1)"
+      << (options.exercises ? ", deepcnn/, q1-positional/, q2-lr-sweep/" : "") << "\n";
 }
 
 }  // namespace dnacnn

@@ -116,6 +116,7 @@ void write_run(const fs::path& dir, const std::string& name, const SequenceData&
     run["data"]["path"] = context.data_path.string();
     run["data"]["md5"] = file_md5(context.data_path);
   }
+  if (!context.rule.is_null()) run["rule"] = context.rule;
   io::write_file_atomically(dir / "run.json", run.dump(2) + "\n");
 }
 

@@ -1,7 +1,6 @@
 #include "dnacnn/sequence.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 #include "dnacnn/error.hpp"
 
@@ -23,31 +22,6 @@ std::vector<std::string> all_kmers(int k) {
   out.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) out.push_back(kmer_at(i, k));
   return out;
-}
-
-double ScoringRule::score(std::string_view seq) const {
-  if (seq.empty()) return 0;
-  const double mean_base = (base_scores[0] + base_scores[1] + base_scores[2] + base_scores[3]) / 4;
-  double sum = 0;
-  for (char c : seq) {
-    switch (c) {
-      case 'A': case 'a': sum += base_scores[0]; break;
-      case 'C': case 'c': sum += base_scores[1]; break;
-      case 'G': case 'g': sum += base_scores[2]; break;
-      case 'T': case 't': sum += base_scores[3]; break;
-      default: sum += mean_base;
-    }
-  }
-  double s = sum / static_cast<double>(seq.size());
-  // Motifs match either case, as the base scores above do ("tataaaaa" scores like "TATAAAAA").
-  const auto same_base = [](char a, char b) {
-    return std::toupper(static_cast<unsigned char>(a)) == std::toupper(static_cast<unsigned char>(b));
-  };
-  for (const Motif& m : motifs)
-    if (!m.pattern.empty() &&
-        std::search(seq.begin(), seq.end(), m.pattern.begin(), m.pattern.end(), same_base) != seq.end())
-      s += m.effect;
-  return s;
 }
 
 std::string reverse_complement(std::string_view seq) {

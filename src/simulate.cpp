@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "dnacnn/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/random.hpp"
@@ -55,6 +57,8 @@ void write_simulated_kmers(const std::filesystem::path& path, const SimulateOpti
     out << line;
   });
   file.commit();
+  if (path != "-" && !path.string().starts_with("/dev/"))
+    io::write_file_atomically(rule_sidecar_path(path), scoring_rule_to_json(options.rule).dump(2) + "\n");
 }
 
 void write_sequence_table(const std::filesystem::path& path, const SequenceData& data) {

@@ -53,6 +53,11 @@ RegressionMetrics metrics_of(const std::vector<std::int64_t>& rows, const Sequen
   return regression_metrics(a, p);
 }
 
+void check_batch_fits(int batch_size, std::size_t train_rows) {
+  if (static_cast<std::size_t>(batch_size) > train_rows)
+    throw UsageError(fmt::format("--batch-size {} is larger than the training split ({} rows)", batch_size, train_rows));
+}
+
 }  // namespace
 
 void TrainOptions::validate() const {
@@ -63,6 +68,13 @@ void TrainOptions::validate() const {
   if (optimizer != "sgd" && optimizer != "adam") throw UsageError("--optimizer must be sgd or adam, got '" + optimizer + "'");
   if (engine != "auto" && engine != "torch" && engine != "fused")
     throw UsageError("--engine must be auto, torch or fused, got '" + engine + "'");
+}
+
+void check_training_fits(const SequenceData& data, const TrainOptions& options) {
+  options.validate();
+  make_model_config(options.arch, data.common_length(), options.hparams, {data.target_name});
+  const SplitIndices split = random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
+  check_batch_fits(options.batch_size, split.train.size());
 }
 
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress) {
@@ -78,9 +90,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   result.parameters = checked_parameter_count(result.config);
   const SplitIndices split = random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
   result.split_of_row = split_of_rows(split, data.size());
-  if (static_cast<std::size_t>(options.batch_size) > split.train.size())
-    throw UsageError(fmt::format("--batch-size {} is larger than the training split ({} rows)", options.batch_size,
-                                 split.train.size()));
+  check_batch_fits(options.batch_size, split.train.size());
 
   torch::manual_seed(options.seed);
   SequenceModel model = build_model(result.config);

@@ -96,10 +96,13 @@ TEST(CliHelp, EverySubcommandShowsItsDefaults) {
   const std::map<std::string, std::vector<std::string>> expected{
       {"train", {"--data", "--epochs", "=50", "--lr", "=0.01", "--batch-size", "=128", "--model", "=cnn", "=sgd",
                  "=17", "=42", "=0.16", "=0.2", "--filters", "=32", "--kernel-size", "=3", "--force", "--quiet"}},
-      {"simulate", {"--k", "=8", "--out", "--seed", "=17", "--noise"}},
+      {"simulate", {"--k", "=8", "--out", "--seed", "=17", "--noise", "--rule", "=notebook"}},
       {"evaluate", {"--model", "--data", "--seq-col", "=seq"}},
       {"predict", {"--model", "--in", "--out", "=-", "--batch-size", "=4096"}},
-      {"demo", {"--out", "=runs/demo", "--epochs", "=50", "--force", "--quiet"}},
+      {"demo", {"--out", "=runs/demo", "--epochs", "=50", "--force", "--quiet", "--no-exercises"}},
+      {"sweep", {"--data", "--models", "linear,cnn", "--lrs", "0.001,0.005,0.01,0.05,0.1", "--optimizers", "=[sgd]",
+                 "--batch-sizes", "=[128]", "--epochs", "=[50]"}},
+      {"compare", {"--out", "=compare.html", "--title"}},
   };
   for (const auto& [cmd, needles] : expected) {
     const RunResult r = dnacnn({cmd, "--help"});
@@ -144,7 +147,8 @@ TEST(CliSimulate, EightMersWrite65537Lines) {
   // Same rows as the library's in-memory simulation.
   const SequenceData d = read_sequence_table(dir / "kmers.tsv");
   EXPECT_EQ(d.targets, simulate_kmers({}).targets);
-  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"kmers.tsv"});
+  EXPECT_EQ(test::list_dir(dir.path()), (std::vector<std::string>{"kmers.rule.json", "kmers.tsv"}));
+  EXPECT_EQ(read_json(dir / "kmers.rule.json").at("motifs").size(), 2u);
 }
 
 TEST(CliSimulate, NoiseDependsOnSeed) {
@@ -551,11 +555,11 @@ TEST(CliDemo, ShortRunWritesEverything) {
 
   const auto spot = test::read_lines(out / "spot_checks.tsv");
   ASSERT_EQ(spot.size(), 19u);
-  EXPECT_EQ(spot[0], "group\tseq\tactual\tlinear\tcnn");
+  EXPECT_EQ(spot[0], "group\tseq\tactual\tlinear\tcnn\tdeepcnn");
   const ScoringRule rule = ScoringRule::notebook();
   for (std::size_t i = 1; i < spot.size(); ++i) {
     const auto f = test::split(spot[i], '\t');
-    ASSERT_EQ(f.size(), 5u) << spot[i];
+    ASSERT_EQ(f.size(), 6u) << spot[i];
     EXPECT_DOUBLE_EQ(std::stod(f[2]), rule.score(f[1])) << spot[i];
     EXPECT_NE(r.out.find(f[1]), std::string::npos) << "table lacks " << f[1];  // printed too
   }
@@ -564,12 +568,22 @@ TEST(CliDemo, ShortRunWritesEverything) {
   EXPECT_NE(r.out.find("TATAAAAA"), std::string::npos);
   EXPECT_NE(r.out.find("27.750"), std::string::npos);
   EXPECT_NE(r.out.find("test R2"), std::string::npos);
+  // The exercises: Q3's better model beside the notebook's, Q1's positional runs, Q2's sweep.
+  EXPECT_EQ(m.at("models").at("deepcnn").at("params").at("bins"), 1);
+  EXPECT_EQ(read_json(out / "deepcnn" / "run.json").at("rule").at("name"), "notebook");
+  for (const char* model : {"linear", "cnn", "deepcnn"})
+    EXPECT_TRUE(fs::is_regular_file(out / "q1-positional" / model / "metrics.json")) << model;
+  EXPECT_EQ(read_json(out / "q1-positional" / "deepcnn" / "run.json").at("rule").at("name"), "positional");
+  EXPECT_EQ(read_tsv(out / "q2-lr-sweep" / "sweep.tsv").at("run").size(), 10u);
+  for (const char* text : {"Q1, position-dependent scoring", "Q2, learning-rate sweep", "cnn      lr 0.1"})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text;
 
   // Again into the same directory: refused, then accepted with --force.
-  const RunResult again = dnacnn({"demo", "--out", out.string(), "--epochs", "1", "--quiet"});
+  const RunResult again = dnacnn({"demo", "--out", out.string(), "--epochs", "1", "--quiet", "--no-exercises"});
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_EQ(read_json(out / "metrics.json").at("models").at("cnn").at("epochs"), 2);
-  const RunResult forced = dnacnn({"demo", "--out", out.string(), "--epochs", "1", "--quiet", "--force"});
+  const RunResult forced =
+      dnacnn({"demo", "--out", out.string(), "--epochs", "1", "--quiet", "--force", "--no-exercises"});
   EXPECT_EQ(forced.exit_code, 0) << forced.err;
   EXPECT_EQ(forced.err, "");  // --quiet: nothing on stderr
   EXPECT_EQ(read_json(out / "metrics.json").at("models").at("cnn").at("epochs"), 1);
@@ -577,6 +591,7 @@ TEST(CliDemo, ShortRunWritesEverything) {
 
 // The notebook end to end with every default (50 epochs each): its accuracy bars, and spot checks
 // where the CNN finds the motifs the linear model cannot see.
+// With the exercises: the better model, Q1's positional data and Q2's sweep reach their marks.
 TEST(CliDemo, NotebookDefaultsReachTheNotebookResults) {
   TempDir dir;
   const fs::path out = dir / "demo";
@@ -598,6 +613,24 @@ TEST(CliDemo, NotebookDefaultsReachTheNotebookResults) {
   }
   EXPECT_LT(cnn_error, 1.0);
   EXPECT_LT(cnn_error, 0.5 * linear_error);
+
+  // Q3: the better model reaches R² 0.99 where the notebook's CNN stops near 0.95.
+  EXPECT_GE(m.at("deepcnn").at("test").at("r2").get<double>(), 0.99);
+  // Q1: on positional scores the linear model fails, the position-aware models do not.
+  const json q1 = read_json(out / "q1-positional" / "metrics.json").at("models");
+  EXPECT_LT(q1.at("linear").at("test").at("r2").get<double>(), 0.3);
+  EXPECT_GE(q1.at("cnn").at("test").at("r2").get<double>(), 0.97);
+  EXPECT_GE(q1.at("deepcnn").at("test").at("r2").get<double>(), 0.98);
+  // Q2: every learning rate ran; the notebook's 0.01 is among the best for the CNN.
+  const auto sweep = read_tsv(out / "q2-lr-sweep" / "sweep.tsv");
+  ASSERT_EQ(sweep.at("run").size(), 10u);
+  double best = -1, at_notebook_lr = -1;
+  for (std::size_t i = 0; i < 10; ++i) {
+    if (sweep.at("model")[i] != "cnn" || sweep.at("status")[i] != "ok") continue;
+    best = std::max(best, std::stod(sweep.at("test_r2")[i]));
+    if (sweep.at("lr")[i] == "0.01") at_notebook_lr = std::stod(sweep.at("test_r2")[i]);
+  }
+  EXPECT_GE(at_notebook_lr, best - 0.01);
 }
 
 TEST(CliDemo, BadOptions) {
@@ -707,6 +740,128 @@ TEST(CliSimulate, RandomSequencesOfAnyLength) {
   const RunResult out = dnacnn({"simulate", "--random", "2", "--length", "5", "--out", "-"});
   EXPECT_EQ(out.exit_code, 0);
   EXPECT_EQ(count_lines(out.out), 3) << out.out;
+}
+
+}  // namespace
+}  // namespace dnacnn
+
+// --- exercises: scoring rules (Q1), sweeps (Q2), compare (Q3) --------------------------------
+
+namespace dnacnn {
+namespace {
+
+TEST(CliSimulate, RuleFileAndPresetScoreAndAreRecordedNextToTheData) {
+  TempDir dir;
+  const RunResult preset = dnacnn({"simulate", "--k", "8", "--rule", "positional", "--out", (dir / "pos.tsv").string()});
+  ASSERT_EQ(preset.exit_code, 0) << preset.err;
+  const auto cols = read_tsv(dir / "pos.tsv");
+  const ScoringRule positional = ScoringRule::positional();
+  for (std::size_t i = 0; i < cols.at("seq").size(); i += 97)
+    expect_close(std::stod(cols.at("score")[i]), positional.score(cols.at("seq")[i]), cols.at("seq")[i]);
+  EXPECT_EQ(read_json(dir / "pos.rule.json").at("name"), "positional");
+
+  test::write_file(dir / "rule.json", R"({"name": "gc", "base_scores": {"A": 0, "C": 1, "G": 1, "T": 0},
+                                          "motifs": [{"pattern": "GG", "effect": 2}]})");
+  ASSERT_EQ(dnacnn({"simulate", "--k", "3", "--rule", (dir / "rule.json").string(), "--out", (dir / "gc.tsv").string()})
+                .exit_code, 0);
+  const auto gc = read_tsv(dir / "gc.tsv");
+  ASSERT_EQ(gc.at("seq").size(), 64u);
+  EXPECT_EQ(gc.at("seq")[0], "AAA");
+  expect_close(std::stod(gc.at("score")[0]), 0, "AAA");
+  expect_close(std::stod(gc.at("score")[42]), 1 + 2, gc.at("seq")[42]);  // index 42 = GGG
+
+  // train picks the rule up from the data's side file and records it for the error analysis.
+  const fs::path run = train(dir, dir / "pos.tsv");
+  EXPECT_EQ(read_json(run / "run.json").at("rule").at("name"), "positional");
+
+  expect_one_line_error(dnacnn({"simulate", "--k", "3", "--rule", "nope", "--out", (dir / "x.tsv").string()}), 2,
+                        "dnacnn simulate: --rule: 'nope' is neither a preset");
+  test::write_file(dir / "bad.json", R"({"motifs": [{"pattern": "TAT", "zones": [{"from": 2}]}]})");
+  expect_one_line_error(dnacnn({"simulate", "--k", "3", "--rule", (dir / "bad.json").string(), "--out",
+                                (dir / "x.tsv").string()}),
+                        1, "dnacnn simulate: " + (dir / "bad.json").string() + ": motif 1: a zone needs");
+  EXPECT_FALSE(fs::exists(dir / "x.tsv"));
+}
+
+TEST(CliSweep, TrainsEveryCombinationAndMarksDivergedRuns) {
+  TempDir dir;
+  const fs::path data = simulate(dir, 5);
+  const fs::path out = dir / "sweep";
+  // lr 1e4 with SGD overflows within a few epochs: the sweep notes where and goes on.
+  const RunResult r = dnacnn({"sweep", "--data", data.string(), "--models", "linear,cnn", "--lrs", "0.01,10000",
+                              "--batch-sizes", "32,64", "--epochs", "4", "--hparam", "filters=8", "--out", out.string(),
+                              "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto sweep = read_tsv(out / "sweep.tsv");
+  ASSERT_EQ(sweep.at("run").size(), 8u);
+  const std::vector<std::string> columns{"run", "model", "optimizer", "lr", "batch_size", "epochs", "status",
+                                         "diverged_epoch", "final_train_loss", "final_val_loss", "test_r2", "test_mse",
+                                         "seconds"};
+  EXPECT_EQ(test::split(test::read_lines(out / "sweep.tsv").at(0), '\t'), columns);
+  const json metrics = read_json(out / "metrics.json").at("models");
+  int diverged = 0;
+  for (std::size_t i = 0; i < 8; ++i) {
+    const std::string run = sweep.at("run")[i];
+    EXPECT_TRUE(fs::is_regular_file(out / run / "model" / "weights.safetensors")) << run;
+    EXPECT_EQ(metrics.at(run).at("status"), sweep.at("status")[i]);
+    if (sweep.at("lr")[i] == "0.01") {
+      EXPECT_EQ(sweep.at("status")[i], "ok") << run;
+      EXPECT_NE(sweep.at("test_r2")[i], "NA") << run;
+      EXPECT_EQ(sweep.at("diverged_epoch")[i], "NA");
+    } else if (sweep.at("status")[i] == "diverged") {
+      ++diverged;
+      const int epoch = std::stoi(sweep.at("diverged_epoch")[i]);
+      EXPECT_GE(epoch, 1);
+      EXPECT_LE(epoch, 4);
+      EXPECT_EQ(metrics.at(run).at("diverged_epoch"), epoch);
+      EXPECT_EQ(read_json(out / run / "metrics.json").at("models").at(run).at("epochs"), epoch);
+    }
+  }
+  EXPECT_GE(diverged, 2) << test::read_file(out / "sweep.tsv");
+  EXPECT_EQ(sweep.at("run")[0], "linear_sgd_lr0.01_bs32_e4");
+  EXPECT_EQ(read_json(out / "cnn_sgd_lr0.01_bs32_e4" / "model" / "config.json").at("hparams").at("filters"), 8);
+  const std::string page = test::read_file(out / "report.html");
+  EXPECT_NE(page.find("sweep_loss_cnn"), std::string::npos);
+  EXPECT_NE(page.find("sweep_r2_sweep"), std::string::npos);
+  EXPECT_NE(r.out.find("cnn_sgd_lr10000_bs64_e4"), std::string::npos) << r.out;
+
+  // A grid that cannot run fails before anything is trained or written.
+  expect_one_line_error(dnacnn({"sweep", "--data", data.string(), "--models", "linear", "--hparam", "filters=8",
+                                "--out", (dir / "s2").string()}),
+                        2, "dnacnn sweep: no model of the sweep takes the hyper-parameter 'filters'");
+  expect_one_line_error(dnacnn({"sweep", "--data", data.string(), "--models", "cnn,nope", "--out", (dir / "s2").string()}),
+                        2, "dnacnn sweep: unknown model architecture 'nope'");
+  expect_one_line_error(dnacnn({"sweep", "--data", data.string(), "--batch-sizes", "100000", "--out",
+                                (dir / "s2").string()}),
+                        2, "dnacnn sweep: --batch-size 100000 is larger than the training split");
+  EXPECT_FALSE(fs::exists(dir / "s2"));
+}
+
+TEST(CliCompare, PutsRunsSideBySideBestFirst) {
+  TempDir dir;
+  const fs::path data = simulate(dir, 5);
+  const fs::path linear = train(dir, data, {"--model", "linear"});
+  fs::rename(linear, dir / "linear");
+  const fs::path cnn = dir / "cnn";
+  ASSERT_EQ(dnacnn({"train", "--data", data.string(), "--out", cnn.string(), "--epochs", "20", "--batch-size", "32", "-q"})
+                .exit_code, 0);
+  const RunResult r = dnacnn({"compare", (dir / "linear").string(), cnn.string(), "--out", (dir / "cmp.html").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = test::split(r.out, '\n');
+  ASSERT_GE(lines.size(), 3u);
+  EXPECT_EQ(lines[0].rfind("model\trun\ttest_r2\ttest_mse\t", 0), 0u) << r.out;
+  const auto first = test::split(lines[1], '\t'), second = test::split(lines[2], '\t');
+  EXPECT_EQ(first.at(0), "cnn");
+  EXPECT_EQ(second.at(0), "linear");
+  EXPECT_GT(std::stod(first.at(2)), std::stod(second.at(2)));
+  expect_close(std::stod(first.at(2)),
+               read_json(cnn / "metrics.json").at("models").at("cnn").at("test").at("r2").get<double>(), "cnn r2");
+  const std::string page = test::read_file(dir / "cmp.html");
+  for (const char* needle : {"dnacnn compare: linear vs cnn", "predicted_vs_actual_cnn", "predicted_vs_actual_linear",
+                             "residuals_cnn", "residual_groups_cnn"})
+    EXPECT_NE(page.find(needle), std::string::npos) << needle;
+
+  expect_one_line_error(dnacnn({"compare", cnn.string()}), 2, "dnacnn compare: compare needs at least two runs");
 }
 
 }  // namespace

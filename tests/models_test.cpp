@@ -254,6 +254,36 @@ TEST(Models, ParameterCountMatchesModule) {
   EXPECT_EQ(checked_parameter_count(make_model_config("cnn", 8, {})), 609);
 }
 
+// deepcnn with bins = 3 pools each third of the sequence on its own (max, then mean, per filter),
+// which is what lets it tell where a motif sits; checked against functional ops.
+TEST(Models, DeepCnnBinsPoolEachStretchSeparately) {
+  const ModelConfig c = make_model_config(
+      "deepcnn", 12, {{"blocks", 1}, {"bins", 3}, {"filters", 4}, {"hidden", 5}, {"dropout", 0}});
+  torch::manual_seed(5);
+  const SequenceModel m = build_model(c);
+  std::int64_t real = 0;
+  for (const auto& p : m->parameters()) real += p.numel();
+  EXPECT_EQ(checked_parameter_count(c), real);
+  EXPECT_EQ(real, 4 * (4 * 3 + 1) + (2 * 4 * 3 + 1) * 5 + (5 + 1));
+
+  const torch::Tensor x = random_onehot(6, 12, 2);
+  auto p = params_of(*m);
+  const torch::Tensor h =
+      torch::relu(torch::conv1d(x.permute({0, 2, 1}), p["convs.0.weight"], p["convs.0.bias"], 1, 1));  // 'same'
+  std::vector<torch::Tensor> maxes, means;
+  for (std::int64_t b = 0; b < 3; ++b) {
+    maxes.push_back(h.narrow(2, 4 * b, 4).amax(2));
+    means.push_back(h.narrow(2, 4 * b, 4).mean(2));
+  }
+  const torch::Tensor pooled = torch::cat({torch::stack(maxes, 2).flatten(1), torch::stack(means, 2).flatten(1)}, 1);
+  const torch::Tensor expected = torch::linear(
+      torch::relu(torch::linear(pooled, p["hidden.weight"], p["hidden.bias"])), p["out.weight"], p["out.bias"]);
+  m->eval();
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::allclose(m->forward(x), expected, 1e-5, 1e-6));
+  EXPECT_THROW(make_model_config("deepcnn", 2, {{"bins", 3}, {"blocks", 1}}), UsageError);  // more bins than positions
+}
+
 TEST(Models, SameSeedSameInitialWeights) {
   const ModelConfig c = make_model_config("cnn", 8, {});
   torch::manual_seed(5);

@@ -1,5 +1,6 @@
 // Simulated k-mer data sets: size, order, scores, noise and the TSV writer.
 #include "dnacnn/simulate.hpp"
+#include "dnacnn/scoring_rule.hpp"
 
 #include <gtest/gtest.h>
 
@@ -110,7 +111,9 @@ TEST(Simulate, WriteTsvMatchesInMemoryData) {
   const SequenceData in_memory = simulate_kmers({});
   EXPECT_EQ(from_file.seqs, in_memory.seqs);
   EXPECT_EQ(from_file.targets, in_memory.targets);
-  EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"kmers.tsv"});  // no temp file left
+  // No temp file left; the rule that scored the rows sits next to them.
+  EXPECT_EQ(test::list_dir(dir.path()), (std::vector<std::string>{"kmers.rule.json", "kmers.tsv"}));
+  EXPECT_EQ(load_scoring_rule((dir / "kmers.rule.json").string()).motifs.size(), 2u);
 }
 
 TEST(Simulate, WriteTsvWithNoiseIsDeterministic) {

@@ -15,6 +15,7 @@ struct DemoOptions {
   std::string device = "cpu";
   bool force = false;
   bool quiet = false;
+  bool exercises = true;  // Q1-Q3: the positional rule, the learning-rate sweep, the better model
   std::string command_line;
 };
 
@@ -26,7 +27,8 @@ struct SpotCheckGroup {
 const std::vector<SpotCheckGroup>& notebook_spot_checks();
 
 // Writes DIR/data.tsv, DIR/linear/ and DIR/cnn/ (runs), DIR/spot_checks.tsv, DIR/metrics.json,
-// and prints the spot-check table and a metrics summary to `out`.
+// and prints the spot-check table and a metrics summary to `out`. With the exercises also
+// DIR/deepcnn/ (Q3's better model), DIR/q1-positional/ and DIR/q2-lr-sweep/.
 void run_demo(const DemoOptions& options, std::ostream& out);
 
 }  // namespace dnacnn

@@ -13,6 +13,7 @@ namespace dnacnn {
 struct RunContext {
   std::string command_line;
   std::filesystem::path data_path;  // empty for in-memory data
+  nlohmann::json rule;              // the scoring rule of simulated data (scoring_rule_to_json); null: unknown
 };
 
 // Makes `dir` ready for a new run. An existing non-empty directory is refused unless `force`.

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "dnacnn/scoring_rule.hpp"  // ScoringRule: how simulated sequences are scored
+
 namespace dnacnn {
 
 inline constexpr std::string_view kAlphabet = "ACGT";
@@ -15,22 +17,6 @@ std::vector<std::string> all_kmers(int k);
 
 // The k-mer with the given lexicographic index (0 <= index < 4^k).
 std::string kmer_at(std::uint64_t index, int k);
-
-// A sequence's score: the mean of per-base scores plus the effect of each motif it contains.
-struct ScoringRule {
-  struct Motif {
-    std::string pattern;
-    double effect = 0;
-  };
-  std::array<double, 4> base_scores{20, 17, 14, 11};  // A, C, G, T
-  std::vector<Motif> motifs{{"TAT", 10}, {"GCG", -10}};
-
-  // The notebook's rule: A=20 C=17 G=14 T=11, +10 with TAT, -10 with GCG.
-  static ScoringRule notebook() { return {}; }
-
-  // Bases other than ACGT (N) count as the mean base score. Each motif counts once.
-  double score(std::string_view seq) const;
-};
 
 std::string reverse_complement(std::string_view seq);
 

@@ -24,6 +24,7 @@ struct SimulateOptions {
 SequenceData simulate_kmers(const SimulateOptions& options);
 
 // The same rows streamed to a TSV (header "seq<TAB>score"), so k = 12 (16.7M rows) needs no memory.
+// Unless the path is "-" or a device, the rule goes next to it (rule_sidecar_path).
 void write_simulated_kmers(const std::filesystem::path& path, const SimulateOptions& options);
 
 // Writes seq<TAB>target (with the id column first when there are ids).

@@ -55,6 +55,10 @@ struct TrainResult {
   RegressionMetrics train, val, test;
 };
 
+// Throws UsageError when `options` cannot train on `data` (a batch larger than the training split,
+// hyper-parameters the architecture does not take): checked before any output is written.
+void check_training_fits(const SequenceData& data, const TrainOptions& options);
+
 // Trains on `data` (which must have targets and one sequence length). Deterministic for a
 // given seed, split seed and thread count.
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress);

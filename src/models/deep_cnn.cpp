@@ -1,6 +1,8 @@
 // A deeper CNN that sees motifs anywhere and counts composition: a first convolution, more
-// max-pool + convolution blocks, then global max- and average-pooling (presence and amount of each
-// feature) into a small dense head. Position-independent, so it fits any input length.
+// max-pool + convolution blocks, then max- and average-pooling (presence and amount of each
+// feature) into a small dense head. With bins = 1 the pooling is global: position-independent, so
+// it fits any input length. bins > 1 pools each of that many equal stretches of the sequence
+// separately, so the head can tell where a motif sits (position-dependent effects, Q1).
 #include <fmt/format.h>
 
 #include "dnacnn/error.hpp"
@@ -10,22 +12,26 @@ namespace dnacnn {
 namespace {
 
 struct DeepShape {
-  std::int64_t filters, kernel, blocks, block_kernel, pool, hidden, targets;
+  std::int64_t filters, kernel, blocks, block_kernel, pool, hidden, bins, targets;
   double dropout;
 };
 
 DeepShape deep_shape(const ModelConfig& c) {
   DeepShape s{c.int_hparam("filters"), c.int_hparam("kernel_size"), c.int_hparam("blocks"),
               c.int_hparam("block_kernel_size"), c.int_hparam("pool"), c.int_hparam("hidden"),
+              c.hparams.contains("bins") ? c.int_hparam("bins") : 1,  // models saved before bins existed
               static_cast<std::int64_t>(c.targets.size()), c.hparam("dropout")};
-  if (s.filters < 1 || s.kernel < 1 || s.blocks < 1 || s.block_kernel < 1 || s.pool < 1 || s.hidden < 1)
-    throw UsageError("deepcnn: filters, kernel sizes, blocks, pool and hidden must be at least 1");
+  if (s.filters < 1 || s.kernel < 1 || s.blocks < 1 || s.block_kernel < 1 || s.pool < 1 || s.hidden < 1 ||
+      s.bins < 1)
+    throw UsageError("deepcnn: filters, kernel sizes, blocks, pool, hidden and bins must be at least 1");
   if (!(s.dropout >= 0 && s.dropout < 1)) throw UsageError("deepcnn: dropout must be in [0, 1)");
   // 'same' padding keeps the length; each extra block first pools it down.
   std::int64_t length = c.length;
   for (std::int64_t b = 1; b < s.blocks; ++b) length /= s.pool;
   if (length < 1)
     throw UsageError(fmt::format("deepcnn: {} bp is too short for {} blocks with pool {}", c.length, s.blocks, s.pool));
+  if (s.bins > length)
+    throw UsageError(fmt::format("deepcnn: bins {} is more than the {} positions left after pooling", s.bins, length));
   return s;
 }
 
@@ -43,7 +49,7 @@ struct DeepCnnImpl : SequenceModelImpl {
       convs->push_back(
           torch::nn::Conv1d(Conv1dOptions(shape.filters, shape.filters, shape.block_kernel).padding(torch::kSame)));
     dropout = register_module("dropout", torch::nn::Dropout(shape.dropout));
-    hidden = register_module("hidden", torch::nn::Linear(2 * shape.filters, shape.hidden));
+    hidden = register_module("hidden", torch::nn::Linear(2 * shape.filters * shape.bins, shape.hidden));
     out = register_module("out", torch::nn::Linear(shape.hidden, shape.targets));
   }
 
@@ -53,7 +59,11 @@ struct DeepCnnImpl : SequenceModelImpl {
       if (b > 0) h = torch::max_pool1d(h, shape.pool);
       h = torch::relu(convs[b]->as<torch::nn::Conv1d>()->forward(h));
     }
-    const torch::Tensor pooled = torch::cat({std::get<0>(h.max(2)), h.mean(2)}, 1);
+    const torch::Tensor pooled =
+        shape.bins == 1 ? torch::cat({std::get<0>(h.max(2)), h.mean(2)}, 1)
+                        : torch::cat({std::get<0>(torch::adaptive_max_pool1d(h, shape.bins)).flatten(1),
+                                      torch::adaptive_avg_pool1d(h, shape.bins).flatten(1)},
+                                     1);
     return out->forward(torch::relu(hidden->forward(dropout->forward(pooled))));
   }
 };
@@ -63,14 +73,15 @@ struct DeepCnnImpl : SequenceModelImpl {
 ArchitectureEntry deep_cnn_architecture() {
   ArchitectureInfo info{
       "deepcnn",
-      "Conv1d + ReLU, then (blocks-1) x [MaxPool, Conv1d + ReLU], global max+mean pooling, dropout, "
+      "Conv1d + ReLU, then (blocks-1) x [MaxPool, Conv1d + ReLU], max+mean pooling over `bins` equal "
+      "stretches (1: global), dropout, "
       "Linear(hidden) + ReLU, Linear -> targets",
       {{"filters", 64}, {"kernel_size", 3}, {"blocks", 2}, {"block_kernel_size", 3}, {"pool", 2}, {"hidden", 64},
-       {"dropout", 0.1}},
+       {"dropout", 0.1}, {"bins", 1}},
       [](const ModelConfig& c) {
         const DeepShape s = deep_shape(c);
         return s.filters * (4 * s.kernel + 1) + (s.blocks - 1) * s.filters * (s.filters * s.block_kernel + 1) +
-               (2 * s.filters + 1) * s.hidden + (s.hidden + 1) * s.targets;
+               (2 * s.filters * s.bins + 1) * s.hidden + (s.hidden + 1) * s.targets;
       }};
   return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); }};
 }

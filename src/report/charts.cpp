@@ -15,18 +15,23 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-constexpr const char* kSchema = "https://vega.github.io/schema/vega-lite/v6.json";
 // Vega's "tableau10": model i has the same colour in every chart (and .swatch-i in page.css).
 constexpr const char* kModelColours[] = {"#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2",
                                          "#b279a2", "#eeca3b", "#ff9da6", "#9d755d", "#bab0ac"};
 
-json base_config() {
+}  // namespace
+
+const char* const kVegaLiteSchema = "https://vega.github.io/schema/vega-lite/v6.json";
+
+json chart_config() {
   return {{"font", "system-ui, -apple-system, Segoe UI, Roboto, Helvetica, Arial, sans-serif"},
           {"view", {{"stroke", "#ddd"}}},
           {"axis", {{"labelFontSize", 11}, {"titleFontSize", 12}, {"titleFontWeight", "normal"}, {"gridColor", "#eee"}}},
           {"legend", {{"labelFontSize", 12}, {"titleFontSize", 12}}},
           {"title", {{"fontSize", 14}, {"anchor", "start"}, {"subtitleFontSize", 11}, {"subtitleColor", "#555"}}}};
 }
+
+namespace {
 
 std::string target_name(const ModelRun& model) {
   const nlohmann::json& info = model.info;
@@ -43,7 +48,16 @@ double round_significant(double value, int digits) {
   return std::strtod(fmt::format("{:.{}g}", value, digits).c_str(), nullptr);  // strtod: no throw on subnormals
 }
 
-std::optional<Chart> loss_chart(const std::vector<ModelRun>& models) {
+json point_row(const TestPoint& p, bool has_ids) {
+  json row = json::object();
+  if (has_ids) row["id"] = p.id;
+  row["seq"] = p.seq;
+  row["actual"] = round_significant(p.actual, 5);
+  row["predicted"] = round_significant(p.predicted, 5);
+  return row;
+}
+
+std::optional<Chart> loss_chart(const std::vector<ModelRun>& models, const LossChartStyle& style) {
   json values = json::array();
   json domain = json::array(), range = json::array();
   std::size_t epochs = 0;
@@ -52,6 +66,7 @@ std::optional<Chart> loss_chart(const std::vector<ModelRun>& models) {
     range.push_back(model_colour(m));
     epochs = std::max(epochs, models[m].history.size());
     for (const EpochLoss& e : models[m].history) {
+      if (style.y_max && e.train_loss && *e.train_loss > *style.y_max) continue;
       if (e.train_loss) values.push_back({{"model", models[m].label}, {"epoch", e.epoch}, {"split", "train"},
                                           {"loss", round_significant(*e.train_loss, 6)}});
       if (e.val_loss) values.push_back({{"model", models[m].label}, {"epoch", e.epoch}, {"split", "validation"},
@@ -62,8 +77,8 @@ std::optional<Chart> loss_chart(const std::vector<ModelRun>& models) {
   // The legend shows line samples (not dots), long enough for long model names.
   const json line_legend = {{"symbolType", "stroke"}, {"symbolStrokeWidth", 2}, {"symbolSize", 300}, {"labelLimit", 320}};
   json spec = {
-      {"$schema", kSchema},
-      {"title", {{"text", "Loss per epoch"}, {"subtitle", "mean squared error; solid: train, dashed: validation"}}},
+      {"$schema", kVegaLiteSchema},
+      {"title", {{"text", style.title}, {"subtitle", "mean squared error; solid: train, dashed: validation"}}},
       {"width", 640},
       {"height", 300},
       {"data", {{"values", std::move(values)}}},
@@ -81,8 +96,14 @@ std::optional<Chart> loss_chart(const std::vector<ModelRun>& models) {
                      {{"field", "split"}, {"type", "nominal"}},
                      {{"field", "epoch"}, {"type", "quantitative"}},
                      {{"field", "loss"}, {"type", "quantitative"}, {"format", ".4g"}}}}}},
-      {"config", base_config()}};
-  return Chart{"loss", std::move(spec), true};
+      {"config", chart_config()}};
+  if (style.y_max) {
+    spec["encoding"]["y"]["scale"]["domainMax"] = *style.y_max;
+    spec["mark"]["clip"] = true;
+    spec["title"]["subtitle"] = {"mean squared error; solid: train, dashed: validation",
+                                 fmt::format("y axis cut at {:.3g}: diverging runs leave the chart", *style.y_max)};
+  }
+  return Chart{style.name, std::move(spec), true};
 }
 
 std::pair<double, double> shared_value_range(const std::vector<ModelRun>& models) {
@@ -103,15 +124,7 @@ Chart predicted_vs_actual_chart(const ModelRun& model, std::size_t model_index, 
   const TestPoints& test = *model.test;
   const std::size_t n = test.points.size();
   json values = json::array();
-  for (const TestPoint& p : test.points) {
-    // The tooltip lists these fields as they are, in this order.
-    json row = json::object();
-    if (test.has_ids) row["id"] = p.id;
-    row["seq"] = p.seq;
-    row["actual"] = round_significant(p.actual, 5);
-    row["predicted"] = round_significant(p.predicted, 5);
-    values.push_back(std::move(row));
-  }
+  for (const TestPoint& p : test.points) values.push_back(point_row(p, test.has_ids));
 
   const nlohmann::json& metrics = model.metrics;
   const nlohmann::json r2 =
@@ -119,7 +132,7 @@ Chart predicted_vs_actual_chart(const ModelRun& model, std::size_t model_index, 
   const std::string title = model.label + ": R\u00b2 = " + (r2.is_number() ? fmt::format("{:.3f}", r2.get<double>()) : "n/a");
   json subtitle = json::array();
   if (test.sampled())
-    subtitle.push_back(fmt::format("random sample of {} of {} test points (the same every time); R\u00b2 uses all",
+    subtitle.push_back(fmt::format("sample of {} of {} test points (the same every time); R\u00b2 uses all",
                                    with_thousands(n), with_thousands(test.total)));
   else
     subtitle.push_back(fmt::format("test split, {} points; dashed line: predicted = actual", with_thousands(n)));
@@ -135,7 +148,7 @@ Chart predicted_vs_actual_chart(const ModelRun& model, std::size_t model_index, 
   const double size = n <= 2'000 ? 24 : n <= 20'000 ? 10 : 5;
   const double opacity = n <= 2'000 ? 0.7 : n <= 20'000 ? 0.4 : 0.25;
   json spec = {
-      {"$schema", kSchema},
+      {"$schema", kVegaLiteSchema},
       {"title", {{"text", title}, {"subtitle", subtitle}}},
       {"width", 340},
       {"height", 340},
@@ -155,7 +168,7 @@ Chart predicted_vs_actual_chart(const ModelRun& model, std::size_t model_index, 
          {"encoding",
           {{"x", {{"field", "actual"}, {"type", "quantitative"}, {"scale", shared_scale}, {"axis", axis_x}}},
            {"y", {{"field", "predicted"}, {"type", "quantitative"}, {"scale", shared_scale}, {"axis", axis_y}}}}}}}},
-      {"config", base_config()}};
+      {"config", chart_config()}};
   if (n > 3'000) spec["usermeta"] = {{"embedOptions", {{"renderer", "canvas"}}}};
   return Chart{"predicted_vs_actual_" + file_slug(model.label), std::move(spec), false};
 }

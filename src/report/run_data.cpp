@@ -73,7 +73,12 @@ ModelRun read_run(const fs::path& dir, const SampleLimits& limits) {
   run.name = models.contains(named) ? named : models.begin().key();
   run.metrics = models[run.name];
   if (fs::exists(dir / "history.tsv")) run.history = read_history(dir / "history.tsv");
-  if (fs::exists(dir / "predictions.tsv")) run.test = read_test_points(dir / "predictions.tsv", limits);
+  if (fs::exists(dir / "predictions.tsv")) {
+    run.test = read_test_points(dir / "predictions.tsv", limits);
+    std::optional<ScoringRule> rule;
+    if (run.info.is_object() && run.info.contains("rule")) rule = scoring_rule_from_json(run.info["rule"], (dir / "run.json").string());
+    run.errors = analyse_errors(dir / "predictions.tsv", rule, 12, limits.max_seq_chars);
+  }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec))
     if (entry.is_directory() && fs::is_regular_file(entry.path() / "motifs.json"))
@@ -97,6 +102,30 @@ std::vector<fs::path> sub_runs(const fs::path& dir) {
   std::vector<fs::path> runs;
   for (auto& f : found) runs.push_back(std::move(f.second));
   return runs;
+}
+
+SweepTable read_sweep_table(const fs::path& path) {
+  const SpotChecks table = read_spot_checks(path);  // the same shape: a header and text rows
+  return {table.header, table.rows};
+}
+
+bool is_run_set(const fs::path& dir) { return fs::is_regular_file(dir / "sweep.tsv") || !sub_runs(dir).empty(); }
+
+RunSet read_run_set(const fs::path& dir, const SampleLimits& limits) {
+  RunSet set;
+  set.dir = dir;
+  const bool sweep = fs::is_regular_file(dir / "sweep.tsv");
+  if (sweep) set.sweep = read_sweep_table(dir / "sweep.tsv");
+  set.title = (sweep ? "Sweep: " : "Runs in ") + dir.filename().string();
+  if (fs::is_regular_file(dir / "about.json")) {
+    const json about = read_json(dir / "about.json");
+    if (about.is_object()) {
+      set.title = about.value("title", set.title);
+      set.intro = about.value("intro", "");
+    }
+  }
+  for (const fs::path& r : sub_runs(dir)) set.models.push_back(read_run(r, limits));
+  return set;
 }
 
 // Labels must be unique: charts and tables are keyed by them.
@@ -127,15 +156,26 @@ ReportData load_report_data(const std::vector<fs::path>& dirs, const SampleLimit
       data.models.push_back(read_run(dir, limits));
       continue;
     }
+    if (fs::is_regular_file(dir / "sweep.tsv")) {
+      data.sets.push_back(read_run_set(dir, limits));
+      continue;
+    }
     const std::vector<fs::path> runs = sub_runs(dir);
-    if (runs.empty())
+    std::vector<fs::path> sets;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+      if (entry.is_directory() && !is_run_directory(entry.path()) && is_run_set(entry.path())) sets.push_back(entry.path());
+    std::sort(sets.begin(), sets.end());
+    if (runs.empty() && sets.empty())
       throw Error("not a run directory (no metrics.json with history.tsv, predictions.tsv or run.json) "
                   "and no sub-directory is one",
                   {dir.string()});
     for (const fs::path& r : runs) data.models.push_back(read_run(r, limits));
+    for (const fs::path& s : sets) data.sets.push_back(read_run_set(s, limits));
     if (fs::exists(dir / "spot_checks.tsv")) data.spot_checks.push_back(read_spot_checks(dir / "spot_checks.tsv"));
   }
   assign_labels(data.models);
+  for (RunSet& set : data.sets) assign_labels(set.models);
   return data;
 }
 

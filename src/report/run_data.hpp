@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "report/error_analysis.hpp"
 #include "report/test_points.hpp"
 
 namespace dnacnn::report {
@@ -33,6 +34,23 @@ struct ModelRun {
   std::vector<EpochLoss> history;
   std::optional<TestPoints> test;  // from predictions.tsv
   std::vector<MotifSet> motif_sets;  // sub-directories holding motifs.json, by name
+  std::optional<ErrorAnalysis> errors;  // from predictions.tsv, grouped by run.json's "rule" when present
+};
+
+// A sweep's sweep.tsv (dnacnn sweep), as text.
+struct SweepTable {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+// Runs that belong together below the report's directory: a sweep (DIR/sweep.tsv) or an
+// experiment such as the demo's positional-scoring one. DIR/about.json may give "title" and "intro".
+struct RunSet {
+  std::filesystem::path dir;
+  std::string title;
+  std::string intro;
+  std::vector<ModelRun> models;
+  std::optional<SweepTable> sweep;
 };
 
 // A demo's spot_checks.tsv: group, seq, actual, then one column per model.
@@ -45,13 +63,15 @@ struct SpotChecks {
 struct ReportData {
   std::vector<ModelRun> models;
   std::vector<SpotChecks> spot_checks;
+  std::vector<RunSet> sets;  // sweeps and experiments, each its own section
 };
 
 // A run directory has metrics.json and at least one of history.tsv, predictions.tsv, run.json.
 bool is_run_directory(const std::filesystem::path& dir);
 
-// Reads each directory: a run, or a directory whose sub-directories are runs (its own
-// spot_checks.tsv is read too). Throws Error for a directory that is neither, or a malformed file.
+// Reads each directory: a run, a sweep (a RunSet), or a directory whose sub-directories are runs
+// (its own spot_checks.tsv is read too) and run sets. Throws Error for a directory that is none of
+// these, or a malformed file.
 ReportData load_report_data(const std::vector<std::filesystem::path>& dirs, const SampleLimits& limits = {});
 
 }  // namespace dnacnn::report

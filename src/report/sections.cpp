@@ -10,9 +10,19 @@ namespace dnacnn::report {
 
 namespace {
 
+}  // namespace
+
 Html paragraph(std::string_view text) { return {"<p class=\"intro\">" + escape_html(text) + "</p>\n"}; }
 
-}  // namespace
+std::optional<ChartRow> predicted_vs_actual_row(const std::vector<ModelRun>& models) {
+  ChartRow row;
+  const auto range = shared_value_range(models);
+  for (std::size_t i = 0; i < models.size(); ++i)
+    if (models[i].test && !models[i].test->points.empty())
+      row.charts.push_back(predicted_vs_actual_chart(models[i], i, range));
+  if (row.charts.empty()) return std::nullopt;
+  return row;
+}
 
 std::optional<Section> metrics_section(const ReportData& data) {
   if (data.models.empty()) return std::nullopt;
@@ -40,16 +50,12 @@ std::optional<Section> spot_check_section(const ReportData& data) {
 }
 
 std::optional<Section> predictions_section(const ReportData& data) {
-  ChartRow row;
-  const auto range = shared_value_range(data.models);
-  for (std::size_t i = 0; i < data.models.size(); ++i)
-    if (data.models[i].test && !data.models[i].test->points.empty())
-      row.charts.push_back(predicted_vs_actual_chart(data.models[i], i, range));
-  if (row.charts.empty()) return std::nullopt;
+  std::optional<ChartRow> row = predicted_vs_actual_row(data.models);
+  if (!row) return std::nullopt;
   return Section{"predictions", "Predicted vs actual (test split)",
                  {paragraph("Each dot is a test sequence; hover for its sequence and values. Dots on the dashed "
                             "line are predicted exactly. Panels share their axes."),
-                  std::move(row)}};
+                  std::move(*row)}};
 }
 
 std::optional<Section> run_details_section(const ReportData& data) {
@@ -63,11 +69,13 @@ std::optional<Section> run_details_section(const ReportData& data) {
 
 std::vector<Section> build_sections(const ReportData& data) {
   using Builder = std::optional<Section> (*)(const ReportData&);
-  static constexpr Builder kBuilders[] = {metrics_section, loss_section, spot_check_section, predictions_section,
-                                          motifs_section,      run_details_section};
+  static constexpr Builder kBuilders[] = {metrics_section,        loss_section,   spot_check_section,
+                                          predictions_section,    motifs_section, error_analysis_section};
   std::vector<Section> sections;
   for (const Builder build : kBuilders)
     if (std::optional<Section> s = build(data)) sections.push_back(std::move(*s));
+  for (Section& s : run_set_sections(data)) sections.push_back(std::move(s));
+  if (std::optional<Section> s = run_details_section(data)) sections.push_back(std::move(*s));
   return sections;
 }
 

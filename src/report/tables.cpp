@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "dnacnn/io/table.hpp"
@@ -67,6 +68,52 @@ std::string metrics_table(const std::vector<ModelRun>& models) {
   return html_table({"model", "test n", "R\u00b2", "MSE", "Pearson", "Spearman", "val R\u00b2", "train R\u00b2",
                      "epochs", "training time", "status"},
                     rows, "data metrics");
+}
+
+std::string worst_predictions_table(const ModelRun& model) {
+  std::vector<std::vector<Cell>> rows;
+  const bool ids = model.test && model.test->has_ids;
+  for (std::size_t i = 0; i < model.errors->worst.size(); ++i) {
+    const TestPoint& p = model.errors->worst[i];
+    std::vector<Cell> row;
+    if (ids) row.push_back(text_cell(p.id));
+    row.push_back(text_cell(p.seq, "seq"));
+    if (model.errors->groups.size() > 0) row.push_back(text_cell(model.errors->worst_groups[i]));
+    row.push_back({fmt::format("{:.3f}", p.actual), "num"});
+    row.push_back({fmt::format("{:.3f}", p.predicted), "num"});
+    row.push_back({fmt::format("{:+.3f}", double(p.predicted) - p.actual), "num"});
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::string> header;
+  if (ids) header.push_back("id");
+  header.push_back("sequence");
+  if (model.errors->groups.size() > 0) header.push_back("motifs");
+  header.insert(header.end(), {"actual", "predicted", "residual"});
+  return html_table(header, rows, "data worst");
+}
+
+std::string residual_groups_table(const ModelRun& model) {
+  std::vector<std::vector<Cell>> rows;
+  for (const ResidualGroup& g : model.errors->groups)
+    rows.push_back({text_cell(g.name, "seq"), count_cell(static_cast<long long>(g.n)), number_cell(g.mean, 3),
+                    number_cell(g.rmse, 3), number_cell(g.median, 3), number_cell(g.min, 3), number_cell(g.max, 3)});
+  return html_table({"motifs", "test n", "mean residual", "RMSE", "median", "min", "max"}, rows, "data groups");
+}
+
+std::string sweep_table(const SweepTable& sweep) {
+  std::vector<std::vector<Cell>> rows;
+  const auto status_col = std::find(sweep.header.begin(), sweep.header.end(), "status") - sweep.header.begin();
+  for (const auto& row : sweep.rows) {
+    std::vector<Cell> cells;
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const auto number = io::parse_finite_float(row[i]);
+      if (static_cast<std::ptrdiff_t>(i) == status_col) cells.push_back(text_cell(row[i], row[i] == "ok" ? "" : "warn"));
+      else if (number && i > 2) cells.push_back({escape_html(row[i]), "num"});
+      else cells.push_back(text_cell(row[i]));
+    }
+    rows.push_back(std::move(cells));
+  }
+  return html_table(sweep.header, rows, "data sweep");
 }
 
 std::string spot_check_table(const SpotChecks& checks) {

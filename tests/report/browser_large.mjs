@@ -58,7 +58,8 @@ try {
   const renderMs = Number(await page.evaluate(() => document.documentElement.dataset.renderMs));
   if (!(renderMs < MAX_RENDER_MS)) problems.push(`charts took ${renderMs} ms to draw (limit ${MAX_RENDER_MS} ms)`);
   const charts = await chartStatus(page);
-  if (charts.length !== 2 || charts.some((c) => !c.drawn)) problems.push(`charts: ${JSON.stringify(charts)}`);
+  // Loss, predicted vs actual, and the residual chart of the error analysis.
+  if (charts.length !== 3 || charts.some((c) => !c.drawn)) problems.push(`charts: ${JSON.stringify(charts)}`);
   const subtitle = await page.evaluate(() => JSON.parse(document.getElementById('dnacnn-chart-specs').textContent)
     .predicted_vs_actual_cnn.title.subtitle.join(' '));
   if (!subtitle.includes('sample of 10,000 of 1,000,000')) problems.push(`the chart does not say it is sampled: ${subtitle}`);

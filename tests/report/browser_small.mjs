@@ -40,13 +40,14 @@ for (const file of [path.join(runs, 'cnn', 'report.html'), path.join(runs, 'line
 }
 const chartFiles = fs.readdirSync(path.join(runs, 'charts')).sort();
 for (const f of chartFiles) JSON.parse(fs.readFileSync(path.join(runs, 'charts', f), 'utf8'));
-if (chartFiles.length !== 3) problems.push(`expected 3 chart specs in charts/, found ${chartFiles.join(', ')}`);
+// Loss, then predicted vs actual and residuals for each model.
+if (chartFiles.length !== 5) problems.push(`expected 5 chart specs in charts/, found ${chartFiles.join(', ')}`);
 
 const browser = await launchBrowser();
 try {
   const { page, wallMs } = await openReport(browser.context, reportPath, problems, log);
   const charts = await chartStatus(page);
-  if (charts.length !== 3) problems.push(`expected 3 charts, found ${charts.map((c) => c.name).join(', ')}`);
+  if (charts.length !== 5) problems.push(`expected 5 charts, found ${charts.map((c) => c.name).join(', ')}`);
   for (const c of charts) if (!c.drawn) problems.push(`chart ${c.name} has no <svg> or <canvas>`);
 
   // The markup must be on the page as text, and never as elements.
@@ -63,7 +64,7 @@ try {
     if (!dom.text.includes(text)) problems.push(`page text lacks ${JSON.stringify(text)} (should show as text)`);
   }
   if (dom.title !== 'Report <i>test</i>') problems.push(`title is ${JSON.stringify(dom.title)}`);
-  const sections = ['metrics', 'loss', 'spot-checks', 'predictions', 'runs'];
+  const sections = ['metrics', 'loss', 'spot-checks', 'predictions', 'errors', 'runs'];
   if (dom.sections.join() !== sections.join()) problems.push(`sections ${dom.sections.join()}, want ${sections.join()}`);
 
   // A tooltip shows a test point's id as text.

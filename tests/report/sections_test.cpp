@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "dnacnn/error.hpp"
 #include "report/charts.hpp"
 #include "fake_run.hpp"
@@ -22,7 +24,7 @@ TEST(ReportSections, RunWithEverythingHasEverySectionButSpotChecks) {
   ScratchDir dir("sections-full");
   test::write_fake_run(dir.path() / "run");
   const ReportData data = load_report_data({dir.path() / "run"});
-  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "predictions", "runs"}));
+  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "predictions", "errors", "runs"}));
 }
 
 TEST(ReportSections, SectionsAppearOnlyWhenTheirDataExist) {
@@ -40,11 +42,54 @@ TEST(ReportSections, DemoDirectoryIsDetectedWithItsSpotChecks) {
   const ReportData data = load_report_data({dir.path()});
   ASSERT_EQ(data.models.size(), 2u);
   ASSERT_EQ(data.spot_checks.size(), 1u);
-  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "spot-checks", "predictions", "runs"}));
+  EXPECT_EQ(section_ids(data),
+            (std::vector<std::string>{"metrics", "loss", "spot-checks", "predictions", "errors", "runs"}));
   const auto spot = spot_check_section(data);
   const auto& html = std::get<Html>(spot->blocks.back()).markup;
   EXPECT_NE(html.find("&lt;b&gt;poly&lt;/b&gt;"), std::string::npos);
   EXPECT_NE(html.find("19.500"), std::string::npos);
+}
+
+// A demo-like directory: runs, an experiment (a directory of runs with about.json) and a sweep.
+TEST(ReportSections, ExperimentAndSweepDirectoriesBecomeSectionsOfTheirOwn) {
+  ScratchDir dir("sections-sets");
+  test::write_fake_run(dir.path() / "cnn");
+  test::write_fake_run(dir.path() / "q1" / "linear", FakeRun{.name = "linear"});
+  test::write_fake_run(dir.path() / "q1" / "cnn", FakeRun{.name = "cnn"});
+  test::spit(dir.path() / "q1" / "about.json", R"({"title": "Q1 <i>positional</i>", "intro": "why"})");
+  test::write_fake_run(dir.path() / "sweep" / "cnn_lr0.01", FakeRun{.name = "cnn_lr0.01"});
+  test::write_fake_run(dir.path() / "sweep" / "cnn_lr10", FakeRun{.name = "cnn_lr10"});
+  test::spit(dir.path() / "sweep" / "sweep.tsv",
+             "run\tmodel\toptimizer\tlr\tbatch_size\tepochs\tstatus\tdiverged_epoch\ttest_r2\n"
+             "cnn_lr0.01\tcnn\tsgd\t0.01\t128\t4\tok\tNA\t0.9\n"
+             "cnn_lr10\tcnn\tsgd\t10\t128\t4\tdiverged\t2\tNA\n");
+  const ReportData data = load_report_data({dir.path()});
+  ASSERT_EQ(data.models.size(), 1u);
+  ASSERT_EQ(data.sets.size(), 2u);
+  EXPECT_EQ(data.sets[0].title, "Q1 <i>positional</i>");
+  EXPECT_EQ(data.sets[0].models.size(), 2u);
+  EXPECT_TRUE(data.sets[1].sweep.has_value());
+  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "predictions", "errors", "set-q1",
+                                                         "set-sweep", "runs"}));
+
+  const std::vector<Section> sections = build_sections(data);
+  const Section& sweep = sections[5];
+  EXPECT_EQ(sweep.title, "Sweep: sweep");
+  std::vector<std::string> charts;
+  const Chart* loss = nullptr;
+  for (const Block& b : sweep.blocks)
+    if (const auto* row = std::get_if<ChartRow>(&b))
+      for (const Chart& c : row->charts) {
+        charts.push_back(c.name);
+        if (c.name == "sweep_loss_cnn") loss = &c;
+      }
+  EXPECT_EQ(charts, (std::vector<std::string>{"sweep_loss_cnn", "sweep_r2_sweep"}));
+  ASSERT_NE(loss, nullptr);
+  // Curves are named by what varies (the learning rate), and a diverged run cuts the y axis.
+  std::set<std::string> curves;
+  for (const auto& v : loss->spec["data"]["values"]) curves.insert(v["model"].get<std::string>());
+  EXPECT_EQ(curves, (std::set<std::string>{"lr 0.01", "lr 10"}));
+  EXPECT_TRUE(loss->spec["encoding"]["y"]["scale"].contains("domainMax"));
 }
 
 TEST(ReportSections, SameModelNameInTwoRunsGetsDistinctLabels) {
@@ -83,7 +128,7 @@ TEST(ReportCharts, SampledScatterSaysSoOnTheChart) {
   const ReportData data = load_report_data({dir.path() / "run"}, {.sample_from = 5'000, .sample_size = 4'000});
   const Chart chart = predicted_vs_actual_chart(data.models[0], 0, shared_value_range(data.models));
   EXPECT_EQ(chart.spec["layer"][1]["data"]["values"].size(), 4000u);
-  EXPECT_NE(chart.spec["title"]["subtitle"][0].get<std::string>().find("random sample of 4,000 of 10,000"),
+  EXPECT_NE(chart.spec["title"]["subtitle"][0].get<std::string>().find("sample of 4,000 of 10,000"),
             std::string::npos);
   EXPECT_EQ(chart.spec["usermeta"]["embedOptions"]["renderer"], "canvas");
 }

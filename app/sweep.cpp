@@ -1,0 +1,84 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "dnacnn/architectures.hpp"
+#include "dnacnn/device.hpp"
+#include "dnacnn/scoring_rule.hpp"
+#include "dnacnn/sweep.hpp"
+
+namespace dnacnn::app {
+
+struct SweepArgs {
+  SweepGrid grid;
+  TrainOptions train;
+  TableOptions table;
+  std::string data;
+  std::string out;
+  std::vector<std::string> hparams;
+  std::string rule;
+  bool force = false;
+  bool quiet = false;
+};
+
+static void run_sweep_command(const SweepArgs& a) {
+  TrainOptions base = a.train;
+  base.hparams = parse_hparams(a.hparams);
+  check_device(base.device);
+  for (const std::string& m : a.grid.models) find_architecture(m);
+  const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
+  const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
+  check_sweep(data, a.grid, base);                                  // bad grid: likewise
+  prepare_output_directory(a.out, a.force);
+  Progress progress(a.quiet);
+  const std::vector<SweepRow> rows =
+      run_sweep(data, a.grid, base, a.out, {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json()},
+                progress);
+  std::cout << fmt::format("{:<32} {:>9} {:>12} {:>12} {:>8} {:>8}\n", "run", "status", "train loss", "val loss",
+                           "test R2", "seconds");
+  for (const SweepRow& r : rows) {
+    const auto& h = r.result.history;
+    const std::string status =
+        r.result.status == "diverged" ? fmt::format("div@{}", r.result.diverged_epoch) : r.result.status;
+    std::cout << fmt::format("{:<32} {:>9} {:>12.5g} {:>12.5g} {:>8.4f} {:>8.2f}\n", r.run, status,
+                             h.empty() ? NAN : h.back().train_loss, h.empty() ? NAN : h.back().val_loss,
+                             r.result.test.r2, r.result.train_seconds);
+  }
+  std::cout << "Wrote " << a.out << "/: sweep.tsv, metrics.json, report.html and one run directory per line\n";
+}
+
+void add_sweep(CLI::App& root) {
+  auto a = std::make_shared<SweepArgs>();
+  CLI::App* cmd = root.add_subcommand(
+      "sweep", "Train every combination of models, learning rates, optimizers, batch sizes and epochs (exercise Q2)");
+  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header")->required();
+  cmd->add_option("-o,--out", a->out, "Sweep directory to create: one run directory per combination")->required();
+  cmd->add_option("--models", a->grid.models, "Architectures, comma-separated")->delimiter(',');
+  cmd->add_option("--lrs", a->grid.lrs, "Learning rates, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
+  cmd->add_option("--optimizers", a->grid.optimizers, "Optimizers (sgd, adam), comma-separated")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"sgd", "adam"}));
+  cmd->add_option("--batch-sizes", a->grid.batch_sizes, "Batch sizes, comma-separated")
+      ->delimiter(',')
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--epochs", a->grid.epochs, "Epoch counts, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
+  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order (the same for every run)");
+  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split (the same for every run)");
+  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
+  add_threads_option(*cmd, a->train.threads);
+  cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
+  cmd->add_option("--engine", a->train.engine, "auto, torch or fused (see dnacnn train --help)")
+      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+  cmd->add_option("--hparam", a->hparams,
+                  "Model hyper-parameter as name=value, applied to the models that take it (repeatable)");
+  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
+  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  cmd->add_option("--rule", a->rule, "Scoring rule of simulated data, for the error analysis (default: the data's .rule.json)");
+  cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
+  add_quiet_flag(*cmd, a->quiet);
+  cmd->final_callback([a] { run_sweep_command(*a); });
+}
+
+}  // namespace dnacnn::app
