@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/dataset.hpp"
+#include "dnacnn/intervals.hpp"
+
 namespace dnacnn::app {
 
 void add_simulate(CLI::App& root);
@@ -18,6 +21,9 @@ void add_models(CLI::App& root);
 void add_report(CLI::App& root);
 void add_sweep(CLI::App& root);
 void add_compare(CLI::App& root);
+void add_scan(CLI::App& root);
+void add_variants(CLI::App& root);
+void add_attribute(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();
@@ -29,5 +35,11 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
+
+// --bed, --genome, --negatives, ... (interval_options.cpp); `training` adds --length and the
+// chromosome hold-out options.
+void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
+// The data of train/evaluate: the --data table, or the --bed intervals (--target-col names a BED column).
+SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals);
 
 }  // namespace dnacnn::app

@@ -16,6 +16,7 @@ namespace dnacnn::app {
 struct TrainArgs {
   TrainOptions train;
   TableOptions table;
+  IntervalDataOptions intervals;
   std::string data;
   std::string out;
   std::string name;
@@ -35,14 +36,15 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.validate();
   check_device(options.device);
   find_architecture(options.arch);
-  const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
-  const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
+  const std::optional<ScoringRule> rule = a.data.empty() ? std::nullopt : rule_of_data(a.data, a.rule);
+  const SequenceData data = read_input_data(a.data, a.table, a.intervals);  // bad data: fail before creating --out
   prepare_output_directory(a.out, a.force);
   Progress progress(a.quiet);
   const TrainResult result = train_model(data, options, progress);
   const std::string name = a.name.empty() ? options.arch : a.name;
   write_run(a.out, name, data, options, result,
-            {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json()});
+            {command_line(), a.data.empty() ? a.intervals.beds.front() : std::filesystem::path(a.data),
+             rule ? scoring_rule_to_json(*rule) : nlohmann::json()});
   write_report(std::filesystem::path(a.out));  // RUN/report.html
   progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", name,
                            result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
@@ -54,7 +56,7 @@ void add_train(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("train", "Train a model on a table of sequences and targets");
   std::vector<std::string> archs;
   for (const auto& info : architecture_infos()) archs.push_back(info.name);
-  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header")->required();
+  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header (or --bed)");
   cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
   cmd->add_option("-o,--out", a->out, "Run directory to create")->required();
   cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
@@ -77,7 +79,10 @@ void add_train(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
   cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
-  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  cmd->add_option("--target-col", a->table.target_col,
+                  "Column holding the targets (default: the first other column); with --bed a BED column number "
+                  "or name (score, signalValue, ...)");
+  add_interval_options(*cmd, a->intervals, true);
   cmd->add_option("--rule", a->rule,
                   "Scoring rule of simulated data (preset or JSON), for the report's error analysis "
                   "(default: the data's .rule.json written by simulate, when present)");

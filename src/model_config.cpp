@@ -69,7 +69,7 @@ ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& s
   if (c.length < 1 || c.length > kMaxLength) throw fail("length " + std::to_string(c.length) + " out of range");
   if (c.alphabet != "ACGT") throw fail("alphabet '" + c.alphabet + "' is not supported");
   if (c.targets.empty()) throw fail("no targets");
-  if (c.task != "regression") throw fail("task '" + c.task + "' is not supported");
+  if (c.task != "regression" && c.task != "binary") throw fail("task '" + c.task + "' is not supported");
   return c;
 }
 

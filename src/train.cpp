@@ -88,7 +88,12 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   TrainResult result;
   result.config = make_model_config(options.arch, length, options.hparams, {data.target_name});
   result.parameters = checked_parameter_count(result.config);
-  const SplitIndices split = random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
+  if (!data.given_split.empty() && data.given_split.size() != data.seqs.size())
+    throw Error("the given split has " + std::to_string(data.given_split.size()) + " rows, the data " +
+                std::to_string(data.seqs.size()), {data.source});
+  const SplitIndices split = data.given_split.empty()
+                                 ? random_split(data.size(), options.val_frac, options.test_frac, options.split_seed)
+                                 : split_from_labels(data.given_split);
   result.split_of_row = split_of_rows(split, data.size());
   check_batch_fits(options.batch_size, split.train.size());
 

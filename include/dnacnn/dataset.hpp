@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/split.hpp"
+
 namespace dnacnn {
 
 struct TableOptions {
@@ -21,6 +23,7 @@ struct SequenceData {
   std::vector<float> targets;        // empty when there is no target column
   std::string target_name = "score";
   std::vector<long> lines;           // line of each row in the source file
+  std::vector<Split> given_split;    // per row, when the user chose the split; empty = random split
 
   std::int64_t size() const { return static_cast<std::int64_t>(seqs.size()); }
   bool has_targets() const { return !targets.empty(); }

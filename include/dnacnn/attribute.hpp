@@ -1,0 +1,40 @@
+// `dnacnn attribute`: per-base attribution of a model's predictions for sequences from a FASTA
+// file or a table, written as tables, SVG logos and a report.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "dnacnn/attribution.hpp"
+#include "dnacnn/dataset.hpp"
+#include "dnacnn/progress.hpp"
+
+namespace dnacnn {
+
+struct AttributeRequest {
+  std::filesystem::path model_dir;
+  std::filesystem::path in;  // .fa/.fasta/.fna (optionally .gz) or a TSV/CSV table
+  TableOptions table{.require_target = false};
+  AttributionMethod method = AttributionMethod::ism;
+  std::string target;        // target name; empty: the first
+  std::filesystem::path out; // directory
+  std::int64_t logos = 10;   // logos (and report entries) for the first N sequences
+  std::string device = "cpu";
+};
+
+struct AttributeResult {
+  std::int64_t sequences = 0;
+  std::int64_t logos = 0;
+  double seconds = 0;
+};
+
+// Writes into `out`: attributions.tsv (id, pos, base, A, C, G, T, attribution: one row per base),
+// sequences.tsv (id, prediction, attribution_sum), logos/<n>_<id>.svg for the first `logos`
+// sequences (letter height = attribution of the observed base) and report.html showing them.
+AttributeResult run_attribute(const AttributeRequest& request, Progress& progress);
+
+// FASTA records (id = header up to the first space), plain or gzip; checked like table sequences.
+SequenceData read_fasta_sequences(const std::filesystem::path& path);
+bool is_fasta_path(const std::filesystem::path& path);
+
+}  // namespace dnacnn
