@@ -1,5 +1,6 @@
 #include "dnacnn/io/vcf.hpp"
 
+#include <fmt/format.h>
 #include <htslib/hts_log.h>
 #include <htslib/vcf.h>
 
@@ -39,9 +40,18 @@ bool VcfReader::next(VcfRecord& out) {
   if (status == -1) return false;
   ++count_;
   const std::string where = "record " + std::to_string(count_);
-  if (status < -1 || rec->errcode)
-    throw Error(where + " is malformed (htslib error code " + std::to_string(rec->errcode) + ")", {path_});
+  // A contig or tag missing from the header is only a warning: htslib adds it and parses the record.
+  const int errors = rec->errcode & ~(BCF_ERR_CTG_UNDEF | BCF_ERR_TAG_UNDEF);
+  if (status < -1 || errors) {
+    std::string what = "malformed";
+    if (errors & BCF_ERR_NCOLS) what = "malformed: too few columns";
+    else if (errors & BCF_ERR_CHAR) what = "malformed: invalid character";
+    else if (errors & BCF_ERR_TAG_INVALID) what = "malformed: an INFO or FORMAT field does not match its header";
+    else if (errors & BCF_ERR_LIMITS) what = "beyond htslib's limits";
+    throw Error(fmt::format("record {} is {} (htslib error code {})", count_, what, errors), {path_});
+  }
   if (bcf_unpack(rec, BCF_UN_STR) < 0) throw Error(where + " cannot be unpacked", {path_});
+  if (rec->pos < 0) throw Error(where + " has no valid POS (a whole number from 1)", {path_});
   out.chrom = bcf_seqname_safe(impl_->header, rec);
   out.pos = rec->pos + 1;
   out.id = rec->d.id ? rec->d.id : ".";

@@ -147,6 +147,14 @@ TEST(Vcf, MissingOrForeignFilesAreErrors) {
   EXPECT_THROW_MSG(io::VcfReader(dir / "none.vcf"), Error, "no such VCF file");
   test::write_file(dir / "x.vcf", "chr1\t10\t20\n");
   EXPECT_THROW(io::VcfReader(dir / "x.vcf"), Error);
+  // Contigs missing from the header are fine; a position that is not a number is not.
+  test::write_file(dir / "short.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                                      "chrQ\t5\t.\tA\tC\t.\t.\t.\nchr1\tabc\t.\tA\tC\t.\t.\t.\n");
+  io::VcfReader vcf(dir / "short.vcf");
+  io::VcfRecord r;
+  ASSERT_TRUE(vcf.next(r));
+  EXPECT_EQ(r.chrom, "chrQ");
+  EXPECT_THROW_MSG(vcf.next(r), Error, (dir / "short.vcf").string() + ": record 2 has no valid POS");
 }
 
 }  // namespace
