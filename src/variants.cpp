@@ -123,10 +123,7 @@ VariantsResult run_variants(const VariantsRequest& r, Progress& progress) {
     }
     const std::int64_t chrom_length = genome.length(rec.chrom);
     const std::int64_t p = rec.pos - 1;  // 0-based first base of REF
-    if (p >= chrom_length)
-      throw Error(fmt::format("record {} ({}:{}) lies past the end of {} ({} bases)", rec.number, rec.chrom, rec.pos,
-                              rec.chrom, chrom_length),
-                  {vcf.path()});
+    const bool past_end = p >= chrom_length;  // a VCF of another assembly: reported, not fatal
     const std::string ref = upper(rec.ref);
     const std::string genome_ref = genome.fetch(rec.chrom, p, p + static_cast<std::int64_t>(ref.size()));
     const bool match = genome_ref == ref;
@@ -138,7 +135,8 @@ VariantsResult run_variants(const VariantsRequest& r, Progress& progress) {
     for (const std::string& alt_raw : rec.alts) {
       const std::string alt = upper(alt_raw);
       Row row{rec, alt_raw, genome_ref, "ok", match};
-      const std::string reason = skip_reason(ref, alt, r.max_indel);
+      const std::string reason = past_end ? fmt::format("position past the end of {} ({} bases)", rec.chrom, chrom_length)
+                                          : skip_reason(ref, alt, r.max_indel);
       ++result.rows;
       batch.scored.push_back(reason.empty());
       if (!reason.empty()) {

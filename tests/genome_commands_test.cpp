@@ -124,16 +124,17 @@ TEST_F(GenomeCommands, VariantEffectsMatchTheLinearModel) {
   vcf += "chr2\t400\tins\t" + chr2.substr(399, 1) + "\t" + chr2.substr(399, 1) + "GG\t.\t.\t.\n";
   vcf += "chr2\t1\tstart\t" + chr2.substr(0, 1) + "\t" + other(chr2[0]) + "\t.\t.\t.\n";
   vcf += "chr2\t500\tlong\t" + chr2.substr(499, 60) + "\t" + chr2.substr(499, 1) + "\t.\t.\t.\n";
+  vcf += "chr3\t701\tpast\tA\tC\t.\t.\t.\n";
   test::write_bgzf(dir / "v.vcf.gz", vcf);
   VariantsRequest r{.model_dir = model.dir, .vcf = dir / "v.vcf.gz", .genome = genome.fasta, .out = dir / "e.tsv"};
   const VariantsResult res = run_variants(r, quiet);
-  EXPECT_EQ(res.records, 7);
-  EXPECT_EQ(res.rows, 9);
-  EXPECT_EQ(res.skipped, 2);  // <DEL>, the 60 bp deletion
+  EXPECT_EQ(res.records, 8);
+  EXPECT_EQ(res.rows, 10);
+  EXPECT_EQ(res.skipped, 3);  // <DEL>, the 60 bp deletion, the position past the end of chr3
   EXPECT_EQ(res.scored, 7);
-  EXPECT_EQ(res.ref_mismatches, 1);
+  EXPECT_EQ(res.ref_mismatches, 2);
   const auto t = rows(r.out);
-  ASSERT_EQ(t.size(), 10u);
+  ASSERT_EQ(t.size(), 11u);
   EXPECT_EQ(t[0], (std::vector<std::string>{"chrom", "pos", "id", "ref", "alt", "genome_ref", "ref_match", "status",
                                             "score_ref", "score_alt", "score_diff"}));
   const auto expect_row = [&](const std::vector<std::string>& f, const std::string& ref_seq, const std::string& alt_seq) {
@@ -171,6 +172,7 @@ TEST_F(GenomeCommands, VariantEffectsMatchTheLinearModel) {
   start_alt[10] = other(chr2[0])[0];
   expect_row(t[8], window("chr2", -10, 10), start_alt);
   EXPECT_EQ(t[9][7], "skipped: allele longer than --max-indel 50");
+  EXPECT_EQ(t[10][5] + "|" + t[10][6] + "|" + t[10][7], "N|no|skipped: position past the end of chr3 (700 bases)");
 }
 
 TEST_F(GenomeCommands, VariantsOnBinaryModelsGiveProbabilitiesAndLogRatios) {

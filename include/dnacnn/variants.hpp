@@ -32,8 +32,8 @@ struct VariantsResult {
 // for binary tasks, <t>_log2_ratio (log2 of alt / ref probability). Both sequences are the model's
 // input length with the variant's first base at position length/2 (0-based): the left flank is
 // shared and the ALT allele shifts the right flank. The VCF's REF is used even where the genome
-// differs, and such rows say so in ref_match. A record on a sequence absent from the genome is an
-// Error naming it.
+// differs, and such rows say so in ref_match; a position past the sequence's end is a skipped row.
+// A record on a sequence absent from the genome is an Error naming it.
 VariantsResult run_variants(const VariantsRequest& request, Progress& progress);
 
 }  // namespace dnacnn
