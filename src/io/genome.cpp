@@ -49,6 +49,11 @@ Genome::Genome(const std::filesystem::path& path) : impl_(std::make_unique<Impl>
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw Error("no such genome FASTA file", {path_});
   check_compression(path_);
+  // An index older than the FASTA describes another file: rebuild it rather than read wrong bases.
+  const std::filesystem::path fai = path_ + ".fai";
+  if (std::filesystem::exists(fai, ec) && std::filesystem::last_write_time(fai, ec) < std::filesystem::last_write_time(path, ec) &&
+      fai_build3(path_.c_str(), nullptr, nullptr) != 0)
+    throw Error("its index " + fai.string() + " is older than the FASTA and cannot be rebuilt", {path_});
   impl_->fai = fai_load3(path_.c_str(), nullptr, nullptr, FAI_CREATE);
   if (!impl_->fai)
     throw Error("cannot read or index the genome FASTA (is it FASTA, and can its .fai index be written "

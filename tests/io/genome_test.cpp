@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include "dnacnn/io/bed.hpp"
 #include "dnacnn/io/vcf.hpp"
 #include "genome_fixture.hpp"
@@ -42,6 +44,17 @@ TEST(Genome, WindowsOffEitherEndArePaddedWithN) {
   EXPECT_EQ(genome.fetch("chr2", 1195, 1205), chr2.substr(1195) + "NNNNN");
   EXPECT_EQ(genome.fetch("chr2", 1300, 1304), "NNNN");
   EXPECT_EQ(genome.fetch("chr2", -3, 1203), "NNN" + chr2 + "NNN");
+}
+
+TEST(Genome, AStaleIndexIsRebuilt) {
+  TempDir dir;
+  test::write_file(dir / "g.fa", ">a\nACGTACGT\n");
+  EXPECT_EQ(io::Genome(dir / "g.fa").length("a"), 8);
+  test::write_file(dir / "g.fa", ">b\nTTTT\n>a\nCC\n");
+  std::filesystem::last_write_time(dir / "g.fa", std::filesystem::last_write_time(dir / "g.fa.fai") + std::chrono::seconds(2));
+  const io::Genome g(dir / "g.fa");
+  EXPECT_EQ(g.names(), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(g.fetch("a", 0, 2), "CC");
 }
 
 TEST(Genome, UnknownNamesAndBadFilesAreErrorsNamingThem) {
