@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
+#include "dnacnn/dataset.hpp"
+
 namespace dnacnn::app {
 
 void add_simulate(CLI::App& root);
@@ -14,6 +16,7 @@ void add_demo(CLI::App& root);
 void add_motifs(CLI::App& root);
 void add_models(CLI::App& root);
 void add_report(CLI::App& root);
+void add_export(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();
@@ -22,5 +25,15 @@ void set_command_line(int argc, char** argv);
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
+
+// The options that say how to read sequences: --format, --seq-col, --id-col, and per use the
+// target, labels, split and length options. `options()` gives the TableOptions they describe.
+enum class InputUse { train, evaluate, predict };
+struct InputArgs {
+  TableOptions table;
+  std::string pad = "both";
+  TableOptions options() const;
+};
+void add_input_options(CLI::App& app, InputArgs& args, InputUse use);
 
 }  // namespace dnacnn::app

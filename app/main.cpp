@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   dnacnn::app::add_motifs(root);
   dnacnn::app::add_models(root);
   dnacnn::app::add_report(root);
+  dnacnn::app::add_export(root);
   dnacnn::app::set_command_line(argc, argv);
 
   try {
