@@ -42,6 +42,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   const TableOptions table = a.input.options();
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
   const SequenceData data = read_sequence_table(a.data, table);  // bad data: fail before creating --out
+  data.common_length();                                          // (mixed lengths too)
   prepare_output_directory(a.out, a.force);
   Progress progress(a.quiet);
   if (data.cropped + data.padded > 0)

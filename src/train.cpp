@@ -187,7 +187,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       const torch::Tensor ys = train.y.index_select(0, idx);
       if (options.rc_augment) {  // reverse complement of one-hot ACGT: reverse positions and channels
         std::vector<std::uint8_t> f(flip.begin(), flip.end());
-        const torch::Tensor mask = torch::tensor(f, torch::kBool).to(device).view({n, 1, 1});
+        const torch::Tensor mask = torch::from_blob(f.data(), {n, 1, 1}, torch::kUInt8).to(device, torch::kBool);
         xs = torch::where(mask, xs.flip({1, 2}), xs);
       }
       torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().device(device));

@@ -46,6 +46,7 @@ TEST(CliUserData, FastaBinaryTaskEndToEnd) {
   const RunResult mixed = dnacnn(args);
   expect_one_line_error(mixed, 1, "dnacnn train: " + fa + ": sequences have different lengths: 30 bp (");
   EXPECT_NE(mixed.err.find("give --length L"), std::string::npos) << mixed.err;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
 
   args = base;
   args.insert(args.end(), {"--out", (dir / "run").string(), "--length", "40", "--pos-weight", "1.5"});
@@ -138,12 +139,13 @@ TEST(CliExport, TorchScriptRunsInPythonWithTheSamePredictions) {
   ASSERT_EQ(ex.exit_code, 0) << ex.err;
   ASSERT_TRUE(fs::exists(pt));
   // A damaged model: one line, no file.
+  fs::create_directories(dir / "bad");
   test::write_file(dir / "bad" / "config.json", "{\"format\": \"something else\"}");
   expect_one_line_error(dnacnn({"export", "--model", (dir / "bad").string(), "--torchscript", (dir / "b.pt").string()}), 1,
                         "dnacnn export: " + (dir / "bad" / "config.json").string() + ": invalid model config");
   EXPECT_FALSE(fs::exists(dir / "b.pt"));
 
-  if (test::run_program("/usr/bin/python3", {"/usr/bin/python3", "-c", "import torch"}).exit_code != 0)
+  if (test::run_program("/usr/bin/python3", {"-c", "import torch"}).exit_code != 0)
     GTEST_SKIP() << "/usr/bin/python3 with torch (Debian: python3-torch) is not installed: Python round trip skipped";
   const std::string script = R"(
 import sys, torch
@@ -157,7 +159,7 @@ with torch.no_grad():
     y = m(x)
 print('\n'.join('%.7g' % v for v in y[:, 0].tolist()))
 )";
-  const RunResult py = test::run_program("/usr/bin/python3", {"/usr/bin/python3", "-c", script, pt.string(), data.string()});
+  const RunResult py = test::run_program("/usr/bin/python3", {"-c", script, pt.string(), data.string()});
   ASSERT_EQ(py.exit_code, 0) << py.err;
   const RunResult pr = dnacnn({"predict", "--model", (run / "model").string(), "--in", data.string(), "--out",
                                (dir / "p.tsv").string()});

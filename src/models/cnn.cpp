@@ -48,7 +48,7 @@ ArchitectureEntry cnn_architecture() {
   return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<CnnModelImpl>(c); },
           [](const ModelConfig&) -> std::string {
             return "def logits(self, x):\n"
-                   "    h = torch.relu(torch.conv1d(x.permute(0, 2, 1), self.conv_weight, self.conv_bias))\n"
+                   "    h = torch.relu(torch.conv1d(x.permute([0, 2, 1]), self.conv_weight, self.conv_bias))\n"
                    "    return torch.addmm(self.linear_bias, h.flatten(1), self.linear_weight.t())\n";
           }};
 }

@@ -75,7 +75,7 @@ ArchitectureEntry deep_cnn_architecture() {
   return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); },
           [](const ModelConfig& c) {
             const DeepShape s = deep_shape(c);
-            std::string src = "def logits(self, x):\n    h = x.permute(0, 2, 1)\n";
+            std::string src = "def logits(self, x):\n    h = x.permute([0, 2, 1])\n";
             for (std::int64_t b = 0; b < s.blocks; ++b) {
               if (b > 0) src += fmt::format("    h = torch.max_pool1d(h, [{}])\n", s.pool);
               src += fmt::format("    h = torch.relu(torch.conv1d(h, self.convs_{0}_weight, self.convs_{0}_bias, [1], \"same\"))\n", b);

@@ -25,8 +25,8 @@ ArchitectureEntry linear_architecture() {
   return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<LinearModelImpl>(c); },
           [](const ModelConfig& c) {
             return "def logits(self, x):\n"
-                   "    return torch.addmm(self.lin_bias, x.reshape(x.size(0), " +
-                   std::to_string(4 * c.length) + "), self.lin_weight.t())\n";
+                   "    return torch.addmm(self.lin_bias, x.reshape([x.size(0), " +
+                   std::to_string(4 * c.length) + "]), self.lin_weight.t())\n";
           }};
 }
 
