@@ -39,4 +39,30 @@ CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet) {
   return app.add_flag("-q,--quiet", quiet, "No progress or log lines on stderr");
 }
 
+TableOptions InputArgs::options() const {
+  TableOptions o = table;
+  o.pad = parse_pad(pad);
+  return o;
+}
+
+void add_input_options(CLI::App& app, InputArgs& a, InputUse use) {
+  app.add_option("--format", a.table.format, "Input format: auto (by extension: .fa/.fasta/.fna = FASTA, .csv = CSV, "
+                                             "else TSV; .gz/.bgz allowed), tsv, csv or fasta")
+      ->check(CLI::IsMember({"auto", "tsv", "csv", "fasta"}));
+  app.add_option("--seq-col", a.table.seq_col, "Table column holding the sequences");
+  app.add_option("--id-col", a.table.id_col, "Column holding row ids (tables: used when present; the labels' join key for FASTA)");
+  if (use == InputUse::predict) return;
+  app.add_option("--target-col", a.table.target_cols,
+                 "Target column(s), repeatable or comma-separated; several = a multi-output model "
+                 "(default: every column of numbers but the sequence, id and split columns)")
+      ->delimiter(',');
+  app.add_option("--labels", a.table.labels, "FASTA input: a TSV/CSV of targets with an id column, joined on the record names");
+  if (use == InputUse::evaluate) return;
+  app.add_option("--split-col", a.table.split_col, "Column of train/val/test giving the split (instead of a random one)");
+  app.add_option("--length", a.table.length,
+                 "Fit every sequence to L bases: centre-crop longer ones, N-pad shorter ones (0: all must have one length)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--pad", a.pad, "Where --length puts the N padding")->check(CLI::IsMember({"left", "right", "both"}));
+}
+
 }  // namespace dnacnn::app

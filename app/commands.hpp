@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/dataset.hpp"
+
 namespace dnacnn::app {
 
 void add_simulate(CLI::App& root);
@@ -18,6 +20,7 @@ void add_models(CLI::App& root);
 void add_report(CLI::App& root);
 void add_sweep(CLI::App& root);
 void add_compare(CLI::App& root);
+void add_export(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();
@@ -29,5 +32,15 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
+
+// The options that say how to read sequences: --format, --seq-col, --id-col, and per use the
+// target, labels, split and length options. `options()` gives the TableOptions they describe.
+enum class InputUse { train, evaluate, predict };
+struct InputArgs {
+  TableOptions table;
+  std::string pad = "both";
+  TableOptions options() const;
+};
+void add_input_options(CLI::App& app, InputArgs& args, InputUse use);
 
 }  // namespace dnacnn::app

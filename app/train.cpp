@@ -15,7 +15,7 @@ namespace dnacnn::app {
 
 struct TrainArgs {
   TrainOptions train;
-  TableOptions table;
+  InputArgs input;
   std::string data;
   std::string out;
   std::string name;
@@ -36,16 +36,26 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   check_device(options.device);
   find_architecture(options.arch);
   const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
-  const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
+  const TableOptions table = a.input.options();
+  if (table.length > 0) options.pad = std::string(pad_name(table.pad));
+  const SequenceData data = read_sequence_table(a.data, table);  // bad data: fail before creating --out
+  data.common_length();                                          // (mixed lengths too)
   prepare_output_directory(a.out, a.force);
   Progress progress(a.quiet);
+  if (data.cropped + data.padded > 0)
+    progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", table.length, data.cropped,
+                             data.padded, pad_name(table.pad)));
   const TrainResult result = train_model(data, options, progress);
   const std::string name = a.name.empty() ? options.arch : a.name;
   write_run(a.out, name, data, options, result,
             {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json()});
   write_report(std::filesystem::path(a.out));  // RUN/report.html
-  progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", name,
-                           result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
+  const Scores& test = result.per_target.front().test;
+  const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}", test.binary->auroc,
+                                                        test.binary->auprc, test.binary->accuracy)
+                                          : fmt::format("test R^2 {:.4f}, MSE {:.4f}", result.test.r2, result.test.mse);
+  progress.log(fmt::format("{}: {} epochs in {:.2f} s; {}{}{} -> {}", name, result.history.size(), result.train_seconds,
+                           summary, result.per_target.size() > 1 ? fmt::format(" ({} of {} targets)", result.config.targets.front(), result.per_target.size()) : "",
                            result.status == "ok" ? "" : " (" + result.status + ")", a.out));
 }
 
@@ -54,7 +64,8 @@ void add_train(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("train", "Train a model on a table of sequences and targets");
   std::vector<std::string> archs;
   for (const auto& info : architecture_infos()) archs.push_back(info.name);
-  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header")->required();
+  cmd->add_option("--data", a->data, "Training data: TSV/CSV with a header, or FASTA with --labels (plain, gzip or bgzip)")
+      ->required();
   cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
   cmd->add_option("-o,--out", a->out, "Run directory to create")->required();
   cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
@@ -76,8 +87,12 @@ void add_train(CLI::App& root) {
   cmd->add_option("--kernel-size", a->kernel_size, "First convolution's width in bases (when not given: the model's default)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
-  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
-  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  add_input_options(*cmd, a->input, InputUse::train);
+  cmd->add_option("--task", a->train.task, "regression (MSE) or binary (targets 0/1; BCE on logits, AUROC/AUPRC)")
+      ->check(CLI::IsMember({"regression", "binary"}));
+  cmd->add_option("--pos-weight", a->train.pos_weight, "Binary task: weight of the positives in the loss (e.g. #neg/#pos)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--rc-augment", a->train.rc_augment, "Reverse-complement a random half of the training sequences each epoch");
   cmd->add_option("--rule", a->rule,
                   "Scoring rule of simulated data (preset or JSON), for the report's error analysis "
                   "(default: the data's .rule.json written by simulate, when present)");

@@ -83,7 +83,19 @@ ArchitectureEntry deep_cnn_architecture() {
         return s.filters * (4 * s.kernel + 1) + (s.blocks - 1) * s.filters * (s.filters * s.block_kernel + 1) +
                (2 * s.filters * s.bins + 1) * s.hidden + (s.hidden + 1) * s.targets;
       }};
-  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); }};
+  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); },
+          [](const ModelConfig& c) {
+            const DeepShape s = deep_shape(c);
+            std::string src = "def logits(self, x):\n    h = x.permute([0, 2, 1])\n";
+            for (std::int64_t b = 0; b < s.blocks; ++b) {
+              if (b > 0) src += fmt::format("    h = torch.max_pool1d(h, [{}])\n", s.pool);
+              src += fmt::format("    h = torch.relu(torch.conv1d(h, self.convs_{0}_weight, self.convs_{0}_bias, [1], \"same\"))\n", b);
+            }
+            return src +  // dropout is the identity at prediction time
+                   "    pooled = torch.cat([torch.amax(h, [2]), torch.mean(h, [2])], 1)\n"
+                   "    z = torch.relu(torch.addmm(self.hidden_bias, pooled, self.hidden_weight.t()))\n"
+                   "    return torch.addmm(self.out_bias, z, self.out_weight.t())\n";
+          }};
 }
 
 }  // namespace dnacnn
