@@ -73,7 +73,8 @@ INSTANTIATE_TEST_SUITE_P(
                       ExportCase{"cnn", {}, 8, {"score"}, "regression"},
                       ExportCase{"cnn", {{"filters", 6}, {"kernel_size", 5}}, 31, {"a", "b"}, "binary"},
                       ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"blocks", 3}}, 40, {"x", "y", "z"}, "regression"},
-                      ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"kernel_size", 4}}, 21, {"p"}, "binary"}),
+                      ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"kernel_size", 4}}, 21, {"p"}, "binary"},
+                      ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"blocks", 2}, {"bins", 3}}, 23, {"q"}, "regression"}),
     [](const auto& info) { return info.param.arch + "_" + info.param.task + std::to_string(info.index); });
 
 TEST(Export, DamagedModelsAreClearErrors) {
