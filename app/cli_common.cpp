@@ -1,6 +1,7 @@
 #include "commands.hpp"
 
 #include "dnacnn/error.hpp"
+#include "dnacnn/train.hpp"
 #include "dnacnn/io/table.hpp"
 
 namespace dnacnn::app {
@@ -28,6 +29,18 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
     hparams[kv.substr(0, eq)] = *value;
   }
   return hparams;
+}
+
+void add_training_run_options(CLI::App& app, TrainOptions& o) {
+  app.add_option("--seed", o.seed, "Seed for weight initialisation and batch order");
+  app.add_option("--split-seed", o.split_seed, "Seed for the train/val/test split");
+  app.add_option("--val-frac", o.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
+  app.add_option("--test-frac", o.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
+  add_threads_option(app, o.threads);
+  app.add_option("--device", o.device, "cpu, cuda or cuda:N");
+  app.add_option("--engine", o.engine,
+                 "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
+      ->check(CLI::IsMember({"auto", "torch", "fused"}));
 }
 
 CLI::Option* add_threads_option(CLI::App& app, int& threads) {

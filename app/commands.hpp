@@ -8,6 +8,10 @@
 
 #include "dnacnn/dataset.hpp"
 
+namespace dnacnn {
+struct TrainOptions;
+}
+
 namespace dnacnn::app {
 
 void add_simulate(CLI::App& root);
@@ -28,6 +32,9 @@ void set_command_line(int argc, char** argv);
 
 // --hparam name=value pairs; UsageError for anything else.
 std::map<std::string, double> parse_hparams(const std::vector<std::string>& pairs);
+
+// What train and sweep share: seeds, split fractions, threads, device and engine.
+void add_training_run_options(CLI::App& app, dnacnn::TrainOptions& options);
 
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);

@@ -65,14 +65,7 @@ void add_sweep(CLI::App& root) {
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
   cmd->add_option("--epochs", a->grid.epochs, "Epoch counts, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order (the same for every run)");
-  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split (the same for every run)");
-  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
-  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
-  add_threads_option(*cmd, a->train.threads);
-  cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
-  cmd->add_option("--engine", a->train.engine, "auto, torch or fused (see dnacnn train --help)")
-      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+  add_training_run_options(*cmd, a->train);
   cmd->add_option("--hparam", a->hparams,
                   "Model hyper-parameter as name=value, applied to the models that take it (repeatable)");
   add_input_options(*cmd, a->input, InputUse::train);

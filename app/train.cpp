@@ -73,15 +73,7 @@ void add_train(CLI::App& root) {
   cmd->add_option("--lr", a->train.lr, "Learning rate")->check(CLI::PositiveNumber);
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
   cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
-  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order");
-  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split");
-  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
-  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
-  add_threads_option(*cmd, a->train.threads);
-  cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
-  cmd->add_option("--engine", a->train.engine,
-                  "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
-      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+  add_training_run_options(*cmd, a->train);
   cmd->add_option("--filters", a->filters, "Convolution filters (when not given: the model's own default)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--kernel-size", a->kernel_size, "First convolution's width in bases (when not given: the model's default)")
