@@ -9,6 +9,10 @@
 #include "dnacnn/dataset.hpp"
 #include "dnacnn/intervals.hpp"
 
+namespace dnacnn {
+struct TrainOptions;
+}
+
 namespace dnacnn::app {
 
 void add_simulate(CLI::App& root);
@@ -21,6 +25,7 @@ void add_models(CLI::App& root);
 void add_report(CLI::App& root);
 void add_sweep(CLI::App& root);
 void add_compare(CLI::App& root);
+void add_export(CLI::App& root);
 void add_scan(CLI::App& root);
 void add_variants(CLI::App& root);
 void add_attribute(CLI::App& root);
@@ -32,14 +37,32 @@ void set_command_line(int argc, char** argv);
 // --hparam name=value pairs; UsageError for anything else.
 std::map<std::string, double> parse_hparams(const std::vector<std::string>& pairs);
 
+// What train and sweep share: seeds, split fractions, threads, device and engine.
+void add_training_run_options(CLI::App& app, dnacnn::TrainOptions& options);
+
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 
-// --bed, --genome, --negatives, ... (interval_options.cpp); `training` adds --length and the
-// chromosome hold-out options.
+// --bed, --genome, --negatives, ... (interval_options.cpp), after add_input_options (whose --target-col
+// and --length they share); `training` adds the chromosome hold-out options.
 void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
-// The data of train/evaluate: the --data table, or the --bed intervals (--target-col names a BED column).
+// The data of train/evaluate: `data` read with `table`, or the --bed intervals (table.target_cols:
+// the BED column; intervals.length, else table.length: the window length). UsageError unless
+// exactly one of them is given.
 SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals);
+// The training task: --negatives makes binary labels, so it implies --task binary (and refuses
+// an explicit other task).
+std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given);
+
+// The options that say how to read sequences: --format, --seq-col, --id-col, and per use the
+// target, labels, split and length options. `options()` gives the TableOptions they describe.
+enum class InputUse { train, evaluate, predict };
+struct InputArgs {
+  TableOptions table;
+  std::string pad = "both";
+  TableOptions options() const;
+};
+void add_input_options(CLI::App& app, InputArgs& args, InputUse use);
 
 }  // namespace dnacnn::app

@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
   dnacnn::app::add_report(root);
   dnacnn::app::add_sweep(root);
   dnacnn::app::add_compare(root);
+  dnacnn::app::add_export(root);
   dnacnn::app::add_scan(root);
   dnacnn::app::add_variants(root);
   dnacnn::app::add_attribute(root);

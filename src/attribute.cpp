@@ -9,46 +9,12 @@
 #include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
-#include "dnacnn/io/line_reader.hpp"
 #include "dnacnn/logos.hpp"
+#include "dnacnn/predict.hpp"
 #include "report/html.hpp"
 #include "report/page.hpp"
 
 namespace dnacnn {
-
-bool is_fasta_path(const std::filesystem::path& path) {
-  std::filesystem::path p = path;
-  if (p.extension() == ".gz" || p.extension() == ".bgz") p = p.stem();
-  const std::string ext = p.extension().string();
-  return ext == ".fa" || ext == ".fasta" || ext == ".fna" || ext == ".fas";
-}
-
-SequenceData read_fasta_sequences(const std::filesystem::path& path) {
-  io::LineReader lines(path);
-  SequenceData data;
-  data.source = lines.path();
-  std::string_view line;
-  while (lines.next(line)) {
-    if (line.empty()) continue;
-    if (line.front() == '>') {
-      const std::string_view header = line.substr(1);
-      data.ids.emplace_back(header.substr(0, header.find_first_of(" \t")));
-      data.seqs.emplace_back();
-      data.lines.push_back(lines.line_number());
-      continue;
-    }
-    if (data.seqs.empty()) throw Error("FASTA must start with a '>' header line", {data.source, lines.line_number(), 1});
-    const std::size_t bad = find_invalid_base(line);
-    if (bad != kAllValid)
-      throw Error("invalid base " + describe_char(line[bad]) + " in sequence (allowed: A, C, G, T, N)",
-                  {data.source, lines.line_number(), static_cast<long>(bad) + 1});
-    for (char c : line) data.seqs.back() += static_cast<char>(c & ~0x20);
-  }
-  if (data.seqs.empty()) throw Error("no FASTA records", {data.source});
-  for (std::size_t i = 0; i < data.seqs.size(); ++i)
-    if (data.seqs[i].empty()) throw Error("empty sequence '" + data.ids[i] + "'", {data.source, data.lines[i]});
-  return data;
-}
 
 namespace {
 
@@ -95,7 +61,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
     if (it == config.targets.end()) throw UsageError("--target '" + r.target + "' is not one of the model's targets");
     target = static_cast<std::size_t>(it - config.targets.begin());
   }
-  const SequenceData data = is_fasta_path(r.in) ? read_fasta_sequences(r.in) : read_sequence_table(r.in, r.table);
+  const SequenceData data = read_sequence_table(r.in, input_options_for(config, r.table));  // FASTA or table
   for (std::size_t i = 0; i < data.seqs.size(); ++i)
     if (static_cast<std::int64_t>(data.seqs[i].size()) != config.length)
       throw Error(fmt::format("sequence '{}' has {} bases, the model expects {}", sequence_label(data, i),
@@ -116,6 +82,9 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
     const std::vector<std::string> part(data.seqs.begin() + static_cast<std::ptrdiff_t>(c),
                                         data.seqs.begin() + static_cast<std::ptrdiff_t>(std::min(c + kChunk, data.seqs.size())));
     const std::vector<SequenceAttribution> attributions = attributor.attribute(part, r.method, target);
+    std::vector<float> predictions;  // as `predict` gives them: probabilities for binary models
+    for (const SequenceAttribution& a : attributions) predictions.push_back(a.prediction);
+    to_output_scale(config, predictions);
     for (std::size_t k = 0; k < part.size(); ++k) {
       const std::size_t i = c + k;
       const SequenceAttribution& a = attributions[k];
@@ -129,9 +98,9 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
         sum += a.observed[p];
       }
       table.stream() << rows;
-      summary.stream() << fmt::format("{}\t{:.6g}\t{:.6g}\n", id, a.prediction, sum);
+      summary.stream() << fmt::format("{}\t{:.6g}\t{:.6g}\n", id, predictions[k], sum);
       if (static_cast<std::int64_t>(i) < r.logos) {
-        const std::string svg = attribution_logo(part[k], a, fmt::format("{} ({} = {:.4g})", id, config.targets[target], a.prediction), method);
+        const std::string svg = attribution_logo(part[k], a, fmt::format("{} ({} = {:.4g})", id, config.targets[target], predictions[k]), method);
         io::write_file_atomically(r.out / "logos" / fmt::format("{}_{}.svg", i + 1, report::file_slug(id)), svg);
         blocks.push_back(report::Html{"<div class=\"card\">" + svg + "</div>\n"});
         ++result.logos;

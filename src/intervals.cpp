@@ -82,7 +82,7 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
 
   SequenceData data;
   data.source = o.beds.front().string();
-  data.target_name = column ? io::bed_column_name(*column) : "label";
+  data.target_names = {column ? io::bed_column_name(*column) : "label"};
   std::vector<Interval> positives;
   for (const auto& path : o.beds) {
     for (const io::BedRecord& r : io::read_bed(path)) {

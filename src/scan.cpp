@@ -18,7 +18,7 @@
 #include "dnacnn/io/bed.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/model_store.hpp"
-#include "dnacnn/predict_outputs.hpp"
+#include "dnacnn/predict.hpp"
 
 namespace dnacnn {
 
@@ -79,7 +79,7 @@ std::vector<std::string> scan_chunk(Worker& w, const Interval& chunk, const Scan
     data.seqs.push_back(around.substr(static_cast<std::size_t>(window - from), static_cast<std::size_t>(length)));
     bins.emplace_back(b, e);
   }
-  const std::vector<float> values = predict_outputs(w.predictor, data, r.rc_average, r.batch_size);
+  const std::vector<float> values = w.predictor.predict(data, r.batch_size, r.rc_average);
   *windows = static_cast<std::int64_t>(bins.size());
   const std::size_t n_targets = w.predictor.config().targets.size();
   const bool table = is_table(r.out);

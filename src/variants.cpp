@@ -11,7 +11,7 @@
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/io/vcf.hpp"
-#include "dnacnn/predict_outputs.hpp"
+#include "dnacnn/predict.hpp"
 
 namespace dnacnn {
 
@@ -46,7 +46,7 @@ class VariantWriter {
     out_ << "chrom\tpos\tid\tref\talt\tgenome_ref\tref_match\tstatus";
     for (const auto& t : config.targets) {
       out_ << '\t' << t << "_ref\t" << t << "_alt\t" << t << "_diff";
-      if (reports_probabilities(config)) out_ << '\t' << t << "_log2_ratio";
+      if (config.binary()) out_ << '\t' << t << "_log2_ratio";
     }
     out_ << '\n';
   }
@@ -54,7 +54,7 @@ class VariantWriter {
   void write(const Row& row, const float* ref, const float* alt) {
     std::string line = fmt::format("{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}", row.record.chrom, row.record.pos, row.record.id,
                                    row.record.ref, row.alt, row.genome_ref, row.ref_match ? "yes" : "no", row.status);
-    const bool binary = reports_probabilities(config_);
+    const bool binary = config_.binary();
     for (std::size_t t = 0; t < config_.targets.size(); ++t) {
       if (!ref) {
         line += binary ? "\tNA\tNA\tNA\tNA" : "\tNA\tNA\tNA";
@@ -81,8 +81,8 @@ struct Batch {
 void flush(Batch& b, const Predictor& predictor, const VariantsRequest& r, VariantWriter& writer) {
   std::vector<float> ref, alt;
   if (!b.ref.seqs.empty()) {
-    ref = predict_outputs(predictor, b.ref, r.rc_average, r.batch_size);
-    alt = predict_outputs(predictor, b.alt, r.rc_average, r.batch_size);
+    ref = predictor.predict(b.ref, r.batch_size, r.rc_average);
+    alt = predictor.predict(b.alt, r.batch_size, r.rc_average);
   }
   const std::size_t n_targets = predictor.config().targets.size();
   std::size_t k = 0;

@@ -10,6 +10,7 @@
 #include "dnacnn/metrics.hpp"
 #include "dnacnn/sequence.hpp"
 #include "dnacnn/simulate.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 #ifndef DNACNN_BIN
@@ -24,67 +25,14 @@ using test::TempDir;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// Runs dnacnn; whatever happens, stderr must not show a crash, a C++ or LibTorch trace.
-RunResult dnacnn(const std::vector<std::string>& args) {
-  RunResult r = test::run_program(DNACNN_BIN, args);
-  std::string cmd = "dnacnn";
-  for (const auto& a : args) cmd += " " + a;
-  EXPECT_LT(r.exit_code, 128) << cmd << " died by a signal\n" << r.err;
-  for (const char* bad : {"terminate called", "Exception raised from", "Backtrace", "backtrace", "frame #",
-                          "Segmentation fault", "Aborted", "internal error"})
-    EXPECT_EQ(r.err.find(bad), std::string::npos) << cmd << ": stderr shows '" << bad << "':\n" << r.err;
-  return r;
-}
-
-int count_lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
-
-// A failure: the exit code, and exactly one line on stderr starting with `prefix`.
-void expect_one_line_error(const RunResult& r, int code, const std::string& prefix) {
-  EXPECT_EQ(r.exit_code, code) << r.err;
-  EXPECT_EQ(count_lines(r.err), 1) << r.err;
-  EXPECT_EQ(r.err.rfind(prefix, 0), 0u) << "stderr: " << r.err << "expected to start with: " << prefix;
-}
-
-// A table of all k-mers (k = 5: 1,024 rows) under the notebook's rule.
-fs::path simulate(const TempDir& dir, int k = 5, const std::string& name = "data.tsv") {
-  const fs::path path = dir / name;
-  const RunResult r = dnacnn({"simulate", "--k", std::to_string(k), "--out", path.string()});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return path;
-}
-
-// Trains a small model quietly: RUN = dir/run.
-fs::path train(const TempDir& dir, const fs::path& data, std::vector<std::string> extra = {}) {
-  const fs::path run = dir / "run";
-  std::vector<std::string> args{"train", "--data", data.string(), "--out", run.string(), "--epochs", "3", "--quiet"};
-  if (std::find(extra.begin(), extra.end(), "--batch-size") == extra.end()) extra.insert(extra.end(), {"--batch-size", "32"});
-  args.insert(args.end(), extra.begin(), extra.end());
-  const RunResult r = dnacnn(args);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  return run;
-}
-
-json read_json(const fs::path& p) { return json::parse(test::read_file(p)); }
-
-// Columns of a TSV with a header, by name.
-std::map<std::string, std::vector<std::string>> read_tsv(const fs::path& p) {
-  const auto lines = test::read_lines(p);
-  std::map<std::string, std::vector<std::string>> cols;
-  if (lines.empty()) return cols;
-  const auto header = test::split(lines[0], '\t');
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    const auto f = test::split(lines[i], '\t');
-    EXPECT_EQ(f.size(), header.size()) << p << " line " << i + 1;
-    for (std::size_t c = 0; c < header.size() && c < f.size(); ++c) cols[header[c]].push_back(f[c]);
-  }
-  return cols;
-}
-
-std::vector<float> floats(const std::vector<std::string>& v) {
-  std::vector<float> out;
-  for (const auto& s : v) out.push_back(std::stof(s));
-  return out;
-}
+using clitest::count_lines;
+using clitest::dnacnn;
+using clitest::expect_one_line_error;
+using clitest::floats;
+using clitest::read_json;
+using clitest::read_tsv;
+using clitest::simulate;
+using clitest::train;
 
 void expect_close(double a, double b, const std::string& what) {
   EXPECT_NEAR(a, b, 1e-5 * std::max(1.0, std::abs(b))) << what;
@@ -435,7 +383,9 @@ TEST(CliPredict, FileAndStdoutMatchTrainingPredictions) {
   EXPECT_EQ(to_file.out, "");
   const auto lines = test::read_lines(out);
   ASSERT_EQ(lines.size(), 1025u);
-  EXPECT_EQ(lines[0], "seq\tscore");
+  EXPECT_EQ(lines[0], "id\tscore");  // without an id column: the record number
+  EXPECT_EQ(lines[1].rfind("1\t", 0), 0u);
+  EXPECT_EQ(lines[1024].rfind("1024\t", 0), 0u);
 
   const RunResult to_stdout = dnacnn({"predict", "--model", (run / "model").string(), "--in", data.string(), "--out", "-"});
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
@@ -444,6 +394,9 @@ TEST(CliPredict, FileAndStdoutMatchTrainingPredictions) {
   EXPECT_EQ(default_out.out, to_stdout.out);
 
   // The saved model reproduces the predictions made at the end of training, digit for digit.
+  const RunResult with_seq = dnacnn({"predict", "--model", (run / "model").string(), "--in", data.string(), "--out",
+                                     out.string(), "--with-seq", "--batch-size", "100"});  // several batches
+  ASSERT_EQ(with_seq.exit_code, 0) << with_seq.err;
   const auto predicted = read_tsv(out);
   const auto trained = read_tsv(run / "predictions.tsv");
   EXPECT_EQ(predicted.at("seq"), trained.at("seq"));
@@ -454,7 +407,8 @@ TEST(CliPredict, IdsLowercaseAndNoTargets) {
   TempDir dir;
   const fs::path run = train(dir, simulate(dir, 4), {"--batch-size", "16"});
   test::write_file(dir / "in.csv", "id,seq\nfirst,acgt\nsecond,TTNA\n");
-  const RunResult r = dnacnn({"predict", "--model", (run / "model").string(), "--in", (dir / "in.csv").string()});
+  const RunResult r =
+      dnacnn({"predict", "--model", (run / "model").string(), "--in", (dir / "in.csv").string(), "--with-seq"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = test::split(r.out, '\n');
   ASSERT_EQ(lines.size(), 4u) << r.out;  // header, 2 rows, "" after the last newline

@@ -292,23 +292,5 @@ TEST_F(GenomeCommands, AttributeWritesTablesLogosAndAReport) {
   EXPECT_THROW_MSG(run_attribute(r, quiet), Error, (dir / "short.fa").string() + ":1: sequence 's' has 4 bases, the model expects 20");
 }
 
-// --- training on a chromosome hold-out ---------------------------------------------------------
-
-TEST(GivenSplit, TrainingHonoursIt) {
-  SequenceData d = sequences_from_strings({"ACGT", "CCGT", "GGGT", "TTTA", "ACCA", "GTCA"}, "mem");
-  d.targets = {1, 2, 3, 4, 5, 6};
-  d.given_split = {Split::test, Split::train, Split::train, Split::val, Split::train, Split::test};
-  TrainOptions o;
-  o.epochs = 1;
-  o.batch_size = 2;
-  Progress quiet = Progress::silent();
-  const TrainResult r = train_model(d, o, quiet);
-  EXPECT_EQ(r.split_of_row, d.given_split);
-  EXPECT_EQ(r.test.n, 2);
-  EXPECT_EQ(r.val.n, 1);
-  d.given_split = {Split::test, Split::test, Split::val, Split::val, Split::test, Split::test};
-  EXPECT_THROW_MSG(train_model(d, o, quiet), Error, "no training rows");
-}
-
 }  // namespace
 }  // namespace dnacnn

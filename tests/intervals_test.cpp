@@ -41,7 +41,7 @@ TEST_F(IntervalFixture, TargetsFromABedColumnAndSequencesFromTheGenome) {
   o.length = 20;
   const SequenceData d = read_interval_data(o);
   ASSERT_EQ(d.size(), 3);
-  EXPECT_EQ(d.target_name, "signalValue");
+  EXPECT_EQ(d.target_names.front(), "signalValue");
   EXPECT_EQ(d.targets, (std::vector<float>{1.5f, 2.5f, 0.0f}));
   EXPECT_EQ(d.ids[0], "chr1:110-130");
   EXPECT_EQ(d.seqs[0], genome.seqs.at("chr1").substr(110, 20));
@@ -85,7 +85,7 @@ TEST_F(IntervalFixture, ChromosomeHoldOutFillsTheGivenSplit) {
   o.test_chroms = {"chr3"};
   const SequenceData d = read_interval_data(o);
   EXPECT_EQ(d.given_split, (std::vector<Split>{Split::train, Split::val, Split::test, Split::train}));
-  const SplitIndices s = split_from_labels(d.given_split);
+  const SplitIndices s = split_from_rows(d.given_split);
   EXPECT_EQ(s.train, (std::vector<std::int64_t>{0, 3}));
   EXPECT_EQ(s.val, (std::vector<std::int64_t>{1}));
   EXPECT_EQ(s.test, (std::vector<std::int64_t>{2}));
@@ -112,7 +112,7 @@ TEST_F(IntervalFixture, BinaryLabelsAgainstNegativesOfEveryMethod) {
     o.val_chroms = {"chr2"};
     const SequenceData d = read_interval_data(o);
     ASSERT_EQ(d.size(), 12 + 24) << method;
-    EXPECT_EQ(d.target_name, "label");
+    EXPECT_EQ(d.target_names.front(), "label");
     std::vector<Interval> pos;
     for (int i = 0; i < 36; ++i) {
       EXPECT_EQ(d.targets[static_cast<std::size_t>(i)], i < 12 ? 1.0f : 0.0f);

@@ -13,8 +13,8 @@ namespace dnacnn {
 
 struct AttributeRequest {
   std::filesystem::path model_dir;
-  std::filesystem::path in;  // .fa/.fasta/.fna (optionally .gz) or a TSV/CSV table
-  TableOptions table{.require_target = false};
+  std::filesystem::path in;  // FASTA or TSV/CSV table, read as `predict` reads them
+  TableOptions table{.require_target = false};  // a model trained with --length fits the sequences
   AttributionMethod method = AttributionMethod::ism;
   std::string target;        // target name; empty: the first
   std::filesystem::path out; // directory
@@ -29,12 +29,8 @@ struct AttributeResult {
 };
 
 // Writes into `out`: attributions.tsv (id, pos, base, A, C, G, T, attribution: one row per base),
-// sequences.tsv (id, prediction, attribution_sum), logos/<n>_<id>.svg for the first `logos`
+// sequences.tsv (id, prediction: as `predict` gives it, attribution_sum), logos/<n>_<id>.svg for the first `logos`
 // sequences (letter height = attribution of the observed base) and report.html showing them.
 AttributeResult run_attribute(const AttributeRequest& request, Progress& progress);
-
-// FASTA records (id = header up to the first space), plain or gzip; checked like table sequences.
-SequenceData read_fasta_sequences(const std::filesystem::path& path);
-bool is_fasta_path(const std::filesystem::path& path);
 
 }  // namespace dnacnn
