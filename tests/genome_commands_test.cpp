@@ -198,6 +198,40 @@ TEST_F(GenomeCommands, VariantsOnBinaryModelsGiveProbabilitiesAndLogRatios) {
   EXPECT_NEAR(std::stod(t[1][11]), std::log2(prob(alt) / prob(ref)), 1e-4);
 }
 
+// scan, variants and attribute report a binary model's outputs as `predict` does: one sigmoid,
+// strands averaged after it.
+TEST_F(GenomeCommands, BinaryModelsReportWhatPredictGives) {
+  const test::LinearModel binary = test::write_linear_model(dir / "binary", kLength, 13, "binary");
+  const Predictor predictor = Predictor::load(binary.dir);
+  ScanRequest s{.model_dir = binary.dir, .genome = genome.fasta, .step = 25, .out = dir / "scan.tsv"};
+  s.rc_average = true;
+  run_scan(s, quiet);
+  const auto t = rows(s.out);
+  std::vector<std::string> windows;
+  for (std::size_t i = 1; i < t.size(); ++i) {
+    const std::int64_t start = (std::stoll(t[i][1]) + std::stoll(t[i][2])) / 2 - kLength / 2;
+    windows.push_back(window(t[i][0], start, start + kLength));
+  }
+  const std::vector<float> p = predictor.predict(sequences_from_strings(windows, "windows"), 64, true);
+  ASSERT_EQ(p.size(), windows.size());
+  for (std::size_t i = 0; i < windows.size(); ++i) {
+    const double by_hand = (1 / (1 + std::exp(-binary.predict(windows[i]))) +
+                            1 / (1 + std::exp(-binary.predict(reverse_complement(windows[i]))))) / 2;
+    EXPECT_NEAR(std::stod(t[i + 1][3]), p[i], 1e-5) << t[i + 1][0] << ":" << t[i + 1][1];
+    EXPECT_NEAR(p[i], by_hand, 1e-5);
+  }
+
+  std::string fasta;
+  for (std::size_t i = 0; i < 5; ++i) fasta += ">w" + std::to_string(i) + "\n" + windows[i * 7] + "\n";
+  test::write_file(dir / "w.fa", fasta);
+  AttributeRequest a{.model_dir = binary.dir, .in = dir / "w.fa", .out = dir / "attr"};
+  run_attribute(a, quiet);
+  const auto seqs = rows(dir / "attr" / "sequences.tsv");
+  ASSERT_EQ(seqs.size(), 6u);
+  for (std::size_t i = 0; i < 5; ++i)
+    EXPECT_NEAR(std::stod(seqs[i + 1][1]), predictor.predict(sequences_from_strings({windows[i * 7]}, "w"))[0], 1e-5);
+}
+
 TEST_F(GenomeCommands, AVariantOnAnUnknownSequenceIsAnErrorNamingIt) {
   test::write_file(dir / "v.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
                                   "chr1\t5\t.\tA\tC\t.\t.\t.\nchr7\t5\t.\tA\tC\t.\t.\t.\n");
