@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <cmath>
+
 #include "dnacnn/error.hpp"
 #include "dnacnn/io/table.hpp"
 
@@ -37,6 +39,17 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads) {
 
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet) {
   return app.add_flag("-q,--quiet", quiet, "No progress or log lines on stderr");
+}
+
+const CLI::Validator& finite_number() {
+  static const CLI::Validator check(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        if (CLI::detail::lexical_cast(text, value) && std::isfinite(value)) return "";
+        return "must be a finite number, got " + text;
+      },
+      "FINITE");
+  return check;
 }
 
 }  // namespace dnacnn::app

@@ -30,4 +30,8 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 
+// CLI11's range checks let NaN through (every comparison with NaN is false): options that take a
+// real number add this check too.
+const CLI::Validator& finite_number();
+
 }  // namespace dnacnn::app

@@ -20,7 +20,8 @@ void add_simulate(CLI::App& root) {
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--length", args->sim.length, "Length of the --random sequences")->check(CLI::Range(1, 1000000));
   cmd->add_option("--noise", args->sim.noise, "Standard deviation of Gaussian noise added to each score")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->check(finite_number());
   cmd->add_option("--rule", args->rule,
                   "Scoring rule: a preset (" + std::string(kScoringRulePresets) + ") or a JSON file (see README)");
   cmd->final_callback([args] {

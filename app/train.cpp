@@ -4,8 +4,11 @@
 
 #include "commands.hpp"
 #include "dnacnn/architectures.hpp"
+#include "dnacnn/checkpoint.hpp"
 #include "dnacnn/device.hpp"
 #include "dnacnn/error.hpp"
+#include "dnacnn/interrupt.hpp"
+#include "dnacnn/io/table.hpp"
 #include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
 #include "dnacnn/scoring_rule.hpp"
@@ -18,6 +21,7 @@ struct TrainArgs {
   TableOptions table;
   std::string data;
   std::string out;
+  std::string resume;  // RUN to continue
   std::string name;
   int filters = 32;
   int kernel_size = 3;
@@ -27,7 +31,50 @@ struct TrainArgs {
   bool quiet = false;
 };
 
+// Trains (from scratch or from the job's checkpoint) with Ctrl-C handled, then writes the run.
+static void train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
+                            std::optional<TrainCheckpoint> resume, bool quiet) {
+  Progress progress(quiet);
+  const Checkpointer checkpointer(out, job, std::move(resume));
+  TrainResult result;
+  {
+    const InterruptScope interrupts;  // Ctrl-C: save after the current batch and stop
+    result = train_model(data, job.options, progress, &checkpointer);
+  }
+  write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
+  write_report(out);  // RUN/report.html
+  progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", job.name,
+                           result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
+                           result.status == "ok" ? "" : " (" + result.status + ")", out.string()));
+}
+
+// --resume RUN: the job comes from RUN's checkpoint; only --epochs (to train longer) and --quiet go with it.
+static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
+  for (const CLI::Option* opt : cmd.get_options()) {
+    const std::string name = opt->get_name();
+    if (opt->count() > 0 && name != "--resume" && name != "--epochs" && name != "--quiet")
+      throw UsageError("--resume continues a run with the settings it started with; drop " + name +
+                       " (only --epochs and --quiet may be given)");
+  }
+  Checkpoint c = read_checkpoint(a.resume);
+  const int done = static_cast<int>(c.state.history.size());
+  if (cmd.count("--epochs")) {
+    if (a.train.epochs < done)
+      throw UsageError(fmt::format("--epochs {}: the run has already trained {} epochs", a.train.epochs, done));
+    c.job.options.epochs = a.train.epochs;
+  }
+  const SequenceData data = read_sequence_table(c.job.data, c.job.table);
+  if (file_md5(c.job.data) != c.job.data_md5)
+    throw Error("the data changed since the run started (MD5 differs); resuming needs the same file",
+                {c.job.data.string()});
+  remove_stale_temporaries(a.resume);
+  remove_stale_temporaries(std::filesystem::path(a.resume) / "model");
+  train_and_write(a.resume, c.job, data, std::move(c.state), a.quiet);
+}
+
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
+  if (!a.resume.empty()) return resume_train(a, cmd);
+  if (a.data.empty() || a.out.empty()) throw UsageError("--data and --out are required (or --resume RUN)");
   TrainOptions options = a.train;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
@@ -38,15 +85,10 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
   const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
   prepare_output_directory(a.out, a.force);
-  Progress progress(a.quiet);
-  const TrainResult result = train_model(data, options, progress);
-  const std::string name = a.name.empty() ? options.arch : a.name;
-  write_run(a.out, name, data, options, result,
-            {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json()});
-  write_report(std::filesystem::path(a.out));  // RUN/report.html
-  progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", name,
-                           result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
-                           result.status == "ok" ? "" : " (" + result.status + ")", a.out));
+  const TrainJob job{options, a.table, std::filesystem::absolute(a.data), file_md5(a.data),
+                     a.name.empty() ? options.arch : a.name, command_line(),
+                     rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
+  train_and_write(a.out, job, data, std::nullopt, a.quiet);
 }
 
 void add_train(CLI::App& root) {
@@ -54,18 +96,26 @@ void add_train(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("train", "Train a model on a table of sequences and targets");
   std::vector<std::string> archs;
   for (const auto& info : architecture_infos()) archs.push_back(info.name);
-  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header")->required();
+  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header (required)");
   cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
-  cmd->add_option("-o,--out", a->out, "Run directory to create")->required();
+  cmd->add_option("-o,--out", a->out, "Run directory to create (required)");
+  cmd->add_option("--resume", a->resume,
+                  "Continue the interrupted or killed run in this directory from its last checkpoint, with its own "
+                  "settings (add --epochs to train longer)")
+      ->excludes("--data")
+      ->excludes("--out");
   cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
   cmd->add_option("--epochs", a->train.epochs, "Passes over the training split")->check(CLI::PositiveNumber);
-  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(CLI::PositiveNumber)
+      ->check(finite_number());
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
   cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
   cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order");
   cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split");
-  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
-  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
+  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99))
+      ->check(finite_number());
+  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99))
+      ->check(finite_number());
   add_threads_option(*cmd, a->train.threads);
   cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
   cmd->add_option("--engine", a->train.engine,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
@@ -23,9 +24,11 @@ std::int64_t SequenceData::common_length() const {
     }
     found += (found.empty() ? "" : ", ") + std::to_string(len) + " bp (" + std::to_string(n) + " rows)";
   }
-  throw Error("sequences have different lengths: " + found +
-                  "; all sequences of a data set must have one length",
-              {source});
+  std::size_t odd = 1;
+  while (seqs[odd].size() == seqs[0].size()) ++odd;
+  throw Error("sequences have different lengths: " + found + "; this row has " + std::to_string(seqs[odd].size()) +
+                  " bp, the first " + std::to_string(seqs[0].size()) + " bp (all sequences of a data set must have one length)",
+              {source, lines.size() > odd ? lines[odd] : 0});
 }
 
 // A validated, upper-case copy of `seq`; `first` locates its first base for error messages.
@@ -63,16 +66,24 @@ SequenceData read_sequence_table(const std::filesystem::path& path, const TableO
   SequenceData data;
   data.source = table.path();
   if (target_col) data.target_name = table.header()[*target_col];
+  std::unordered_map<std::string, long> id_lines;  // ids name outputs: each must be unique
   while (table.next()) {
     data.seqs.push_back(
         checked_sequence(table.field(seq_col), {table.path(), table.line_number(), table.column_of(seq_col)}));
     data.lines.push_back(table.line_number());
-    if (id_col) data.ids.emplace_back(table.field(*id_col));
+    if (id_col) {
+      const auto [first, inserted] = id_lines.emplace(table.field(*id_col), table.line_number());
+      if (!inserted)
+        throw Error("duplicate id '" + printable_excerpt(table.field(*id_col)) + "' (first on line " +
+                        std::to_string(first->second) + ")",
+                    {table.path(), table.line_number(), table.column_of(*id_col)});
+      data.ids.emplace_back(table.field(*id_col));
+    }
     if (target_col) {
       const auto value = io::parse_finite_float(table.field(*target_col));
       if (!value) {
-        throw Error("target '" + data.target_name + "' is not a finite number: '" +
-                        std::string(table.field(*target_col).substr(0, 40)) + "'",
+        throw Error("target '" + printable_excerpt(data.target_name) + "' is not a finite number: '" +
+                        printable_excerpt(table.field(*target_col)) + "'",
                     {table.path(), table.line_number(), table.column_of(*target_col)});
       }
       data.targets.push_back(*value);

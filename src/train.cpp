@@ -6,11 +6,14 @@
 #include <cmath>
 #include <limits>
 
+#include "dnacnn/checkpoint.hpp"
 #include "dnacnn/error.hpp"
+#include "dnacnn/interrupt.hpp"
 #include "dnacnn/models.hpp"
 #include "dnacnn/random.hpp"
 #include "fused_trainer.hpp"
 #include "tensors.hpp"
+#include "train_state.hpp"
 
 namespace dnacnn {
 namespace {
@@ -77,7 +80,8 @@ void check_training_fits(const SequenceData& data, const TrainOptions& options) 
   check_batch_fits(options.batch_size, split.train.size());
 }
 
-TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress) {
+TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
+                        const Checkpointer* checkpointer) {
   options.validate();
   if (!data.has_targets()) throw Error("training needs a target column", {data.source});
   const std::int64_t length = data.common_length();
@@ -100,6 +104,14 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   if (fused && !FusedTrainer::supports(result.config, options.optimizer, device))
     throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
   result.engine = fused ? "fused" : "torch";
+  const TrainCheckpoint* resume = checkpointer ? checkpointer->resume_state() : nullptr;
+  const std::string checkpoint_file = checkpointer ? checkpoint_path(checkpointer->run_dir()).string() : "";
+  if (resume) {
+    if (resume->engine != result.engine)
+      throw Error("checkpoint was trained by the " + resume->engine + " engine, this build picks " + result.engine,
+                  {checkpoint_file});
+    import_weights(*model, resume->weights, checkpoint_file);
+  }
 
   // The fused engine works on base codes; the torch engine on one-hot tensors.
   std::unique_ptr<FusedTrainer> fused_trainer;
@@ -121,15 +133,81 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   const auto n = static_cast<std::int64_t>(split.train.size());
   Rng batch_order(options.seed);
 
-  const auto start = Clock::now();
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
-    const auto epoch_start = Clock::now();
-    const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
-    double train_sse = 0;
+  // Where to begin: epoch 1, or wherever the checkpoint of an interrupted run stopped.
+  int first_epoch = 1;
+  std::int64_t first_offset = 0;
+  double carried_sse = 0, carried_seconds = 0, earlier_seconds = 0;
+  if (resume) {
+    if (fused)
+      fused_trainer->restore_optimizer_state(resume->optimizer, resume->optimizer_steps, checkpoint_file);
+    else
+      restore_optimizer_state(*optimizer, *model, resume->optimizer, resume->optimizer_steps, checkpoint_file);
+    restore_torch_rng_state(resume->torch_rng, checkpoint_file);
+    batch_order.set_state(resume->batch_rng);
+    result.history = resume->history;
+    first_epoch = resume->next_epoch;
+    first_offset = resume->batch_offset;
+    carried_sse = resume->partial_sse;
+    carried_seconds = resume->partial_seconds;
+    earlier_seconds = resume->train_seconds;
+    if (!result.history.empty() && !std::isfinite(result.history.back().train_loss)) {
+      result.status = "diverged";
+      result.diverged_epoch = result.history.back().epoch;
+      first_epoch = options.epochs + 1;
+    }
+  }
+  // Everything needed to continue from here: training rows [offset, n) of `epoch`, whose order
+  // `epoch_rng` (the generator before that epoch's shuffle) reproduces.
+  const auto save_checkpoint = [&](int epoch, std::int64_t offset, double sse, double seconds, const Rng& epoch_rng,
+                                   double total_seconds) {
+    TrainCheckpoint s;
+    s.next_epoch = epoch;
+    s.batch_offset = offset;
+    s.partial_sse = sse;
+    s.partial_seconds = seconds;
+    s.batch_rng = epoch_rng.state();
+    s.torch_rng = torch_rng_state();
+    s.history = result.history;
+    s.train_seconds = total_seconds;
+    s.engine = result.engine;
     if (fused) {
-      for (std::int64_t b = 0; b < n; b += options.batch_size) {
+      fused_trainer->write_back(*model);
+      s.optimizer = fused_trainer->optimizer_state();
+      s.optimizer_steps = fused_trainer->steps();
+    } else {
+      s.optimizer = optimizer_state(*optimizer, *model, s.optimizer_steps);
+    }
+    s.weights = export_weights(*model);
+    checkpointer->save(std::move(s));
+  };
+  if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, 0);  // resumable from the start
+
+  const auto start = Clock::now();
+  for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
+    const auto epoch_start = Clock::now();
+    const Rng epoch_rng = batch_order;
+    const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
+    const bool continuing = epoch == first_epoch && first_offset > 0;
+    const double seconds_before = continuing ? carried_seconds : 0;
+    double train_sse = continuing ? carried_sse : 0;
+    // Ctrl-C: save where this batch leaves off, then stop (exit 128 + signal).
+    const auto stop_if_interrupted = [&](std::int64_t done, double sse) {
+      const int signal = interrupt_requested();
+      if (!signal) return;
+      const double epoch_seconds = seconds_before + seconds_since(epoch_start);
+      if (checkpointer) save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, earlier_seconds + seconds_since(start));
+      throw Error(fmt::format("interrupted in epoch {} after {} of {} training rows{}", epoch, done, n,
+                              checkpointer ? "; saved, continue with: dnacnn train --resume " +
+                                                 checkpointer->run_dir().string()
+                                           : ""),
+                  {checkpointer ? checkpointer->run_dir().string() : ""}, interrupted_exit_code(signal));
+    };
+    const std::int64_t begin = continuing ? first_offset : 0;
+    if (fused) {
+      for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
         train_sse += fused_trainer->step(train_codes.data(), train_targets.data(), order.data() + b, len);
+        stop_if_interrupted(b + len, train_sse);
       }
     } else {
       model->train();
@@ -137,14 +215,15 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device);
       const torch::Tensor xs = train.x.index_select(0, idx);
       const torch::Tensor ys = train.y.index_select(0, idx);
-      torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().device(device));
-      for (std::int64_t b = 0; b < n; b += options.batch_size) {
+      torch::Tensor loss_sum = torch::full({}, train_sse, torch::TensorOptions().device(device));
+      for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
         const torch::Tensor loss = torch::mse_loss(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len));
         optimizer->zero_grad();
         loss.backward();
         optimizer->step();
         loss_sum += loss.detach() * static_cast<double>(len);
+        if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>());
       }
       train_sse = loss_sum.item<double>();
     }
@@ -160,17 +239,18 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       model->eval();
       record.val_loss = mse_of(*model, val, device);
     }
-    record.seconds = seconds_since(epoch_start);
+    record.seconds = seconds_before + seconds_since(epoch_start);
     result.history.push_back(record);
     progress.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch, options.epochs,
                                 record.train_loss, record.val_loss));
+    if (checkpointer) save_checkpoint(epoch + 1, 0, 0, 0, batch_order, earlier_seconds + seconds_since(start));
     if (!std::isfinite(record.train_loss)) {
       result.status = "diverged";
       result.diverged_epoch = epoch;
       break;
     }
   }
-  result.train_seconds = seconds_since(start);
+  result.train_seconds = earlier_seconds + seconds_since(start);
   if (fused) fused_trainer->write_back(*model);
 
   model->eval();
