@@ -84,11 +84,20 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   find_architecture(options.arch);
   const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
   const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
+  const bool created = !std::filesystem::exists(a.out);
   prepare_output_directory(a.out, a.force);
   const TrainJob job{options, a.table, std::filesystem::absolute(a.data), file_md5(a.data),
                      a.name.empty() ? options.arch : a.name, command_line(),
                      rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
-  train_and_write(a.out, job, data, std::nullopt, a.quiet);
+  try {
+    train_and_write(a.out, job, data, std::nullopt, a.quiet);
+  } catch (...) {
+    // Refused before training began (e.g. --batch-size larger than the split): leave no empty
+    // directory behind. Once the first checkpoint exists the directory stays: it can be resumed.
+    std::error_code ec;
+    if (created && std::filesystem::is_empty(a.out, ec)) std::filesystem::remove(a.out, ec);
+    throw;
+  }
 }
 
 void add_train(CLI::App& root) {
@@ -106,12 +115,13 @@ void add_train(CLI::App& root) {
       ->excludes("--out");
   cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
   cmd->add_option("--epochs", a->train.epochs, "Passes over the training split")->check(CLI::PositiveNumber);
-  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(CLI::PositiveNumber)
-      ->check(finite_number());
+  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(finite_number())->check(CLI::PositiveNumber);
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
   cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
-  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order");
-  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split");
+  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99))
       ->check(finite_number());
   cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99))

@@ -1,5 +1,7 @@
 #include "dnacnn/model_config.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,8 +21,9 @@ double ModelConfig::hparam(const std::string& name) const {
 
 std::int64_t ModelConfig::int_hparam(const std::string& name) const {
   const double v = hparam(name);
+  // A usage error for --hparam; load_model reports it as bad data located at config.json.
   if (v != std::floor(v) || v < 0 || v > 1e9)
-    throw Error("model hyper-parameter '" + name + "' must be a whole number, got " + std::to_string(v));
+    throw UsageError(fmt::format("model hyper-parameter '{}' must be a whole number from 0 to 1e9, got {:g}", name, v));
   return static_cast<std::int64_t>(v);
 }
 

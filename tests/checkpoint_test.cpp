@@ -69,10 +69,12 @@ TEST(Checkpoint, RoundTripsEveryField) {
   EXPECT_EQ(r.state.history[1].train_loss, 1.0 / 3.0);
   EXPECT_EQ(r.state.engine, "fused");
   EXPECT_EQ(r.state.optimizer_steps, 77);
-  ASSERT_EQ(r.state.weights.size(), 2u);
-  EXPECT_EQ(r.state.weights[1].values, c.state.weights[1].values);
-  EXPECT_TRUE(std::signbit(r.state.weights[1].values[1]));
-  EXPECT_EQ(r.state.weights[0].shape, (std::vector<std::int64_t>{2, 4, 3}));
+  ASSERT_EQ(r.state.weights.size(), 2u);  // by name (safetensors headers are JSON objects: sorted)
+  EXPECT_EQ(r.state.weights[0].name, "conv.bias");
+  EXPECT_EQ(r.state.weights[0].values, c.state.weights[1].values);
+  EXPECT_TRUE(std::signbit(r.state.weights[0].values[1]));
+  EXPECT_EQ(r.state.weights[1].name, "conv.weight");
+  EXPECT_EQ(r.state.weights[1].shape, (std::vector<std::int64_t>{2, 4, 3}));
   ASSERT_EQ(r.state.optimizer.size(), 1u);
   EXPECT_EQ(r.state.optimizer[0].name, "conv.weight.m");
   EXPECT_EQ(test::list_dir(dir.path()), std::vector<std::string>{"checkpoint.safetensors"});
