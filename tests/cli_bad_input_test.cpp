@@ -60,7 +60,7 @@ Writer nothing() {
 }
 
 // Commands that read the bad file. The model and data they need come from a small trained run.
-enum class Via { Train, Predict, Evaluate, MotifDb, ModelFile, RunFile };
+enum class Via { Train, Predict, Evaluate, MotifDb, ModelFile, RunFile, RuleFile };
 
 struct BadInput {
   std::string name;
@@ -196,6 +196,17 @@ std::vector<BadInput> run_cases() {
   };
 }
 
+// --- scoring rule files (simulate --rule FILE) ------------------------------------------------
+std::vector<BadInput> rule_cases() {
+  const Via R = Via::RuleFile;
+  return {
+      {"RuleNumberOverflow", R, "r.json", text("{\"base_scores\": {\"A\": 1e99999}}"), 1, ": ", "not valid JSON"},
+      {"RuleNotJson", R, "r.json", text("name: positional\n"), 1, ": ", "not valid JSON"},
+      {"RuleBinary", R, "r.json", garbage(2048), 1, ": ", "not valid JSON"},
+      {"RuleMissing", R, "r.json", nothing(), 1, ": ", ""},
+  };
+}
+
 // --- motif databases (motifs --db): MEME and JASPAR --------------------------------------------
 const std::string kMeme = "MEME version 4\n\nALPHABET= ACGT\n\n";
 
@@ -262,7 +273,7 @@ TEST_P(CliBadInput, AnswersWithOneLocatedLine) {
   const BadInput& c = GetParam();
   TempDir dir;
   std::unique_ptr<Trained> trained;
-  if (c.via != Via::Train) trained = std::make_unique<Trained>();
+  if (c.via != Via::Train && c.via != Via::RuleFile) trained = std::make_unique<Trained>();
   fs::path file = dir / c.file;
   std::vector<std::string> args;
   std::string command;
@@ -283,6 +294,10 @@ TEST_P(CliBadInput, AnswersWithOneLocatedLine) {
       command = "motifs";
       args = {"motifs", "--model", trained->model.string(), "--data", trained->data.string(), "--out",
               (dir / "m").string(), "--db", file.string(), "--quiet"};
+      break;
+    case Via::RuleFile:
+      command = "simulate";
+      args = {"simulate", "--k", "2", "--out", (dir / "run" / "o.tsv").string(), "--rule", file.string()};
       break;
     case Via::RunFile: {
       command = "report";
@@ -320,6 +335,7 @@ INSTANTIATE_TEST_SUITE_P(Tables, CliBadInput, ::testing::ValuesIn(table_cases())
 INSTANTIATE_TEST_SUITE_P(ModelFiles, CliBadInput, ::testing::ValuesIn(model_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(MotifDatabases, CliBadInput, ::testing::ValuesIn(motif_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(RunDirectories, CliBadInput, ::testing::ValuesIn(run_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(RuleFiles, CliBadInput, ::testing::ValuesIn(rule_cases()), case_name);
 
 // --- accepted variants: CRLF, a UTF-8 byte-order mark, CSV, gzip, lower case -------------------
 struct Variant {

@@ -36,7 +36,8 @@ TEST_P(FuzzReplay, EveryCorpusAndRegressionInputIsHandled) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay,
-                         ::testing::Values("sequence_table", "motif_file", "safetensors", "model_config", "checkpoint"));
+                         ::testing::Values("sequence_table", "motif_file", "safetensors", "model_config", "checkpoint",
+                                           "rule_file"));
 
 }  // namespace
 }  // namespace dnacnn

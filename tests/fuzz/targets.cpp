@@ -12,6 +12,7 @@
 #include "dnacnn/io/motif_formats.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/model_config.hpp"
+#include "dnacnn/scoring_rule.hpp"
 
 namespace dnacnn::fuzz {
 
@@ -95,12 +96,24 @@ void checkpoint(std::string_view bytes) {
   expect_only_errors([&] { read_checkpoint(dir); });
 }
 
+void rule_file(std::string_view bytes) {
+  const fs::path path = write("rule.json", bytes);
+  expect_only_errors([&] {
+    const ScoringRule rule = load_scoring_rule(path.string());
+    for (const char* seq : {"TATAAAAA", "GCGTATGC", "A", "NNNNNNNNNNNN"}) {
+      rule.score(seq);
+      rule.motif_group(seq);
+    }
+  });
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all{{"sequence_table", sequence_table},
                                        {"motif_file", motif_file},
                                        {"safetensors", safetensors},
                                        {"model_config", model_config},
-                                       {"checkpoint", checkpoint}};
+                                       {"checkpoint", checkpoint},
+                                       {"rule_file", rule_file}};
   return all;
 }
 

@@ -15,6 +15,7 @@ void motif_file(std::string_view bytes);      // MEME / JASPAR
 void safetensors(std::string_view bytes);     // weights files
 void model_config(std::string_view bytes);    // model/config.json
 void checkpoint(std::string_view bytes);      // RUN/checkpoint.safetensors
+void rule_file(std::string_view bytes);       // simulate --rule FILE.json (scoring rules)
 
 struct Target {
   std::string name;  // also the corpus directory name
