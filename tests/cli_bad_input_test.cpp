@@ -203,7 +203,6 @@ std::vector<BadInput> rule_cases() {
       {"RuleNumberOverflow", R, "r.json", text("{\"base_scores\": {\"A\": 1e99999}}"), 1, ": ", "not valid JSON"},
       {"RuleNotJson", R, "r.json", text("name: positional\n"), 1, ": ", "not valid JSON"},
       {"RuleBinary", R, "r.json", garbage(2048), 1, ": ", "not valid JSON"},
-      {"RuleMissing", R, "r.json", nothing(), 1, ": ", ""},
   };
 }
 

@@ -106,6 +106,8 @@ std::vector<BadOption> other_cases() {
       {"SimulateLengthZero", {"simulate", "--random", "3", "--length", "0", "--out", "{out}"}, 2, "--length"},
       {"SimulateNoiseNaN", {"simulate", "--noise", "nan", "--out", "{out}"}, 2, "--noise"},
       {"SimulateNoiseInf", {"simulate", "--noise", "inf", "--out", "{out}"}, 2, "--noise"},
+      {"SimulateRuleMissing", {"simulate", "--k", "2", "--out", "{out}", "--rule", "{dir}/nope.json"}, 2,
+       "neither a preset"},
       {"SimulateOutIsADirectory", {"simulate", "--k", "2", "--out", "{dir}"}, 1, "{dir}: is a directory"},
       {"ReportNotARun", {"report", "{dir}"}, 1, "{dir}"},
       {"DemoEpochsZero", {"demo", "--out", "{out}", "--epochs", "0"}, 2, "--epochs"},
