@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "dnacnn/error.hpp"
+#include "dnacnn/train.hpp"
 #include "dnacnn/io/table.hpp"
 
 namespace dnacnn::app {
@@ -32,6 +33,22 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
   return hparams;
 }
 
+void add_training_run_options(CLI::App& app, TrainOptions& o) {
+  app.add_option("--seed", o.seed, "Seed for weight initialisation and batch order")->check(CLI::NonNegativeNumber);
+  app.add_option("--split-seed", o.split_seed, "Seed for the train/val/test split")->check(CLI::NonNegativeNumber);
+  app.add_option("--val-frac", o.val_frac, "Fraction of rows for validation")
+      ->check(CLI::Range(0.0, 0.99))
+      ->check(finite_number());
+  app.add_option("--test-frac", o.test_frac, "Fraction of rows for testing")
+      ->check(CLI::Range(0.0, 0.99))
+      ->check(finite_number());
+  add_threads_option(app, o.threads);
+  app.add_option("--device", o.device, "cpu, cuda or cuda:N");
+  app.add_option("--engine", o.engine,
+                 "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
+      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+}
+
 CLI::Option* add_threads_option(CLI::App& app, int& threads) {
   return app.add_option("--threads", threads, "CPU threads for computation (1 is fastest for the notebook models)")
       ->check(CLI::Range(1, 1024));
@@ -50,6 +67,32 @@ const CLI::Validator& finite_number() {
       },
       "FINITE");
   return check;
+}
+
+TableOptions InputArgs::options() const {
+  TableOptions o = table;
+  o.pad = parse_pad(pad);
+  return o;
+}
+
+void add_input_options(CLI::App& app, InputArgs& a, InputUse use) {
+  app.add_option("--format", a.table.format, "Input format: auto (by extension: .fa/.fasta/.fna = FASTA, .csv = CSV, "
+                                             "else TSV; .gz/.bgz allowed), tsv, csv or fasta")
+      ->check(CLI::IsMember({"auto", "tsv", "csv", "fasta"}));
+  app.add_option("--seq-col", a.table.seq_col, "Table column holding the sequences");
+  app.add_option("--id-col", a.table.id_col, "Column holding row ids (tables: used when present; the labels' join key for FASTA)");
+  if (use == InputUse::predict) return;
+  app.add_option("--target-col", a.table.target_cols,
+                 "Target column(s), repeatable or comma-separated; several = a multi-output model "
+                 "(default: every column of numbers but the sequence, id and split columns)")
+      ->delimiter(',');
+  app.add_option("--labels", a.table.labels, "FASTA input: a TSV/CSV of targets with an id column, joined on the record names");
+  if (use == InputUse::evaluate) return;
+  app.add_option("--split-col", a.table.split_col, "Column of train/val/test giving the split (instead of a random one)");
+  app.add_option("--length", a.table.length,
+                 "Fit every sequence to L bases: centre-crop longer ones, N-pad shorter ones (0: all must have one length)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--pad", a.pad, "Where --length puts the N padding")->check(CLI::IsMember({"left", "right", "both"}));
 }
 
 }  // namespace dnacnn::app

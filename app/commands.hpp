@@ -6,6 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/dataset.hpp"
+
+namespace dnacnn {
+struct TrainOptions;
+}
+
 namespace dnacnn::app {
 
 void add_simulate(CLI::App& root);
@@ -18,6 +24,7 @@ void add_models(CLI::App& root);
 void add_report(CLI::App& root);
 void add_sweep(CLI::App& root);
 void add_compare(CLI::App& root);
+void add_export(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();
@@ -26,6 +33,9 @@ void set_command_line(int argc, char** argv);
 // --hparam name=value pairs; UsageError for anything else.
 std::map<std::string, double> parse_hparams(const std::vector<std::string>& pairs);
 
+// What train and sweep share: seeds, split fractions, threads, device and engine.
+void add_training_run_options(CLI::App& app, dnacnn::TrainOptions& options);
+
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
@@ -33,5 +43,15 @@ CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 // CLI11's range checks let NaN through (every comparison with NaN is false): options that take a
 // real number add this check too.
 const CLI::Validator& finite_number();
+
+// The options that say how to read sequences: --format, --seq-col, --id-col, and per use the
+// target, labels, split and length options. `options()` gives the TableOptions they describe.
+enum class InputUse { train, evaluate, predict };
+struct InputArgs {
+  TableOptions table;
+  std::string pad = "both";
+  TableOptions options() const;
+};
+void add_input_options(CLI::App& app, InputArgs& args, InputUse use);
 
 }  // namespace dnacnn::app

@@ -10,25 +10,33 @@ namespace dnacnn::app {
 struct EvaluateArgs {
   std::string model;
   std::string data;
-  TableOptions table;
+  InputArgs input;
+  bool rc_average = false;
   int threads = 1;
   std::string device = "cpu";
 };
 
 void add_evaluate(CLI::App& root) {
   auto a = std::make_shared<EvaluateArgs>();
-  CLI::App* cmd = root.add_subcommand("evaluate", "Score a trained model on a labelled table: JSON on stdout");
+  CLI::App* cmd = root.add_subcommand("evaluate", "Score a trained model on labelled data: JSON on stdout");
   cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
-  cmd->add_option("--data", a->data, "Table with sequences and targets")->required();
-  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
-  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels")->required();
+  add_input_options(*cmd, a->input, InputUse::evaluate);
+  cmd->add_flag("--rc-average", a->rc_average, "Average the predictions for each sequence and its reverse complement");
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
   cmd->final_callback([a] {
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
-    const SequenceData data = read_sequence_table(a->data, a->table);
-    nlohmann::json j = evaluate(predictor, data);
+    TableOptions table = predictor.input_options(a->input.options());
+    if (table.target_cols.empty()) table.target_cols = predictor.config().targets;  // the columns it was trained on
+    const SequenceData data = read_sequence_table(a->data, table);
+    const std::vector<Scores> scores = evaluate(predictor, data, a->rc_average);
+    // The first target's metrics at the top level; with several targets, each under per_target.
+    nlohmann::json j = scores.front();
+    if (scores.size() > 1)
+      for (std::size_t t = 0; t < scores.size(); ++t) j["per_target"][predictor.config().targets[t]] = scores[t];
+    j["task"] = predictor.config().task;
     j["model"] = a->model;
     j["data"] = a->data;
     std::cout << j.dump(2) << std::endl;

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   dnacnn::app::add_report(root);
   dnacnn::app::add_sweep(root);
   dnacnn::app::add_compare(root);
+  dnacnn::app::add_export(root);
   dnacnn::app::set_command_line(argc, argv);
 
   try {

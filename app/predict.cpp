@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <iostream>
 #include <optional>
 
@@ -17,61 +16,48 @@ struct PredictArgs {
   std::string model;
   std::string in;
   std::string out = "-";
-  TableOptions table{.require_target = false};
+  InputArgs input;
+  PredictFileOptions predict;
   int threads = 1;
-  int batch_size = 4096;
   std::string device = "cpu";
   bool quiet = false;
 };
 
-// id (when the input has one), seq, then one column per model target.
-static void write_predictions(std::ostream& out, const SequenceData& data, const ModelConfig& config,
-                              const std::vector<float>& values) {
-  const bool ids = !data.ids.empty();
-  out << (ids ? "id\t" : "") << "seq";
-  for (const auto& t : config.targets) out << '\t' << t;
-  out << '\n';
-  const std::size_t n_targets = config.targets.size();
-  std::string line;
-  for (std::size_t i = 0; i < data.seqs.size(); ++i) {
-    line.clear();
-    if (ids) line += data.ids[i] + '\t';
-    line += data.seqs[i];
-    for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(line), "\t{:.7g}", values[i * n_targets + t]);
-    line += '\n';
-    out << line;
-  }
-}
-
 void add_predict(CLI::App& root) {
   auto a = std::make_shared<PredictArgs>();
-  CLI::App* cmd = root.add_subcommand("predict", "Predict targets for every sequence of a table");
+  a->input.table.require_target = false;
+  CLI::App* cmd = root.add_subcommand("predict", "Predict targets for every sequence of a table or FASTA file (streamed)");
   cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
-  cmd->add_option("--in", a->in, "Table with a sequence column (targets, if any, are ignored)")->required();
-  cmd->add_option("-o,--out", a->out, "Output TSV, '-' for stdout");
-  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
-  cmd->add_option("--batch-size", a->batch_size, "Sequences per forward pass")->check(CLI::PositiveNumber);
+  cmd->add_option("--in", a->in, "TSV/CSV with a sequence column, or FASTA (plain, gzip or bgzip); targets are ignored")
+      ->required();
+  cmd->add_option("-o,--out", a->out, "Output TSV: id, then one column per target; '-' for stdout");
+  add_input_options(*cmd, a->input, InputUse::predict);
+  cmd->add_flag("--with-seq", a->predict.with_seq, "Add a seq column after the id");
+  cmd->add_flag("--rc-average", a->predict.rc_average, "Average the predictions for each sequence and its reverse complement");
+  cmd->add_option("--batch-size", a->predict.batch_size, "Sequences read and predicted at a time")->check(CLI::PositiveNumber);
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
   add_quiet_flag(*cmd, a->quiet);
   cmd->final_callback([a] {
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
-    const SequenceData data = read_sequence_table(a->in, a->table);
+    PredictFileOptions options = a->predict;
+    options.input = a->input.options();
     // Open the output first: an unwritable --out should fail before the work, not after it.
     std::optional<io::AtomicFile> file;
     if (a->out != "-") file.emplace(a->out);
-    const auto start = std::chrono::steady_clock::now();
-    const std::vector<float> values = predictor.predict(data, a->batch_size);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    write_predictions(file ? file->stream() : std::cout, data, predictor.config(), values);
+    Progress progress(a->quiet);
+    const PredictFileStats stats = predict_file(predictor, a->in, options, file ? file->stream() : std::cout, progress);
     if (!file) {
       std::cout.flush();
     } else {
       file->commit();
     }
-    Progress(a->quiet).log(fmt::format("predicted {} sequences in {:.3f} s ({:.0f} seq/s)", data.size(), seconds,
-                                       static_cast<double>(data.size()) / std::max(seconds, 1e-9)));
+    if (stats.cropped + stats.padded > 0)
+      progress.log(fmt::format("fitted to the model's {} bp: {} sequences centre-cropped, {} N-padded",
+                               predictor.config().length, stats.cropped, stats.padded));
+    progress.log(fmt::format("predicted {} sequences in {:.3f} s ({:.0f} seq/s)", stats.rows, stats.seconds,
+                             static_cast<double>(stats.rows) / std::max(stats.seconds, 1e-9)));
   });
 }
 

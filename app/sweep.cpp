@@ -13,7 +13,7 @@ namespace dnacnn::app {
 struct SweepArgs {
   SweepGrid grid;
   TrainOptions train;
-  TableOptions table;
+  InputArgs input;
   std::string data;
   std::string out;
   std::vector<std::string> hparams;
@@ -28,7 +28,9 @@ static void run_sweep_command(const SweepArgs& a) {
   check_device(base.device);
   for (const std::string& m : a.grid.models) find_architecture(m);
   const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
-  const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
+  const TableOptions table = a.input.options();
+  if (table.length > 0) base.pad = std::string(pad_name(table.pad));
+  const SequenceData data = read_sequence_table(a.data, table);  // bad data: fail before creating --out
   check_sweep(data, a.grid, base);                                  // bad grid: likewise
   prepare_output_directory(a.out, a.force);
   Progress progress(a.quiet);
@@ -52,7 +54,7 @@ void add_sweep(CLI::App& root) {
   auto a = std::make_shared<SweepArgs>();
   CLI::App* cmd = root.add_subcommand(
       "sweep", "Train every combination of models, learning rates, optimizers, batch sizes and epochs (exercise Q2)");
-  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header")->required();
+  cmd->add_option("--data", a->data, "Training data: TSV/CSV with a header or FASTA with --labels (optionally gzip)")->required();
   cmd->add_option("-o,--out", a->out, "Sweep directory to create: one run directory per combination")->required();
   cmd->add_option("--models", a->grid.models, "Architectures, comma-separated")->delimiter(',');
   cmd->add_option("--lrs", a->grid.lrs, "Learning rates, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
@@ -63,18 +65,10 @@ void add_sweep(CLI::App& root) {
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
   cmd->add_option("--epochs", a->grid.epochs, "Epoch counts, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
-  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order (the same for every run)");
-  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split (the same for every run)");
-  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
-  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
-  add_threads_option(*cmd, a->train.threads);
-  cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
-  cmd->add_option("--engine", a->train.engine, "auto, torch or fused (see dnacnn train --help)")
-      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+  add_training_run_options(*cmd, a->train);
   cmd->add_option("--hparam", a->hparams,
                   "Model hyper-parameter as name=value, applied to the models that take it (repeatable)");
-  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
-  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  add_input_options(*cmd, a->input, InputUse::train);
   cmd->add_option("--rule", a->rule, "Scoring rule of simulated data, for the error analysis (default: the data's .rule.json)");
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, a->quiet);

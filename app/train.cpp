@@ -18,7 +18,7 @@ namespace dnacnn::app {
 
 struct TrainArgs {
   TrainOptions train;
-  TableOptions table;
+  InputArgs input;
   std::string data;
   std::string out;
   std::string resume;  // RUN to continue
@@ -35,6 +35,9 @@ struct TrainArgs {
 static void train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
                             std::optional<TrainCheckpoint> resume, bool quiet) {
   Progress progress(quiet);
+  if (data.cropped + data.padded > 0)
+    progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
+                             data.cropped, data.padded, pad_name(job.table.pad)));
   const Checkpointer checkpointer(out, job, std::move(resume));
   TrainResult result;
   {
@@ -43,8 +46,16 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
   }
   write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
   write_report(out);  // RUN/report.html
-  progress.log(fmt::format("{}: {} epochs in {:.2f} s; test R^2 {:.4f}, MSE {:.4f}{} -> {}", job.name,
-                           result.history.size(), result.train_seconds, result.test.r2, result.test.mse,
+  const Scores& test = result.per_target.front().test;
+  const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}",
+                                                        test.binary->auroc, test.binary->auprc, test.binary->accuracy)
+                                          : fmt::format("test R^2 {:.4f}, MSE {:.4f}", result.test.r2, result.test.mse);
+  const std::string targets =
+      result.per_target.size() > 1
+          ? fmt::format(" ({} of {} targets)", result.config.targets.front(), result.per_target.size())
+          : "";
+  progress.log(fmt::format("{}: {} epochs in {:.2f} s; {}{}{} -> {}", job.name, result.history.size(),
+                           result.train_seconds, summary, targets,
                            result.status == "ok" ? "" : " (" + result.status + ")", out.string()));
 }
 
@@ -83,10 +94,13 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   check_device(options.device);
   find_architecture(options.arch);
   const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
-  const SequenceData data = read_sequence_table(a.data, a.table);  // bad data: fail before creating --out
+  const TableOptions table = a.input.options();
+  if (table.length > 0) options.pad = std::string(pad_name(table.pad));
+  const SequenceData data = read_sequence_table(a.data, table);  // bad data: fail before creating --out
+  data.common_length();                                          // (mixed lengths too)
   const bool created = !std::filesystem::exists(a.out);
   prepare_output_directory(a.out, a.force);
-  const TrainJob job{options, a.table, std::filesystem::absolute(a.data), file_md5(a.data),
+  const TrainJob job{options, table, std::filesystem::absolute(a.data), file_md5(a.data),
                      a.name.empty() ? options.arch : a.name, command_line(),
                      rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
   try {
@@ -105,7 +119,8 @@ void add_train(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand("train", "Train a model on a table of sequences and targets");
   std::vector<std::string> archs;
   for (const auto& info : architecture_infos()) archs.push_back(info.name);
-  cmd->add_option("--data", a->data, "Training table: TSV/CSV (optionally gzip) with a header (required)");
+  cmd->add_option("--data", a->data,
+                  "Training data: TSV/CSV with a header, or FASTA with --labels (plain, gzip or bgzip; required)");
   cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
   cmd->add_option("-o,--out", a->out, "Run directory to create (required)");
   cmd->add_option("--resume", a->resume,
@@ -118,26 +133,18 @@ void add_train(CLI::App& root) {
   cmd->add_option("--lr", a->train.lr, "Learning rate")->check(finite_number())->check(CLI::PositiveNumber);
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
   cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
-  cmd->add_option("--seed", a->train.seed, "Seed for weight initialisation and batch order")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--split-seed", a->train.split_seed, "Seed for the train/val/test split")
-      ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--val-frac", a->train.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99))
-      ->check(finite_number());
-  cmd->add_option("--test-frac", a->train.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99))
-      ->check(finite_number());
-  add_threads_option(*cmd, a->train.threads);
-  cmd->add_option("--device", a->train.device, "cpu, cuda or cuda:N");
-  cmd->add_option("--engine", a->train.engine,
-                  "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
-      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+  add_training_run_options(*cmd, a->train);
   cmd->add_option("--filters", a->filters, "Convolution filters (when not given: the model's own default)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--kernel-size", a->kernel_size, "First convolution's width in bases (when not given: the model's default)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
-  cmd->add_option("--seq-col", a->table.seq_col, "Column holding the sequences");
-  cmd->add_option("--target-col", a->table.target_col, "Column holding the targets (default: the first other column)");
+  add_input_options(*cmd, a->input, InputUse::train);
+  cmd->add_option("--task", a->train.task, "regression (MSE) or binary (targets 0/1; BCE on logits, AUROC/AUPRC)")
+      ->check(CLI::IsMember({"regression", "binary"}));
+  cmd->add_option("--pos-weight", a->train.pos_weight, "Binary task: weight of the positives in the loss (e.g. #neg/#pos)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_flag("--rc-augment", a->train.rc_augment, "Reverse-complement a random half of the training sequences each epoch");
   cmd->add_option("--rule", a->rule,
                   "Scoring rule of simulated data (preset or JSON), for the report's error analysis "
                   "(default: the data's .rule.json written by simulate, when present)");

@@ -105,6 +105,20 @@ else
 fi
 results+="}"
 
+# Streaming predict: memory stays that of one batch however many sequences there are.
+PN=${DNACNN_BENCH_PREDICT_ROWS:-1000000}
+"$DNACNN" simulate --random "$PN" --length 200 --seed 3 --out "$WORK/big.tsv"
+awk -F'\t' 'NR > 1 {print ">s" NR - 1; print $1}' "$WORK/big.tsv" | gzip -1 > "$WORK/big.fa.gz"
+rm "$WORK/big.tsv"
+/usr/bin/time -f %M -o "$WORK/rss_stream" "$DNACNN" predict --model "$WORK/real/model" --in "$WORK/big.fa.gz" \
+  --out "$WORK/big_pred.tsv" --threads "$THREADS" 2> "$WORK/stream.log"
+stream_rate=$(sed -n 's/.*(\([0-9]*\) seq\/s).*/\1/p' "$WORK/stream.log")
+stream_rows=$(($(wc -l < "$WORK/big_pred.tsv") - 1))
+echo
+echo "Streaming predict: $stream_rows random 200 bp sequences from FASTA.gz, deepcnn above, $THREADS threads"
+printf "%-22s %14s\n%-22s %14s\n" "peak RSS MB" "$(peak_mb "$WORK/rss_stream")" "predict seq/s" "$stream_rate"
+results+=", \"streaming_predict\": {\"rows\": $stream_rows, \"peak_rss_mb\": $(peak_mb "$WORK/rss_stream"), \"seq_per_s\": $stream_rate}"
+
 echo
 echo "One-hot encoding (single thread, float32 output):"
 "$ROOT/$BUILD/bench/dnacnn_bench" --benchmark_format=json --benchmark_out="$WORK/micro.json" \

@@ -11,7 +11,7 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 // Bumped when the layout changes: an older checkpoint is refused rather than misread.
-constexpr int kCheckpointVersion = 1;
+constexpr int kCheckpointVersion = 2;
 constexpr const char* kWeightsPrefix = "weights/";
 constexpr const char* kOptimizerPrefix = "optimizer/";
 
@@ -22,7 +22,8 @@ json options_json(const TrainOptions& o) {
           {"lr", o.lr},               {"batch_size", o.batch_size}, {"optimizer", o.optimizer},
           {"seed", o.seed},           {"split_seed", o.split_seed}, {"val_frac", o.val_frac},
           {"test_frac", o.test_frac}, {"threads", o.threads},       {"device", o.device},
-          {"label", o.label},         {"engine", o.engine}};
+          {"label", o.label},         {"engine", o.engine},         {"task", o.task},
+          {"pos_weight", o.pos_weight}, {"rc_augment", o.rc_augment}, {"pad", o.pad}};
 }
 
 TrainOptions options_from(const json& j) {
@@ -41,6 +42,10 @@ TrainOptions options_from(const json& j) {
   o.device = j.at("device").get<std::string>();
   o.label = j.at("label").get<std::string>();
   o.engine = j.at("engine").get<std::string>();
+  o.task = j.at("task").get<std::string>();
+  o.pos_weight = j.at("pos_weight").get<double>();
+  o.rc_augment = j.at("rc_augment").get<bool>();
+  o.pad = j.at("pad").get<std::string>();
   return o;
 }
 
@@ -57,6 +62,7 @@ json state_json(const TrainCheckpoint& s) {
           {"partial_sse", number_or_null(s.partial_sse)},
           {"partial_seconds", s.partial_seconds},
           {"batch_rng", s.batch_rng},
+          {"rc_rng", s.rc_rng},
           {"torch_rng", s.torch_rng},
           {"history", history},
           {"train_seconds", s.train_seconds},
@@ -70,6 +76,7 @@ void state_from(const json& j, TrainCheckpoint& s) {
   s.partial_sse = number_from(j.at("partial_sse"));
   s.partial_seconds = j.at("partial_seconds").get<double>();
   s.batch_rng = j.at("batch_rng").get<std::array<std::uint64_t, 4>>();
+  s.rc_rng = j.at("rc_rng").get<std::array<std::uint64_t, 4>>();
   s.torch_rng = j.at("torch_rng").get<std::string>();
   for (const json& e : j.at("history"))
     s.history.push_back({e.at(0).get<int>(), number_from(e.at(1)), number_from(e.at(2)), e.at(3).get<double>()});
@@ -78,9 +85,29 @@ void state_from(const json& j, TrainCheckpoint& s) {
   s.optimizer_steps = j.at("optimizer_steps").get<long>();
 }
 
+// How the data were read, so that a resumed run reads the same rows the same way.
+json table_json(const TableOptions& t) {
+  return {{"format", t.format},          {"seq_col", t.seq_col},     {"id_col", t.id_col},
+          {"target_cols", t.target_cols}, {"labels", t.labels.string()}, {"split_col", t.split_col},
+          {"length", t.length},          {"pad", std::string(pad_name(t.pad))}};
+}
+
+TableOptions table_from(const json& j) {
+  TableOptions t;
+  t.format = j.at("format").get<std::string>();
+  t.seq_col = j.at("seq_col").get<std::string>();
+  t.id_col = j.at("id_col").get<std::string>();
+  t.target_cols = j.at("target_cols").get<std::vector<std::string>>();
+  t.labels = j.at("labels").get<std::string>();
+  t.split_col = j.at("split_col").get<std::string>();
+  t.length = j.at("length").get<std::int64_t>();
+  t.pad = parse_pad(j.at("pad").get<std::string>());
+  return t;
+}
+
 json job_json(const TrainJob& job) {
   return {{"options", options_json(job.options)},
-          {"table", {{"seq_col", job.table.seq_col}, {"id_col", job.table.id_col}, {"target_col", job.table.target_col}}},
+          {"table", table_json(job.table)},
           {"data", job.data.string()},
           {"data_md5", job.data_md5},
           {"name", job.name},
@@ -91,10 +118,7 @@ json job_json(const TrainJob& job) {
 TrainJob job_from(const json& j) {
   TrainJob job;
   job.options = options_from(j.at("options"));
-  const json& t = j.at("table");
-  job.table.seq_col = t.at("seq_col").get<std::string>();
-  job.table.id_col = t.at("id_col").get<std::string>();
-  job.table.target_col = t.at("target_col").get<std::string>();
+  job.table = table_from(j.at("table"));
   job.data = j.at("data").get<std::string>();
   job.data_md5 = j.at("data_md5").get<std::string>();
   job.name = j.at("name").get<std::string>();

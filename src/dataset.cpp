@@ -4,11 +4,45 @@
 #include <map>
 #include <unordered_map>
 
+#include "checked_sequence.hpp"
 #include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
-#include "dnacnn/io/table.hpp"
+#include "dnacnn/io/sequence_reader.hpp"
 
 namespace dnacnn {
+
+Pad parse_pad(const std::string& name) {
+  if (name == "left") return Pad::left;
+  if (name == "right") return Pad::right;
+  if (name == "both") return Pad::both;
+  throw UsageError("--pad must be left, right or both, got '" + name + "'");
+}
+
+std::string_view pad_name(Pad p) {
+  switch (p) {
+    case Pad::left: return "left";
+    case Pad::right: return "right";
+    case Pad::both: return "both";
+  }
+  return "both";
+}
+
+std::string fit_length(std::string_view seq, std::int64_t length, Pad pad) {
+  const auto n = static_cast<std::int64_t>(seq.size());
+  if (n >= length) return std::string(seq.substr(static_cast<std::size_t>((n - length) / 2), static_cast<std::size_t>(length)));
+  const std::int64_t missing = length - n;
+  const std::int64_t left = pad == Pad::left ? missing : pad == Pad::right ? 0 : missing / 2;
+  std::string out(static_cast<std::size_t>(left), 'N');
+  out += seq;
+  out.append(static_cast<std::size_t>(missing - left), 'N');
+  return out;
+}
+
+std::vector<float> SequenceData::target_column(std::size_t t) const {
+  std::vector<float> out(seqs.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = target(i, t);
+  return out;
+}
 
 std::int64_t SequenceData::common_length() const {
   if (seqs.empty()) throw Error("no sequences", {source});
@@ -24,15 +58,16 @@ std::int64_t SequenceData::common_length() const {
     }
     found += (found.empty() ? "" : ", ") + std::to_string(len) + " bp (" + std::to_string(n) + " rows)";
   }
+  // Locate the first row whose length differs from the first row's.
   std::size_t odd = 1;
   while (seqs[odd].size() == seqs[0].size()) ++odd;
-  throw Error("sequences have different lengths: " + found + "; this row has " + std::to_string(seqs[odd].size()) +
-                  " bp, the first " + std::to_string(seqs[0].size()) + " bp (all sequences of a data set must have one length)",
+  throw Error("sequences have different lengths: " + found + "; give --length L to centre-crop or N-pad them to L " +
+                  "bases (e.g. --length " + std::to_string(counts.rbegin()->first) + "); this row has " +
+                  std::to_string(seqs[odd].size()) + " bp, the first " + std::to_string(seqs[0].size()) + " bp",
               {source, lines.size() > odd ? lines[odd] : 0});
 }
 
-// A validated, upper-case copy of `seq`; `first` locates its first base for error messages.
-static std::string checked_sequence(std::string_view seq, const SourceLocation& first) {
+std::string checked_sequence(std::string_view seq, const SourceLocation& first) {
   if (seq.empty()) throw Error("empty sequence", first);
   const std::size_t bad = find_invalid_base(seq);
   if (bad != kAllValid) {
@@ -44,52 +79,55 @@ static std::string checked_sequence(std::string_view seq, const SourceLocation& 
   return s;
 }
 
-static std::optional<std::size_t> target_column(const io::TableReader& table, const TableOptions& options,
-                                                std::size_t seq_col) {
-  if (!options.target_col.empty()) return table.require_column(options.target_col);
-  for (std::size_t i = 0; i < table.header().size(); ++i)
-    if (i != seq_col && table.header()[i] != options.id_col) return i;
-  if (options.require_target) {
-    throw Error("no target column: the table has only '" + options.seq_col + "'" +
-                    " (add a column of numbers, e.g. 'score')",
-                {table.path(), 1});
+std::string input_format(const std::filesystem::path& path, const std::string& format) {
+  if (format != "auto") {
+    if (format != "tsv" && format != "csv" && format != "fasta")
+      throw UsageError("--format must be auto, tsv, csv or fasta, got '" + format + "'");
+    return format;
   }
-  return std::nullopt;
+  std::filesystem::path p = path;
+  if (p.extension() == ".gz" || p.extension() == ".bgz") p = p.stem();
+  const std::string ext = p.extension().string();
+  if (ext == ".fa" || ext == ".fasta" || ext == ".fna" || ext == ".fas") return "fasta";
+  return ext == ".csv" ? "csv" : "tsv";
+}
+
+// Ids name rows in every output (predictions, error analysis): each must be unique.
+static void check_unique_ids(const SequenceData& data) {
+  std::unordered_map<std::string_view, std::size_t> first_row;
+  first_row.reserve(data.ids.size());
+  for (std::size_t i = 0; i < data.ids.size(); ++i) {
+    const auto [first, inserted] = first_row.emplace(data.ids[i], i);
+    if (inserted) continue;
+    const long line = i < data.lines.size() ? data.lines[i] : 0;
+    const long first_line = first->second < data.lines.size() ? data.lines[first->second] : 0;
+    throw Error("duplicate id '" + printable_excerpt(data.ids[i]) + "' (first on line " + std::to_string(first_line) + ")",
+                {data.source, line});
+  }
 }
 
 SequenceData read_sequence_table(const std::filesystem::path& path, const TableOptions& options) {
-  io::TableReader table(path, io::delimiter_for(path));
-  const std::size_t seq_col = table.require_column(options.seq_col);
-  const std::optional<std::size_t> id_col = table.find_column(options.id_col);
-  const std::optional<std::size_t> target_col = target_column(table, options, seq_col);
-
-  SequenceData data;
-  data.source = table.path();
-  if (target_col) data.target_name = table.header()[*target_col];
-  std::unordered_map<std::string, long> id_lines;  // ids name outputs: each must be unique
-  while (table.next()) {
-    data.seqs.push_back(
-        checked_sequence(table.field(seq_col), {table.path(), table.line_number(), table.column_of(seq_col)}));
-    data.lines.push_back(table.line_number());
-    if (id_col) {
-      const auto [first, inserted] = id_lines.emplace(table.field(*id_col), table.line_number());
-      if (!inserted)
-        throw Error("duplicate id '" + printable_excerpt(table.field(*id_col)) + "' (first on line " +
-                        std::to_string(first->second) + ")",
-                    {table.path(), table.line_number(), table.column_of(*id_col)});
-      data.ids.emplace_back(table.field(*id_col));
-    }
-    if (target_col) {
-      const auto value = io::parse_finite_float(table.field(*target_col));
-      if (!value) {
-        throw Error("target '" + printable_excerpt(data.target_name) + "' is not a finite number: '" +
-                        printable_excerpt(table.field(*target_col)) + "'",
-                    {table.path(), table.line_number(), table.column_of(*target_col)});
-      }
-      data.targets.push_back(*value);
-    }
+  io::SequenceReader reader(path, options);
+  SequenceData data, batch;
+  data.source = reader.source();
+  constexpr std::int64_t kBatch = 1 << 16;
+  while (reader.read(batch, kBatch) > 0) {
+    const auto move_append = [](auto& to, auto& from) {
+      to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+    };
+    move_append(data.ids, batch.ids);
+    move_append(data.seqs, batch.seqs);
+    move_append(data.targets, batch.targets);
+    move_append(data.lines, batch.lines);
+    move_append(data.given_split, batch.given_split);
+    data.cropped += batch.cropped;
+    data.padded += batch.padded;
   }
-  if (data.seqs.empty()) throw Error("no data rows after the header", {data.source});
+  data.target_names = reader.target_names();
+  if (data.seqs.empty())
+    throw Error(input_format(path, options.format) == "fasta" ? "no FASTA records" : "no data rows after the header",
+                {data.source});
+  check_unique_ids(data);
   return data;
 }
 
@@ -117,7 +155,7 @@ EncodedSequences encode_sequences(const SequenceData& data, std::int64_t length,
     const std::string& s = data.seqs[row];
     if (static_cast<std::int64_t>(s.size()) != length) {
       throw Error("sequence has " + std::to_string(s.size()) + " bases, the model expects " +
-                      std::to_string(length),
+                      std::to_string(length) + " (train with --length to crop or pad inputs)",
                   {data.source, data.lines.empty() ? 0 : data.lines[row]});
     }
     one_hot_encode(s, out.values.data() + static_cast<std::size_t>(r * length * kChannels));

@@ -128,7 +128,7 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
 
   if (options.exercises) {
     run_positional_exercise(options.out / "q1-positional", settings, out, progress);
-    run_lr_sweep_exercise(data_path, options.out / "q2-lr-sweep", settings, out, progress);
+    run_lr_sweep_exercise(data, data_path, options.out / "q2-lr-sweep", settings, out, progress);
   }
 
   write_report(options.out);  // DIR/report.html: the notebook models side by side, then Q1 and Q2

@@ -69,13 +69,12 @@ void run_positional_exercise(const std::filesystem::path& dir, const ExerciseSet
   write_report(dir);
 }
 
-void run_lr_sweep_exercise(const std::filesystem::path& data_path, const std::filesystem::path& dir,
+void run_lr_sweep_exercise(const SequenceData& data, const std::filesystem::path& data_path, const std::filesystem::path& dir,
                            const ExerciseSettings& settings, std::ostream& out, Progress& progress) {
   io::ensure_directory(dir);
   write_about(dir, "Q2: learning-rate sweep",
               "The linear model and the notebook's CNN trained with SGD at five learning rates, everything else as "
               "in the notebook. Too small a rate learns slowly; too large a one oscillates or diverges.");
-  const SequenceData data = read_sequence_table(data_path);
   const std::optional<ScoringRule> rule = rule_of_data(data_path, "");
   SweepGrid grid;  // the notebook's Q2: linear and cnn, SGD, lr 0.001 ... 0.1
   grid.epochs = {settings.epochs};

@@ -16,6 +16,18 @@ std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const
   return codes;
 }
 
+std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_t>& codes, std::int64_t length) {
+  std::vector<std::uint8_t> out(codes);
+  out.resize(2 * codes.size());
+  const auto L = static_cast<std::size_t>(length);
+  for (std::size_t row = 0; row < codes.size() / L; ++row)
+    for (std::size_t i = 0; i < L; ++i) {
+      const std::uint8_t c = codes[row * L + L - 1 - i];
+      out[codes.size() + row * L + i] = c < 4 ? static_cast<std::uint8_t>(3 - c) : c;
+    }
+  return out;
+}
+
 bool FusedTrainer::supports(const ModelConfig& config, const std::string& optimizer, const torch::Device& device) {
   return device.is_cpu() && (config.arch == "cnn" || config.arch == "linear") &&
          (optimizer == "sgd" || optimizer == "adam");
@@ -27,9 +39,11 @@ static const torch::Tensor& parameter(torch::nn::Module& model, const std::strin
   throw Error("fused trainer: model has no parameter '" + name + "'");
 }
 
-FusedTrainer::FusedTrainer(const ModelConfig& config, const std::string& optimizer, double lr, torch::nn::Module& model)
+FusedTrainer::FusedTrainer(const ModelConfig& config, const std::string& optimizer, double lr, torch::nn::Module& model,
+                           FusedLoss loss)
     : cnn_(config.arch == "cnn"),
       adam_(optimizer == "adam"),
+      loss_(loss),
       lr_(lr),
       length_(config.length),
       targets_(static_cast<std::int64_t>(config.targets.size())) {
@@ -133,6 +147,20 @@ void FusedTrainer::restore_optimizer_state(const std::vector<io::NamedTensor>& s
 }
 
 namespace {
+// The loss of one output and its derivative with respect to that output (before the batch mean).
+inline __attribute__((always_inline)) float loss_gradient(float out, float y, const FusedLoss& loss, double& total) {
+  if (!loss.bce) {
+    const float err = out - y;
+    total += static_cast<double>(err) * err;
+    return 2.0f * err;
+  }
+  // -(p y log s(x) + (1 - y) log(1 - s(x))), with log s(x) = -softplus(-x) computed stably.
+  const double x = out, p = loss.pos_weight;
+  const double softplus_neg = std::max(-x, 0.0) + std::log1p(std::exp(-std::fabs(x)));  // -log s(x)
+  total += p * y * softplus_neg + (1 - y) * (softplus_neg + x);                          // -log(1-s(x)) = softplus(x)
+  const float s = 1.0f / (1.0f + std::exp(-out));
+  return (loss.pos_weight * y + 1.0f - y) * s - loss.pos_weight * y;
+}
 
 // Convolution on one-hot input = sum of the filter columns of the bases present; then ReLU.
 // z receives positions x filters hidden activations.
@@ -173,7 +201,7 @@ template <std::int64_t FC>
 inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, const std::uint8_t* __restrict code,
                                                            const float* __restrict target, std::int64_t F_runtime,
                                                            std::int64_t P, std::int64_t K, std::int64_t T, float scale,
-                                                           double& sse) {
+                                                           const FusedLoss& loss, double& sse) {
   const std::int64_t F = FC ? FC : F_runtime;
   const std::int64_t PF = P * F;
   float* __restrict z = a.z;
@@ -181,9 +209,7 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   cnn_hidden<FC>(a, code, F, P, K);
   for (std::int64_t i = 0; i < PF; ++i) dz[i] = 0.0f;
   for (std::int64_t t = 0; t < T; ++t) {
-    const float err = cnn_output(a, t, PF) - target[t];
-    sse += static_cast<double>(err) * err;
-    const float d = 2.0f * err * scale;
+    const float d = loss_gradient(cnn_output(a, t, PF), target[t], loss, sse) * scale;
     a.gbl[t] += d;
     const float* __restrict v = a.V + t * PF;
     float* __restrict gv = a.gV + t * PF;
@@ -206,12 +232,12 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
 // Built for AVX2 as well as the baseline ISA; the loader picks the best the CPU has.
 __attribute__((target_clones("avx2", "default"))) void cnn_sample_kernel(
     const CnnArrays& a, const std::uint8_t* __restrict code, const float* __restrict target, std::int64_t F,
-    std::int64_t P, std::int64_t K, std::int64_t T, float scale, double& sse) {
+    std::int64_t P, std::int64_t K, std::int64_t T, float scale, const FusedLoss& loss, double& sse) {
   switch (F) {
-    case 16: return cnn_sample_body<16>(a, code, target, F, P, K, T, scale, sse);
-    case 32: return cnn_sample_body<32>(a, code, target, F, P, K, T, scale, sse);
-    case 64: return cnn_sample_body<64>(a, code, target, F, P, K, T, scale, sse);
-    default: return cnn_sample_body<0>(a, code, target, F, P, K, T, scale, sse);
+    case 16: return cnn_sample_body<16>(a, code, target, F, P, K, T, scale, loss, sse);
+    case 32: return cnn_sample_body<32>(a, code, target, F, P, K, T, scale, loss, sse);
+    case 64: return cnn_sample_body<64>(a, code, target, F, P, K, T, scale, loss, sse);
+    default: return cnn_sample_body<0>(a, code, target, F, P, K, T, scale, loss, sse);
   }
 }
 
@@ -237,7 +263,7 @@ CnnArrays FusedTrainer::arrays() {
 }
 
 void FusedTrainer::cnn_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
-  cnn_sample_kernel(arrays(), code, target, filters_, positions_, kernel_, targets_, scale, sse);
+  cnn_sample_kernel(arrays(), code, target, filters_, positions_, kernel_, targets_, scale, loss_, sse);
 }
 
 void FusedTrainer::linear_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
@@ -247,9 +273,7 @@ void FusedTrainer::linear_sample(const std::uint8_t* code, const float* target, 
     float out = params_[1].value[static_cast<std::size_t>(t)];
     for (std::int64_t p = 0; p < length_; ++p)
       if (code[p] < 4) out += w[p * 4 + code[p]];
-    const float err = out - target[t];
-    sse += static_cast<double>(err) * err;
-    const float d = 2.0f * err * scale;
+    const float d = loss_gradient(out, target[t], loss_, sse) * scale;
     params_[1].grad[static_cast<std::size_t>(t)] += d;
     float* g = params_[0].grad.data() + t * row;
     for (std::int64_t p = 0; p < length_; ++p)
@@ -260,7 +284,7 @@ void FusedTrainer::linear_sample(const std::uint8_t* code, const float* target, 
 void FusedTrainer::accumulate_gradients(const std::uint8_t* codes, const float* targets, const std::int64_t* rows,
                                         std::int64_t batch, double& sse) {
   for (Param& p : params_) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
-  const float scale = 1.0f / static_cast<float>(batch * targets_);  // MSE: mean over every output
+  const float scale = 1.0f / static_cast<float>(batch * targets_);  // the loss is a mean over every output
   for (std::int64_t i = 0; i < batch; ++i) {
     const std::int64_t r = rows ? rows[i] : i;
     if (cnn_)
@@ -301,17 +325,15 @@ double FusedTrainer::step(const std::uint8_t* codes, const float* targets, const
   return sse;
 }
 
-double FusedTrainer::sum_squared_error(const std::uint8_t* codes, const float* targets, std::int64_t rows) {
+double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows) {
   std::vector<float> out(static_cast<std::size_t>(targets_));
-  double sse = 0;
+  double total = 0;
   for (std::int64_t r = 0; r < rows; ++r) {
     predict_one(codes + r * length_, out.data());
-    for (std::int64_t t = 0; t < targets_; ++t) {
-      const double err = static_cast<double>(out[static_cast<std::size_t>(t)]) - targets[r * targets_ + t];
-      sse += err * err;
-    }
+    for (std::int64_t t = 0; t < targets_; ++t)
+      loss_gradient(out[static_cast<std::size_t>(t)], targets[r * targets_ + t], loss_, total);
   }
-  return sse;
+  return total;
 }
 
 void FusedTrainer::predict_one(const std::uint8_t* code, float* out) {

@@ -29,8 +29,18 @@ struct CnnArrays {
   float* __restrict dz;  // scratch [P][F]
 };
 
+// The training loss: mean squared error, or binary cross-entropy on logits with a weight on the
+// positive term (torch's BCEWithLogitsLoss(pos_weight)). Both are means over every output.
+struct FusedLoss {
+  bool bce = false;
+  float pos_weight = 1.0f;
+};
+
 // A=0 C=1 G=2 T=3, N=4 (contributes nothing), for rows x length bases.
 std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows);
+
+// `codes` (rows x length) followed by each row's reverse complement (N stays N): 2 x rows rows.
+std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_t>& codes, std::int64_t length);
 
 class FusedTrainer {
  public:
@@ -38,19 +48,20 @@ class FusedTrainer {
   static bool supports(const ModelConfig& config, const std::string& optimizer, const torch::Device& device);
 
   // Takes its working copy of the parameters from `model` (its named parameters).
-  FusedTrainer(const ModelConfig& config, const std::string& optimizer, double lr, torch::nn::Module& model);
+  FusedTrainer(const ModelConfig& config, const std::string& optimizer, double lr, torch::nn::Module& model,
+               FusedLoss loss = {});
 
   // One optimiser step on the batch of rows `rows[0..batch)` of codes (rows x length) and
-  // targets (rows x n_targets). Returns the batch's summed squared error before the update.
+  // targets (rows x n_targets). Returns the batch's summed loss (over rows and targets) before the update.
   double step(const std::uint8_t* codes, const float* targets, const std::int64_t* rows, std::int64_t batch);
 
-  // The gradients of the mean squared error of a batch at the current parameters, in the
+  // The gradients of the loss of a batch at the current parameters, in the
   // torch parameters' own layouts and names (for tests against autograd).
   std::vector<std::pair<std::string, std::vector<float>>> gradients(const std::uint8_t* codes, const float* targets,
                                                                     std::int64_t batch);
 
-  // Mean-free evaluation: summed squared error of `rows` rows at the current parameters.
-  double sum_squared_error(const std::uint8_t* codes, const float* targets, std::int64_t rows);
+  // Summed loss (squared error or cross-entropy) of `rows` rows at the current parameters.
+  double sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows);
   void predict_one(const std::uint8_t* code, float* out);
 
   // Copies the working parameters back into the module's tensors.
@@ -78,6 +89,7 @@ class FusedTrainer {
 
   bool cnn_;
   bool adam_;
+  FusedLoss loss_;
   double lr_;
   std::int64_t length_, targets_, filters_ = 0, kernel_ = 0, positions_ = 0;
   long steps_ = 0;

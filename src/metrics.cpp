@@ -100,4 +100,72 @@ void from_json(const nlohmann::json& j, RegressionMetrics& m) {
   m.spearman = j.at("spearman").get<double>();
 }
 
+double auroc(std::span<const float> labels, std::span<const float> scores) {
+  check_sizes(labels, scores);
+  // Mann-Whitney: the positives' rank sum, with tied scores sharing their mean rank.
+  const std::vector<double> ranks = average_ranks(scores);
+  double positives = 0, rank_sum = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i] > 0.5f) {
+      ++positives;
+      rank_sum += ranks[i];
+    }
+  const double negatives = static_cast<double>(labels.size()) - positives;
+  if (positives == 0 || negatives == 0) return std::nan("");
+  return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives);
+}
+
+double auprc(std::span<const float> labels, std::span<const float> scores) {
+  check_sizes(labels, scores);
+  std::vector<std::size_t> order(scores.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return scores[a] > scores[b]; });
+  double total = 0;
+  for (float l : labels) total += l > 0.5f ? 1 : 0;
+  if (total == 0) return std::nan("");
+  double tp = 0, seen = 0, recall_before = 0, ap = 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    tp += labels[order[i]] > 0.5f ? 1 : 0;
+    ++seen;
+    // Tied scores are one threshold: step only after the last of them.
+    if (i + 1 < order.size() && scores[order[i + 1]] == scores[order[i]]) continue;
+    const double recall = tp / total;
+    ap += (recall - recall_before) * (tp / seen);
+    recall_before = recall;
+  }
+  return ap;
+}
+
+BinaryMetrics binary_metrics(std::span<const float> labels, std::span<const float> probabilities) {
+  check_sizes(labels, probabilities);
+  BinaryMetrics m;
+  m.n = static_cast<long>(labels.size());
+  long correct = 0;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    const bool positive = labels[i] > 0.5f;
+    m.positives += positive;
+    correct += (probabilities[i] >= 0.5f) == positive;
+  }
+  m.accuracy = static_cast<double>(correct) / static_cast<double>(m.n);
+  m.auroc = auroc(labels, probabilities);
+  m.auprc = auprc(labels, probabilities);
+  return m;
+}
+
+Scores score_predictions(std::span<const float> actual, std::span<const float> predicted, bool binary) {
+  Scores s{regression_metrics(actual, predicted), std::nullopt};
+  if (binary) s.binary = binary_metrics(actual, predicted);
+  return s;
+}
+
+void to_json(nlohmann::json& j, const Scores& s) {
+  j = s.regression;
+  if (s.binary) {
+    j["auroc"] = s.binary->auroc;
+    j["auprc"] = s.binary->auprc;
+    j["accuracy"] = s.binary->accuracy;
+    j["positives"] = s.binary->positives;
+  }
+}
+
 }  // namespace dnacnn

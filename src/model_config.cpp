@@ -47,6 +47,9 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
        {"alphabet", c.alphabet},
        {"targets", c.targets},
        {"task", c.task},
+       {"output", c.binary() ? "sigmoid" : "identity"},
+       {"pad", c.pad.empty() ? nlohmann::json() : nlohmann::json(c.pad)},
+       {"normalisation", {{"input", "one-hot"}, {"targets", c.target_normalisation}}},
        {"hparams", hparams_json(c.hparams)}};
 }
 
@@ -68,13 +71,19 @@ ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& s
     c.targets = j.at("targets").get<std::vector<std::string>>();
     c.task = j.at("task").get<std::string>();
     c.hparams = j.at("hparams").get<std::map<std::string, double>>();
+    // Keys added after format 1 was first written: optional, with the behaviour of older models.
+    if (j.contains("pad") && !j.at("pad").is_null()) c.pad = j.at("pad").get<std::string>();
+    if (j.contains("normalisation")) c.target_normalisation = j.at("normalisation").value("targets", "none");
   } catch (const nlohmann::json::exception& e) {
     throw fail(std::string("missing or mistyped key (") + e.what() + ")");
   }
   if (c.length < 1 || c.length > kMaxLength) throw fail("length " + std::to_string(c.length) + " out of range");
   if (c.alphabet != "ACGT") throw fail("alphabet '" + c.alphabet + "' is not supported");
   if (c.targets.empty()) throw fail("no targets");
-  if (c.task != "regression") throw fail("task '" + c.task + "' is not supported");
+  if (c.task != "regression" && c.task != "binary") throw fail("task '" + c.task + "' is not supported");
+  if (!c.pad.empty() && c.pad != "left" && c.pad != "right" && c.pad != "both") throw fail("pad '" + c.pad + "' is not left, right or both");
+  if (c.target_normalisation != "none")
+    throw fail("target normalisation '" + c.target_normalisation + "' is not supported");
   return c;
 }
 

@@ -2,8 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <cmath>
+#include <ostream>
+
 #include "dnacnn/error.hpp"
+#include "dnacnn/io/sequence_reader.hpp"
 #include "dnacnn/models.hpp"
+#include "dnacnn/sequence.hpp"
 #include "tensors.hpp"
 
 namespace dnacnn {
@@ -62,17 +68,89 @@ std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceDat
   return out;
 }
 
-std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size) const {
-  return predict_sequences(*impl_->model, data, impl_->config.length, batch_size, impl_->device);
+void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
+  if (!config.binary()) return;
+  for (float& v : outputs) v = 1.0f / (1.0f + std::exp(-v));
 }
 
-RegressionMetrics evaluate(const Predictor& predictor, const SequenceData& data) {
+std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average) const {
+  std::vector<float> out = predict_sequences(*impl_->model, data, impl_->config.length, batch_size, impl_->device);
+  to_output_scale(impl_->config, out);
+  if (rc_average) {
+    SequenceData rc = data;
+    for (auto& s : rc.seqs) s = reverse_complement(s);
+    std::vector<float> back = predict_sequences(*impl_->model, rc, impl_->config.length, batch_size, impl_->device);
+    to_output_scale(impl_->config, back);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + back[i]) / 2;
+  }
+  return out;
+}
+
+TableOptions Predictor::input_options(TableOptions options) const {
+  if (!impl_->config.pad.empty()) {
+    options.length = impl_->config.length;
+    options.pad = parse_pad(impl_->config.pad);
+  }
+  return options;
+}
+
+std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average) {
   if (!data.has_targets()) throw Error("evaluation needs a target column", {data.source});
-  const std::vector<float> pred = predictor.predict(data);
-  const std::size_t targets = predictor.config().targets.size();
-  std::vector<float> first(static_cast<std::size_t>(data.size()));
-  for (std::size_t i = 0; i < first.size(); ++i) first[i] = pred[i * targets];
-  return regression_metrics(data.targets, first);
+  const ModelConfig& config = predictor.config();
+  if (data.n_targets() != config.targets.size())
+    throw Error(fmt::format("the data has {} target column(s) ({}), the model predicts {} ({}); choose them with "
+                            "--target-col",
+                            data.n_targets(), fmt::join(data.target_names, ", "), config.targets.size(),
+                            fmt::join(config.targets, ", ")),
+                {data.source}, kExitUsageError);
+  const std::vector<float> pred = predictor.predict(data, 4096, rc_average);
+  const std::size_t n_targets = config.targets.size();
+  std::vector<Scores> scores;
+  for (std::size_t t = 0; t < n_targets; ++t) {
+    std::vector<float> p(static_cast<std::size_t>(data.size()));
+    for (std::size_t i = 0; i < p.size(); ++i) p[i] = pred[i * n_targets + t];
+    scores.push_back(score_predictions(data.target_column(t), p, config.binary()));
+  }
+  return scores;
+}
+
+PredictFileStats predict_file(const Predictor& predictor, const std::filesystem::path& in,
+                              const PredictFileOptions& options, std::ostream& out, Progress& progress) {
+  io::SequenceReader reader(in, predictor.input_options(options.input));
+  const ModelConfig& config = predictor.config();
+  const std::size_t n_targets = config.targets.size();
+  // The header goes out with the first batch: input that is bad from its first rows leaves the
+  // output (stdout too) empty.
+  std::string header = options.with_seq ? "id\tseq" : "id";
+  for (const auto& t : config.targets) header += '\t' + t;
+  header += '\n';
+  PredictFileStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  SequenceData batch;
+  std::string text;
+  while (const std::int64_t n = reader.read(batch, options.batch_size)) {
+    const std::vector<float> values = predictor.predict(batch, options.batch_size, options.rc_average);
+    text = stats.rows == 0 ? header : "";
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+      if (batch.ids.empty())
+        fmt::format_to(std::back_inserter(text), "{}", stats.rows + static_cast<std::int64_t>(i) + 1);
+      else
+        text += batch.ids[i];
+      if (options.with_seq) text += '\t' + batch.seqs[i];
+      for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(text), "\t{:.7g}", values[i * n_targets + t]);
+      text += '\n';
+    }
+    out << text;
+    if (!out) throw Error("write error (disk full?)");
+    stats.rows += n;
+    stats.cropped += batch.cropped;
+    stats.padded += batch.padded;
+    stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.update(fmt::format("predicted {} sequences ({:.0f} seq/s)", stats.rows,
+                                static_cast<double>(stats.rows) / std::max(stats.seconds, 1e-9)));
+  }
+  if (stats.rows == 0) out << header;  // a header-only table: an empty table of predictions
+  return stats;
 }
 
 }  // namespace dnacnn

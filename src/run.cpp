@@ -30,19 +30,29 @@ static nlohmann::json params_json(const TrainOptions& o, const TrainResult& r) {
                       {"batch_size", o.batch_size}, {"optimizer", o.optimizer}, {"seed", o.seed},
                       {"split_seed", o.split_seed}, {"val_frac", o.val_frac},    {"test_frac", o.test_frac},
                       {"threads", o.threads},    {"device", o.device},         {"engine", r.engine},         {"length", r.config.length},
-                      {"parameters", r.parameters}};
+                      {"parameters", r.parameters}, {"task", o.task},            {"rc_augment", o.rc_augment}};
+  if (o.task == "binary") p["pos_weight"] = o.pos_weight;
+  if (!o.pad.empty()) p["pad"] = o.pad;
   p.update(hparams_json(r.config.hparams));
   return p;
 }
 
 nlohmann::json model_metrics_json(const TrainOptions& options, const TrainResult& result) {
-  nlohmann::json j = {{"test", result.test},
-                      {"val", result.val},
-                      {"train", result.train},
-                      {"train_seconds", result.train_seconds},
+  const auto split_scores = [&](const TrainResult::TargetScores& s) {
+    return nlohmann::json{{"test", s.test}, {"val", s.val}, {"train", s.train}};
+  };
+  nlohmann::json j = result.per_target.empty()
+                         ? nlohmann::json{{"test", result.test}, {"val", result.val}, {"train", result.train}}
+                         : split_scores(result.per_target[0]);
+  j.update({{"train_seconds", result.train_seconds},
                       {"epochs", static_cast<int>(result.history.size())},
                       {"status", result.status},
-                      {"params", params_json(options, result)}};
+                      {"task", result.config.task},
+                      {"params", params_json(options, result)}});
+  if (result.per_target.size() > 1) {  // several targets: each one's scores; the first's are also above
+    for (std::size_t t = 0; t < result.per_target.size(); ++t)
+      j["per_target"][result.config.targets[t]] = split_scores(result.per_target[t]);
+  }
   if (result.status == "diverged") j["diverged_epoch"] = result.diverged_epoch;
   if (!result.history.empty()) {
     j["final_train_loss"] = result.history.back().train_loss;
@@ -64,13 +74,22 @@ static void write_history(const fs::path& path, const TrainResult& r) {
 static void write_predictions(const fs::path& path, const SequenceData& data, const TrainResult& r) {
   io::AtomicFile f(path);
   const bool ids = !data.ids.empty();
-  f.stream() << (ids ? "id\t" : "") << "seq\tsplit\tactual\tpredicted\n";
+  // actual/predicted: the first target; with several targets, <target>_actual/<target>_predicted for each.
+  const std::size_t n_targets = r.config.targets.size();
+  f.stream() << (ids ? "id\t" : "") << "seq\tsplit\tactual\tpredicted";
+  if (n_targets > 1)
+    for (const auto& t : r.config.targets) f.stream() << '\t' << t << "_actual\t" << t << "_predicted";
+  f.stream() << '\n';
   std::string line;
   for (std::size_t i = 0; i < data.seqs.size(); ++i) {
     line.clear();
     if (ids) line += data.ids[i] + '\t';
-    fmt::format_to(std::back_inserter(line), "{}\t{}\t{}\t{}\n", data.seqs[i], split_name(r.split_of_row[i]),
-                   data.targets[i], number(r.predictions[i]));
+    fmt::format_to(std::back_inserter(line), "{}\t{}\t{}\t{}", data.seqs[i], split_name(r.split_of_row[i]),
+                   data.target(i), number(r.predictions[i * n_targets]));
+    if (n_targets > 1)
+      for (std::size_t t = 0; t < n_targets; ++t)
+        fmt::format_to(std::back_inserter(line), "\t{}\t{}", data.target(i, t), number(r.predictions[i * n_targets + t]));
+    line += '\n';
     f.stream() << line;
   }
   f.commit();
@@ -110,7 +129,11 @@ void write_run(const fs::path& dir, const std::string& name, const SequenceData&
                          {{"source", data.source},
                           {"rows", data.size()},
                           {"length", result.config.length},
-                          {"target", data.target_name}}},
+                          {"target", data.target_names.empty() ? "" : data.target_names[0]},
+                          {"targets", data.target_names},
+                          {"split", data.given_split.empty() ? "random" : "given"},
+                          {"cropped", data.cropped},
+                          {"padded", data.padded}}},
                         {"params", params_json(options, result)}};
   if (!context.data_path.empty()) {
     run["data"]["path"] = context.data_path.string();

@@ -35,6 +35,7 @@ static void for_each_scored_kmer(const SimulateOptions& options, Emit&& emit) {
 
 SequenceData simulate_kmers(const SimulateOptions& options) {
   SequenceData data;
+  data.target_names = {"score"};
   data.source = options.random > 0 ? fmt::format("{} simulated {} bp sequences", options.random, options.length)
                                    : fmt::format("simulated {}-mers", options.k);
   for_each_scored_kmer(options, [&](std::string seq, float score) {
@@ -65,12 +66,14 @@ void write_sequence_table(const std::filesystem::path& path, const SequenceData&
   io::AtomicFile file(path);
   std::ostream& out = file.stream();
   const bool ids = !data.ids.empty();
-  out << (ids ? "id\t" : "") << "seq" << (data.has_targets() ? "\t" + data.target_name : "") << "\n";
+  out << (ids ? "id\t" : "") << "seq";
+  for (const auto& name : data.target_names) out << '\t' << name;
+  out << "\n";
   for (std::int64_t i = 0; i < data.size(); ++i) {
     const auto r = static_cast<std::size_t>(i);
     if (ids) out << data.ids[r] << '\t';
     out << data.seqs[r];
-    if (data.has_targets()) out << '\t' << fmt::format("{}", data.targets[r]);
+    for (std::size_t t = 0; t < data.n_targets(); ++t) out << '\t' << fmt::format("{}", data.target(r, t));
     out << '\n';
   }
   file.commit();

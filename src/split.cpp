@@ -39,6 +39,15 @@ SplitIndices random_split(std::int64_t n, double val_frac, double test_frac, std
   return s;
 }
 
+SplitIndices split_from_rows(const std::vector<Split>& split_of_row) {
+  SplitIndices s;
+  for (std::size_t i = 0; i < split_of_row.size(); ++i) {
+    auto& rows = split_of_row[i] == Split::train ? s.train : split_of_row[i] == Split::val ? s.val : s.test;
+    rows.push_back(static_cast<std::int64_t>(i));
+  }
+  return s;
+}
+
 std::vector<Split> split_of_rows(const SplitIndices& split, std::int64_t n) {
   std::vector<Split> out(static_cast<std::size_t>(n), Split::train);
   for (auto i : split.val) out[static_cast<std::size_t>(i)] = Split::val;

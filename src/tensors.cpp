@@ -15,9 +15,11 @@ torch::Tensor onehot_tensor(EncodedSequences encoded) {
 }
 
 torch::Tensor targets_tensor(const SequenceData& data, const std::vector<std::int64_t>& rows) {
-  auto t = torch::empty({static_cast<std::int64_t>(rows.size()), 1}, torch::kFloat32);
+  const std::size_t n_targets = data.n_targets();
+  auto t = torch::empty({static_cast<std::int64_t>(rows.size()), static_cast<std::int64_t>(n_targets)}, torch::kFloat32);
   float* p = t.data_ptr<float>();
-  for (std::size_t i = 0; i < rows.size(); ++i) p[i] = data.targets[static_cast<std::size_t>(rows[i])];
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    for (std::size_t k = 0; k < n_targets; ++k) p[i * n_targets + k] = data.target(static_cast<std::size_t>(rows[i]), k);
   return t;
 }
 

@@ -10,6 +10,7 @@
 #include "dnacnn/error.hpp"
 #include "dnacnn/interrupt.hpp"
 #include "dnacnn/models.hpp"
+#include "dnacnn/predict.hpp"
 #include "dnacnn/random.hpp"
 #include "fused_trainer.hpp"
 #include "tensors.hpp"
@@ -39,21 +40,54 @@ SplitTensors tensors_for(const SequenceData& data, std::int64_t length, const st
   return {onehot_tensor(encode_sequences(data, length, rows)).to(device), targets_tensor(data, rows).to(device)};
 }
 
-double mse_of(SequenceModelImpl& model, const SplitTensors& s, const torch::Device& device) {
-  if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
-  const torch::Tensor pred = predict_in_batches(model, s.x, 8192, device);
-  return torch::mse_loss(pred, s.y.to(torch::kCPU)).item<double>();
+// The training loss, a mean over every output: MSE, or BCE on logits for binary tasks.
+torch::Tensor loss_of(const torch::Tensor& out, const torch::Tensor& y, const TrainOptions& o) {
+  if (o.task != "binary") return torch::mse_loss(out, y);
+  namespace F = torch::nn::functional;
+  return F::binary_cross_entropy_with_logits(
+      out, y, F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(torch::full({1}, o.pos_weight, out.options())));
 }
 
-RegressionMetrics metrics_of(const std::vector<std::int64_t>& rows, const SequenceData& data,
-                             const std::vector<float>& predictions) {
+double loss_on(SequenceModelImpl& model, const SplitTensors& s, const TrainOptions& o, const torch::Device& device) {
+  if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
+  const torch::Tensor pred = predict_in_batches(model, s.x, 8192, device);
+  return loss_of(pred, s.y.to(torch::kCPU), o).item<double>();
+}
+
+// Scores of target t over `rows` (n = 0 when there are none).
+Scores scores_of(const std::vector<std::int64_t>& rows, const SequenceData& data, const std::vector<float>& predictions,
+                 std::size_t t, bool binary) {
   if (rows.empty()) return {};
   std::vector<float> a, p;
   for (auto r : rows) {
-    a.push_back(data.targets[static_cast<std::size_t>(r)]);
-    p.push_back(predictions[static_cast<std::size_t>(r)]);
+    a.push_back(data.target(static_cast<std::size_t>(r), t));
+    p.push_back(predictions[static_cast<std::size_t>(r) * data.n_targets() + t]);
   }
-  return regression_metrics(a, p);
+  return score_predictions(a, p, binary);
+}
+
+void check_binary_targets(const SequenceData& data) {
+  for (std::size_t i = 0; i < data.targets.size(); ++i)
+    if (data.targets[i] != 0.0f && data.targets[i] != 1.0f)
+      throw Error(fmt::format("--task binary needs targets 0 or 1; '{}' is {}", data.target_names[i % data.n_targets()],
+                              data.targets[i]),
+                  {data.source, data.lines.empty() ? 0 : data.lines[i / data.n_targets()]});
+}
+
+SplitIndices split_for(const SequenceData& data, const TrainOptions& options) {
+  if (data.given_split.empty()) return random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
+  if (data.given_split.size() != data.seqs.size()) throw Error("the given split does not cover every row", {data.source});
+  SplitIndices split = split_from_rows(data.given_split);
+  if (split.train.empty()) throw Error("the split column puts no rows in 'train'", {data.source});
+  return split;
+}
+
+// Which training rows are reverse-complemented this epoch (all false without --rc-augment).
+std::vector<bool> rc_flips(std::int64_t n, bool augment, Rng& rng) {
+  std::vector<bool> flip(static_cast<std::size_t>(n), false);
+  if (augment)
+    for (std::size_t i = 0; i < flip.size(); ++i) flip[i] = rng.below(2) == 1;
+  return flip;
 }
 
 void check_batch_fits(int batch_size, std::size_t train_rows) {
@@ -71,13 +105,15 @@ void TrainOptions::validate() const {
   if (optimizer != "sgd" && optimizer != "adam") throw UsageError("--optimizer must be sgd or adam, got '" + optimizer + "'");
   if (engine != "auto" && engine != "torch" && engine != "fused")
     throw UsageError("--engine must be auto, torch or fused, got '" + engine + "'");
+  if (task != "regression" && task != "binary") throw UsageError("--task must be regression or binary, got '" + task + "'");
+  if (!(pos_weight > 0) || !std::isfinite(pos_weight)) throw UsageError("--pos-weight must be a positive number");
+  if (pos_weight != 1 && task != "binary") throw UsageError("--pos-weight applies to --task binary only");
 }
 
 void check_training_fits(const SequenceData& data, const TrainOptions& options) {
   options.validate();
-  make_model_config(options.arch, data.common_length(), options.hparams, {data.target_name});
-  const SplitIndices split = random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
-  check_batch_fits(options.batch_size, split.train.size());
+  make_model_config(options.arch, data.common_length(), options.hparams, data.target_names);
+  check_batch_fits(options.batch_size, split_for(data, options).train.size());
 }
 
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
@@ -89,10 +125,16 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   set_thread_count(options.threads);
   const std::string label = options.label.empty() ? options.arch : options.label;
 
+  const bool binary = options.task == "binary";
+  if (binary) check_binary_targets(data);
+  const auto n_targets = static_cast<std::int64_t>(data.n_targets());
+
   TrainResult result;
-  result.config = make_model_config(options.arch, length, options.hparams, {data.target_name});
+  result.config = make_model_config(options.arch, length, options.hparams, data.target_names);
+  result.config.task = options.task;
+  result.config.pad = options.pad;
   result.parameters = checked_parameter_count(result.config);
-  const SplitIndices split = random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
+  const SplitIndices split = split_for(data, options);
   result.split_of_row = split_of_rows(split, data.size());
   check_batch_fits(options.batch_size, split.train.size());
 
@@ -120,11 +162,20 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   std::vector<float> train_targets, val_targets;
   SplitTensors train, val;
   if (fused) {
-    fused_trainer = std::make_unique<FusedTrainer>(result.config, options.optimizer, options.lr, *model);
+    fused_trainer = std::make_unique<FusedTrainer>(result.config, options.optimizer, options.lr, *model,
+                                                   FusedLoss{binary, static_cast<float>(options.pos_weight)});
     train_codes = base_codes(data.seqs, split.train);
     val_codes = base_codes(data.seqs, split.val);
-    for (auto r : split.train) train_targets.push_back(data.targets[static_cast<std::size_t>(r)]);
-    for (auto r : split.val) val_targets.push_back(data.targets[static_cast<std::size_t>(r)]);
+    const auto gather = [&](const std::vector<std::int64_t>& rows, std::vector<float>& out) {
+      for (auto r : rows)
+        for (std::int64_t t = 0; t < n_targets; ++t) out.push_back(data.target(static_cast<std::size_t>(r), t));
+    };
+    gather(split.train, train_targets);
+    gather(split.val, val_targets);
+    if (options.rc_augment) {  // rows n..2n-1: the reverse complements, with the same targets
+      train_codes = with_reverse_complements(train_codes, length);
+      gather(split.train, train_targets);
+    }
   } else {
     optimizer = make_optimizer(options.optimizer, *model, options.lr);
     train = tensors_for(data, length, split.train, device);
@@ -132,6 +183,8 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   }
   const auto n = static_cast<std::int64_t>(split.train.size());
   Rng batch_order(options.seed);
+  Rng rc_choice(options.seed ^ 0x5243u);  // its own stream: runs without --rc-augment are unchanged
+  std::vector<std::int64_t> rows;
 
   // Where to begin: epoch 1, or wherever the checkpoint of an interrupted run stopped.
   int first_epoch = 1;
@@ -144,6 +197,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       restore_optimizer_state(*optimizer, *model, resume->optimizer, resume->optimizer_steps, checkpoint_file);
     restore_torch_rng_state(resume->torch_rng, checkpoint_file);
     batch_order.set_state(resume->batch_rng);
+    rc_choice.set_state(resume->rc_rng);
     result.history = resume->history;
     first_epoch = resume->next_epoch;
     first_offset = resume->batch_offset;
@@ -159,13 +213,14 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   // Everything needed to continue from here: training rows [offset, n) of `epoch`, whose order
   // `epoch_rng` (the generator before that epoch's shuffle) reproduces.
   const auto save_checkpoint = [&](int epoch, std::int64_t offset, double sse, double seconds, const Rng& epoch_rng,
-                                   double total_seconds) {
+                                   const Rng& epoch_rc_rng, double total_seconds) {
     TrainCheckpoint s;
     s.next_epoch = epoch;
     s.batch_offset = offset;
     s.partial_sse = sse;
     s.partial_seconds = seconds;
     s.batch_rng = epoch_rng.state();
+    s.rc_rng = epoch_rc_rng.state();
     s.torch_rng = torch_rng_state();
     s.history = result.history;
     s.train_seconds = total_seconds;
@@ -180,22 +235,24 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
     s.weights = export_weights(*model);
     checkpointer->save(std::move(s));
   };
-  if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, 0);  // resumable from the start
+  if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, rc_choice, 0);  // resumable from the start
 
   const auto start = Clock::now();
   for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
-    const Rng epoch_rng = batch_order;
+    const Rng epoch_rng = batch_order, epoch_rc_rng = rc_choice;
     const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
+    const std::vector<bool> flip = rc_flips(n, options.rc_augment, rc_choice);
     const bool continuing = epoch == first_epoch && first_offset > 0;
     const double seconds_before = continuing ? carried_seconds : 0;
-    double train_sse = continuing ? carried_sse : 0;
+    double train_sum = continuing ? carried_sse : 0;  // loss summed over the finished batches
     // Ctrl-C: save where this batch leaves off, then stop (exit 128 + signal).
     const auto stop_if_interrupted = [&](std::int64_t done, double sse) {
       const int signal = interrupt_requested();
       if (!signal) return;
       const double epoch_seconds = seconds_before + seconds_since(epoch_start);
-      if (checkpointer) save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, earlier_seconds + seconds_since(start));
+      if (checkpointer) save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, epoch_rc_rng,
+                                        earlier_seconds + seconds_since(start));
       throw Error(fmt::format("interrupted in epoch {} after {} of {} training rows{}", epoch, done, n,
                               checkpointer ? "; saved, continue with: dnacnn train --resume " +
                                                  checkpointer->run_dir().string()
@@ -204,46 +261,55 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
     };
     const std::int64_t begin = continuing ? first_offset : 0;
     if (fused) {
+      rows = order;
+      for (std::size_t i = 0; i < rows.size(); ++i) rows[i] += flip[i] ? n : 0;
       for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
-        train_sse += fused_trainer->step(train_codes.data(), train_targets.data(), order.data() + b, len);
-        stop_if_interrupted(b + len, train_sse);
+        train_sum += fused_trainer->step(train_codes.data(), train_targets.data(), rows.data() + b, len);
+        stop_if_interrupted(b + len, train_sum);
       }
+      train_sum /= static_cast<double>(n_targets);  // per row, like the torch engine's mean loss
     } else {
       model->train();
       // One gather per epoch, then contiguous slices: no per-sample work in the loop.
       const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device);
-      const torch::Tensor xs = train.x.index_select(0, idx);
+      torch::Tensor xs = train.x.index_select(0, idx);
       const torch::Tensor ys = train.y.index_select(0, idx);
-      torch::Tensor loss_sum = torch::full({}, train_sse, torch::TensorOptions().device(device));
+      if (options.rc_augment) {  // reverse complement of one-hot ACGT: reverse positions and channels
+        std::vector<std::uint8_t> f(flip.begin(), flip.end());
+        const torch::Tensor mask = torch::from_blob(f.data(), {n, 1, 1}, torch::kUInt8).to(device, torch::kBool);
+        xs = torch::where(mask, xs.flip({1, 2}), xs);
+      }
+      torch::Tensor loss_sum = torch::full({}, train_sum, torch::TensorOptions().device(device));
       for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
-        const torch::Tensor loss = torch::mse_loss(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len));
+        const torch::Tensor loss = loss_of(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len), options);
         optimizer->zero_grad();
         loss.backward();
         optimizer->step();
         loss_sum += loss.detach() * static_cast<double>(len);
         if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>());
       }
-      train_sse = loss_sum.item<double>();
+      train_sum = loss_sum.item<double>();
     }
     EpochRecord record;
     record.epoch = epoch;
-    record.train_loss = train_sse / static_cast<double>(n);
+    record.train_loss = train_sum / static_cast<double>(n);
     if (fused) {
-      record.val_loss = split.val.empty() ? std::numeric_limits<double>::quiet_NaN()
-                                          : fused_trainer->sum_squared_error(val_codes.data(), val_targets.data(),
-                                                                             static_cast<std::int64_t>(split.val.size())) /
-                                                static_cast<double>(split.val.size());
+      const auto n_val = static_cast<std::int64_t>(split.val.size());
+      record.val_loss = n_val == 0 ? std::numeric_limits<double>::quiet_NaN()
+                                   : fused_trainer->sum_loss(val_codes.data(), val_targets.data(), n_val) /
+                                         static_cast<double>(n_val * n_targets);
     } else {
       model->eval();
-      record.val_loss = mse_of(*model, val, device);
+      record.val_loss = loss_on(*model, val, options, device);
     }
     record.seconds = seconds_before + seconds_since(epoch_start);
     result.history.push_back(record);
     progress.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch, options.epochs,
                                 record.train_loss, record.val_loss));
-    if (checkpointer) save_checkpoint(epoch + 1, 0, 0, 0, batch_order, earlier_seconds + seconds_since(start));
+    if (checkpointer)
+      save_checkpoint(epoch + 1, 0, 0, 0, batch_order, rc_choice, earlier_seconds + seconds_since(start));
     if (!std::isfinite(record.train_loss)) {
       result.status = "diverged";
       result.diverged_epoch = epoch;
@@ -254,13 +320,15 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   if (fused) fused_trainer->write_back(*model);
 
   model->eval();
-  const std::vector<float> all = predict_sequences(*model, data, length, 8192, device);
-  const std::size_t n_targets = result.config.targets.size();
-  result.predictions.resize(data.seqs.size());
-  for (std::size_t i = 0; i < result.predictions.size(); ++i) result.predictions[i] = all[i * n_targets];
-  result.train = metrics_of(split.train, data, result.predictions);
-  result.val = metrics_of(split.val, data, result.predictions);
-  result.test = metrics_of(split.test, data, result.predictions);
+  result.predictions = predict_sequences(*model, data, length, 8192, device);
+  to_output_scale(result.config, result.predictions);
+  for (std::size_t t = 0; t < data.n_targets(); ++t)
+    result.per_target.push_back({scores_of(split.train, data, result.predictions, t, binary),
+                                 scores_of(split.val, data, result.predictions, t, binary),
+                                 scores_of(split.test, data, result.predictions, t, binary)});
+  result.train = result.per_target[0].train.regression;
+  result.val = result.per_target[0].val.regression;
+  result.test = result.per_target[0].test.regression;
   result.weights = export_weights(*model);
   return result;
 }

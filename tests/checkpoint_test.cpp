@@ -23,7 +23,16 @@ Checkpoint example() {
   c.job.options.lr = 0.1 + 0.2;  // not a short decimal: must round-trip exactly
   c.job.options.seed = 18446744073709551615ull;
   c.job.options.optimizer = "adam";
-  c.job.table.target_col = "expr";
+  c.job.options.task = "binary";
+  c.job.options.pos_weight = 2.5;
+  c.job.options.rc_augment = true;
+  c.job.options.pad = "left";
+  c.job.table.target_cols = {"expr", "bound"};
+  c.job.table.format = "fasta";
+  c.job.table.labels = "/data/labels.tsv";
+  c.job.table.split_col = "fold";
+  c.job.table.length = 200;
+  c.job.table.pad = Pad::left;
   c.job.data = "/data/x y.tsv";
   c.job.data_md5 = "0123456789abcdef0123456789abcdef";
   c.job.name = "mine";
@@ -33,6 +42,7 @@ Checkpoint example() {
   c.state.partial_sse = 1234.5678901234567;
   c.state.partial_seconds = 0.25;
   c.state.batch_rng = {1, 2, 0xffffffffffffffffull, 4};
+  c.state.rc_rng = {5, 0xfffffffffffffffeull, 7, 8};
   c.state.torch_rng = "00ff10";
   c.state.history = {{1, 3.5, std::numeric_limits<double>::quiet_NaN(), 0.5}, {2, 1.0 / 3.0, 0.25, 0.75}};
   c.state.train_seconds = 1.25;
@@ -54,7 +64,16 @@ TEST(Checkpoint, RoundTripsEveryField) {
   EXPECT_EQ(r.job.options.lr, c.job.options.lr);
   EXPECT_EQ(r.job.options.seed, c.job.options.seed);
   EXPECT_EQ(r.job.options.optimizer, "adam");
-  EXPECT_EQ(r.job.table.target_col, "expr");
+  EXPECT_EQ(r.job.options.task, "binary");
+  EXPECT_EQ(r.job.options.pos_weight, 2.5);
+  EXPECT_TRUE(r.job.options.rc_augment);
+  EXPECT_EQ(r.job.options.pad, "left");
+  EXPECT_EQ(r.job.table.target_cols, (std::vector<std::string>{"expr", "bound"}));
+  EXPECT_EQ(r.job.table.format, "fasta");
+  EXPECT_EQ(r.job.table.labels, c.job.table.labels);
+  EXPECT_EQ(r.job.table.split_col, "fold");
+  EXPECT_EQ(r.job.table.length, 200);
+  EXPECT_EQ(r.job.table.pad, Pad::left);
   EXPECT_EQ(r.job.data, c.job.data);
   EXPECT_EQ(r.job.data_md5, c.job.data_md5);
   EXPECT_EQ(r.job.name, "mine");
@@ -63,6 +82,7 @@ TEST(Checkpoint, RoundTripsEveryField) {
   EXPECT_EQ(r.state.batch_offset, 640);
   EXPECT_EQ(r.state.partial_sse, c.state.partial_sse);
   EXPECT_EQ(r.state.batch_rng, c.state.batch_rng);
+  EXPECT_EQ(r.state.rc_rng, c.state.rc_rng);
   EXPECT_EQ(r.state.torch_rng, "00ff10");
   ASSERT_EQ(r.state.history.size(), 2u);
   EXPECT_TRUE(std::isnan(r.state.history[0].val_loss));

@@ -16,6 +16,11 @@
 namespace dnacnn {
 namespace {
 
+using clitest::dnacnn;
+using clitest::expect_one_line_error;
+using clitest::simulate;
+using clitest::train;
+
 using test::RunResult;
 using test::TempDir;
 namespace fs = std::filesystem;
@@ -60,7 +65,9 @@ Writer nothing() {
 }
 
 // Commands that read the bad file. The model and data they need come from a small trained run.
-enum class Via { Train, Predict, Evaluate, MotifDb, ModelFile, RunFile, RuleFile };
+// TrainFasta: the file is a FASTA trained on with dir/labels.tsv; TrainLabels: the file is the
+// labels of dir/d.fa.
+enum class Via { Train, TrainFasta, TrainLabels, Predict, Evaluate, MotifDb, ModelFile, RunFile, RuleFile };
 
 struct BadInput {
   std::string name;
@@ -116,7 +123,7 @@ std::vector<BadInput> table_cases() {
        "different lengths"},
       {"HundredMegabyteSequencePredict", Via::Predict, "d.tsv", huge_line("seq\n", 'C', "\n"), 1, ":2: ",
        "the model expects 4"},
-      {"DuplicateIds", T, "d.tsv", text("id\tseq\tscore\na\tACGT\t1\nb\tACGA\t2\na\tACGC\t3\n"), 1, ":4:1: ",
+      {"DuplicateIds", T, "d.tsv", text("id\tseq\tscore\na\tACGT\t1\nb\tACGA\t2\na\tACGC\t3\n"), 1, ":4: ",
        "duplicate id 'a' (first on line 2)"},
       {"EmptySequence", T, "d.tsv", text("seq\tscore\nACGT\t1\n\t2\n"), 1, ":3:1: ", "empty sequence"},
       {"EmptySequencePredict", Via::Predict, "d.csv", text("id,seq\nx,\n"), 1, ":2:3: ", "empty sequence"},
@@ -253,8 +260,37 @@ std::vector<BadInput> motif_cases() {
   };
 }
 
-// Adding FASTA (issue #6): `std::vector<BadInput> fasta_cases() { return {{"NoGreaterThan", Via::Train,
-// "d.fa", text("ACGT\n"), 1, ":1: ", "..."}, ...}; }` and one INSTANTIATE_TEST_SUITE_P line below.
+// --- FASTA files and their labels -------------------------------------------------------------
+// Writes the file under test and, next to it, the other half of a FASTA + labels pair.
+Writer with_sibling(std::string content, std::string sibling, std::string sibling_content) {
+  return [=](const fs::path& p) {
+    test::write_file(p, content);
+    test::write_file(p.parent_path() / sibling, sibling_content);
+  };
+}
+
+std::vector<BadInput> fasta_cases() {
+  const std::string labels = "id\tscore\na\t1\nb\t2\n";
+  const std::string fasta = ">a\nACGT\n>b\nACGA\n";
+  return {
+      {"FastaWithoutGreaterThan", Via::Predict, "d.fa", text("ACGT\nACGT\n"), 1, ":1:1: ", "starting with '>'"},
+      {"FastaInvalidCharacter", Via::Predict, "d.fa", text(">a\nACXT\n"), 1, ":2:3: ", "invalid base 'X'"},
+      {"FastaEmptyRecord", Via::Predict, "d.fa", text(">a\n>b\nACGT\n"), 1, ":1: ", "empty sequence for record 'a'"},
+      {"FastaEmptyFile", Via::Predict, "d.fa", text(""), 1, ": ", "empty file"},
+      {"FastaGarbage", Via::Predict, "d.fa", garbage(4096), 1, ":", ""},
+      {"FastaWithoutLabels", Via::Train, "d.fa", text(fasta), 2, ": ", "holds no targets"},
+      {"FastaDuplicateIds", Via::TrainFasta, "d.fa", with_sibling(">a\nACGT\n>a\nACGA\n>b\nACGG\n", "labels.tsv", labels),
+       1, ":3: ", "duplicate id 'a' (first on line 1)"},
+      {"FastaRecordWithoutLabel", Via::TrainFasta, "d.fa", with_sibling(">a\nACGT\n>c\nACGA\n", "labels.tsv", labels), 1,
+       ":3: ", "record 'c' has no row in the labels"},
+      {"LabelsNonNumeric", Via::TrainLabels, "labels.tsv", with_sibling("id\tscore\na\t1\nb\tx\n", "d.fa", fasta), 1,
+       ":3:3: ", "not a finite number: 'x'"},
+      {"LabelsDuplicateId", Via::TrainLabels, "labels.tsv", with_sibling("id\tscore\na\t1\na\t2\n", "d.fa", fasta), 1,
+       ":3: ", "id 'a' occurs twice"},
+      {"LabelsMissingIdColumn", Via::TrainLabels, "labels.tsv", with_sibling("name\tscore\na\t1\n", "d.fa", fasta), 1,
+       ":1: ", "no column 'id'"},
+  };
+}
 
 // A trained 4-bp CNN and its data, made once per test process.
 struct Trained {
@@ -272,7 +308,8 @@ TEST_P(CliBadInput, AnswersWithOneLocatedLine) {
   const BadInput& c = GetParam();
   TempDir dir;
   std::unique_ptr<Trained> trained;
-  if (c.via != Via::Train && c.via != Via::RuleFile) trained = std::make_unique<Trained>();
+  const bool trains = c.via == Via::Train || c.via == Via::TrainFasta || c.via == Via::TrainLabels;
+  if (!trains && c.via != Via::RuleFile) trained = std::make_unique<Trained>();
   fs::path file = dir / c.file;
   std::vector<std::string> args;
   std::string command;
@@ -281,6 +318,15 @@ TEST_P(CliBadInput, AnswersWithOneLocatedLine) {
       command = "train";
       args = {"train", "--data", file.string(), "--out", (dir / "run").string(), "--epochs", "1", "--batch-size", "8"};
       break;
+    case Via::TrainFasta:
+    case Via::TrainLabels: {
+      command = "train";
+      const fs::path fa = c.via == Via::TrainFasta ? file : dir / "d.fa";
+      const fs::path labels = c.via == Via::TrainLabels ? file : dir / "labels.tsv";
+      args = {"train", "--data", fa.string(), "--labels", labels.string(), "--out", (dir / "run").string(),
+              "--epochs", "1", "--batch-size", "1"};
+      break;
+    }
     case Via::Predict:
       command = "predict";
       args = {"predict", "--model", trained->model.string(), "--in", file.string()};
@@ -331,6 +377,7 @@ TEST_P(CliBadInput, AnswersWithOneLocatedLine) {
 std::string case_name(const ::testing::TestParamInfo<BadInput>& info) { return info.param.name; }
 
 INSTANTIATE_TEST_SUITE_P(Tables, CliBadInput, ::testing::ValuesIn(table_cases()), case_name);
+INSTANTIATE_TEST_SUITE_P(Fasta, CliBadInput, ::testing::ValuesIn(fasta_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(ModelFiles, CliBadInput, ::testing::ValuesIn(model_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(MotifDatabases, CliBadInput, ::testing::ValuesIn(motif_cases()), case_name);
 INSTANTIATE_TEST_SUITE_P(RunDirectories, CliBadInput, ::testing::ValuesIn(run_cases()), case_name);

@@ -11,6 +11,11 @@
 namespace dnacnn {
 namespace {
 
+using clitest::dnacnn;
+using clitest::expect_one_line_error;
+using clitest::simulate;
+using clitest::train;
+
 using test::RunResult;
 using test::TempDir;
 namespace fs = std::filesystem;

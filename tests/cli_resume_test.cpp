@@ -21,6 +21,13 @@
 namespace dnacnn {
 namespace {
 
+using clitest::count_lines;
+using clitest::dnacnn;
+using clitest::expect_one_line_error;
+using clitest::read_json;
+using clitest::simulate;
+using clitest::train;
+
 using test::RunResult;
 using test::TempDir;
 namespace fs = std::filesystem;

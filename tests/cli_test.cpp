@@ -21,25 +21,14 @@ using test::TempDir;
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-// Columns of a TSV with a header, by name.
-std::map<std::string, std::vector<std::string>> read_tsv(const fs::path& p) {
-  const auto lines = test::read_lines(p);
-  std::map<std::string, std::vector<std::string>> cols;
-  if (lines.empty()) return cols;
-  const auto header = test::split(lines[0], '\t');
-  for (std::size_t i = 1; i < lines.size(); ++i) {
-    const auto f = test::split(lines[i], '\t');
-    EXPECT_EQ(f.size(), header.size()) << p << " line " << i + 1;
-    for (std::size_t c = 0; c < header.size() && c < f.size(); ++c) cols[header[c]].push_back(f[c]);
-  }
-  return cols;
-}
-
-std::vector<float> floats(const std::vector<std::string>& v) {
-  std::vector<float> out;
-  for (const auto& s : v) out.push_back(std::stof(s));
-  return out;
-}
+using clitest::count_lines;
+using clitest::dnacnn;
+using clitest::expect_one_line_error;
+using clitest::floats;
+using clitest::read_json;
+using clitest::read_tsv;
+using clitest::simulate;
+using clitest::train;
 
 void expect_close(double a, double b, const std::string& what) {
   EXPECT_NEAR(a, b, 1e-5 * std::max(1.0, std::abs(b))) << what;
@@ -390,7 +379,9 @@ TEST(CliPredict, FileAndStdoutMatchTrainingPredictions) {
   EXPECT_EQ(to_file.out, "");
   const auto lines = test::read_lines(out);
   ASSERT_EQ(lines.size(), 1025u);
-  EXPECT_EQ(lines[0], "seq\tscore");
+  EXPECT_EQ(lines[0], "id\tscore");  // without an id column: the record number
+  EXPECT_EQ(lines[1].rfind("1\t", 0), 0u);
+  EXPECT_EQ(lines[1024].rfind("1024\t", 0), 0u);
 
   const RunResult to_stdout = dnacnn({"predict", "--model", (run / "model").string(), "--in", data.string(), "--out", "-"});
   ASSERT_EQ(to_stdout.exit_code, 0) << to_stdout.err;
@@ -399,6 +390,9 @@ TEST(CliPredict, FileAndStdoutMatchTrainingPredictions) {
   EXPECT_EQ(default_out.out, to_stdout.out);
 
   // The saved model reproduces the predictions made at the end of training, digit for digit.
+  const RunResult with_seq = dnacnn({"predict", "--model", (run / "model").string(), "--in", data.string(), "--out",
+                                     out.string(), "--with-seq", "--batch-size", "100"});  // several batches
+  ASSERT_EQ(with_seq.exit_code, 0) << with_seq.err;
   const auto predicted = read_tsv(out);
   const auto trained = read_tsv(run / "predictions.tsv");
   EXPECT_EQ(predicted.at("seq"), trained.at("seq"));
@@ -409,7 +403,8 @@ TEST(CliPredict, IdsLowercaseAndNoTargets) {
   TempDir dir;
   const fs::path run = train(dir, simulate(dir, 4), {"--batch-size", "16"});
   test::write_file(dir / "in.csv", "id,seq\nfirst,acgt\nsecond,TTNA\n");
-  const RunResult r = dnacnn({"predict", "--model", (run / "model").string(), "--in", (dir / "in.csv").string()});
+  const RunResult r =
+      dnacnn({"predict", "--model", (run / "model").string(), "--in", (dir / "in.csv").string(), "--with-seq"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto lines = test::split(r.out, '\n');
   ASSERT_EQ(lines.size(), 4u) << r.out;  // header, 2 rows, "" after the last newline

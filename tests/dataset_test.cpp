@@ -28,7 +28,7 @@ void expect_basic_table(const SequenceData& d) {
   EXPECT_EQ(d.seqs, (std::vector<std::string>{"ACGT", "TTTT", "GGGA"}));
   EXPECT_EQ(d.targets, (std::vector<float>{1.5f, -2.0f, 30.0f}));
   EXPECT_EQ(d.lines, (std::vector<long>{2, 3, 4}));
-  EXPECT_EQ(d.target_name, "score");
+  EXPECT_EQ(d.target_names, std::vector<std::string>{"score"});
   EXPECT_EQ(d.common_length(), 4);
 }
 
@@ -138,20 +138,25 @@ TEST(ReadTable, IdAndNamedColumns) {
   test::write_file(dir / "d.tsv", "id\tother\tsequence\texpr\nr1\tx\tACGT\t1\nr2\ty\tAAAA\t2\n");
   TableOptions o;
   o.seq_col = "sequence";
-  o.target_col = "expr";
+  o.target_cols = {"expr"};
   const SequenceData d = read_sequence_table(dir / "d.tsv", o);
   EXPECT_EQ(d.ids, (std::vector<std::string>{"r1", "r2"}));
   EXPECT_EQ(d.seqs, (std::vector<std::string>{"ACGT", "AAAA"}));
   EXPECT_EQ(d.targets, (std::vector<float>{1, 2}));
-  EXPECT_EQ(d.target_name, "expr");
+  EXPECT_EQ(d.target_names, std::vector<std::string>{"expr"});
 }
 
-TEST(ReadTable, DefaultTargetIsFirstOtherColumn) {
+TEST(ReadTable, DefaultTargetsAreEveryNumericColumn) {
   TempDir dir;
-  test::write_file(dir / "d.tsv", "id\tseq\tfirst\tsecond\nr1\tACGT\t5\t6\n");
+  test::write_file(dir / "d.tsv", "id\tseq\tfirst\tnote\tsecond\nr1\tACGT\t5\tx\t6\nr2\tAAAA\t7\ty\t8\n");
   const SequenceData d = read_sequence_table(dir / "d.tsv");
-  EXPECT_EQ(d.target_name, "first");
-  EXPECT_EQ(d.targets, (std::vector<float>{5}));
+  EXPECT_EQ(d.target_names, (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(d.targets, (std::vector<float>{5, 6, 7, 8}));  // row-major
+  EXPECT_EQ(d.target(1, 1), 8);
+  EXPECT_EQ(d.target_column(0), (std::vector<float>{5, 7}));
+  TableOptions o;
+  o.target_cols = {"second"};
+  EXPECT_EQ(read_sequence_table(dir / "d.tsv", o).targets, (std::vector<float>{6, 8}));
 }
 
 TEST(ReadTable, NoTargetColumn) {
@@ -243,7 +248,7 @@ TEST(ReadTable, MissingColumnListsColumns) {
   EXPECT_NE(msg.find("'sequence', 'score'"), std::string::npos) << msg;
   TableOptions o;
   o.seq_col = "sequence";
-  o.target_col = "expression";
+  o.target_cols = {"expression"};
   const std::string msg2 = read_error(dir / "d.tsv", o);
   EXPECT_NE(msg2.find("no column 'expression'"), std::string::npos) << msg2;
   EXPECT_NE(msg2.find("'sequence', 'score'"), std::string::npos) << msg2;

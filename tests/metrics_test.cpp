@@ -108,5 +108,44 @@ TEST(Metrics, AllAtOnceAndJson) {
   EXPECT_EQ(back.spearman, m.spearman);
 }
 
+// Hand-computed: positives score 0.9, 0.7, 0.2 and negatives 0.8, 0.3, so 3 of the 6
+// positive-negative pairs are ordered right (AUROC 0.5); the precision at each recall step is
+// 1, 2/3, 3/5, so AP = (1 + 2/3 + 3/5) / 3 = 34/45. (sklearn gives the same: 0.5, 0.75556.)
+TEST(BinaryMetrics, HandComputedAurocAuprcAccuracy) {
+  const V labels{1, 0, 1, 0, 1}, scores{0.9f, 0.8f, 0.7f, 0.3f, 0.2f};
+  EXPECT_DOUBLE_EQ(auroc(labels, scores), 0.5);
+  EXPECT_DOUBLE_EQ(auprc(labels, scores), 34.0 / 45.0);
+  const BinaryMetrics m = binary_metrics(labels, scores);
+  EXPECT_EQ(m.n, 5);
+  EXPECT_EQ(m.positives, 3);
+  EXPECT_DOUBLE_EQ(m.accuracy, 3.0 / 5.0);  // >= 0.5 predicts 1, 1, 1, 0, 0
+}
+
+// Tied scores count half a pair for AUROC and are one threshold for AP: 3.5 / 4 and
+// (0.5 x 1 + 0.5 x 2/3).
+TEST(BinaryMetrics, TiesAndPerfectOrdering) {
+  const V labels{1, 0, 1, 0}, scores{0.5f, 0.5f, 0.8f, 0.1f};
+  EXPECT_DOUBLE_EQ(auroc(labels, scores), 0.875);
+  EXPECT_DOUBLE_EQ(auprc(labels, scores), 0.5 + 0.5 * 2.0 / 3.0);
+  const V perfect{0.9f, 0.1f, 0.8f, 0.2f};
+  EXPECT_DOUBLE_EQ(auroc(labels, perfect), 1.0);
+  EXPECT_DOUBLE_EQ(auprc(labels, perfect), 1.0);
+  const V reversed{0.1f, 0.9f, 0.2f, 0.8f};
+  EXPECT_DOUBLE_EQ(auroc(labels, reversed), 0.0);
+  EXPECT_DOUBLE_EQ(auprc(labels, reversed), 0.5 * 1.0 / 3.0 + 0.5 * 2.0 / 4.0);
+}
+
+TEST(BinaryMetrics, OneClassIsNotANumberAndJsonHasEveryKey) {
+  EXPECT_TRUE(std::isnan(auroc(V{1, 1}, V{0.2f, 0.7f})));
+  EXPECT_TRUE(std::isnan(auprc(V{0, 0}, V{0.2f, 0.7f})));
+  const Scores s = score_predictions(V{1, 0, 1, 0, 1}, V{0.9f, 0.8f, 0.7f, 0.3f, 0.2f}, true);
+  const nlohmann::json j = s;
+  for (const char* key : {"n", "mse", "r2", "pearson", "spearman", "auroc", "auprc", "accuracy", "positives"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_DOUBLE_EQ(j.at("auprc").get<double>(), 34.0 / 45.0);
+  const nlohmann::json r = score_predictions(V{1, 2}, V{1, 2}, false);
+  EXPECT_FALSE(r.contains("auroc"));
+}
+
 }  // namespace
 }  // namespace dnacnn

@@ -278,7 +278,7 @@ TEST(ModelStore, EvaluateMatchesMetricsOfPredictions) {
   TempDir dir;
   const SavedModel saved(dir.path());
   const Predictor p = Predictor::load(dir.path());
-  const RegressionMetrics m = evaluate(p, saved.data);
+  const RegressionMetrics m = evaluate(p, saved.data).at(0).regression;
   const RegressionMetrics expected = regression_metrics(saved.data.targets, saved.result.predictions);
   EXPECT_EQ(m.n, 1024);
   EXPECT_DOUBLE_EQ(m.mse, expected.mse);

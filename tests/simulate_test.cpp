@@ -19,7 +19,7 @@ TEST(Simulate, NotebookDataHas65536ScoredEightMers) {
   ASSERT_EQ(d.size(), 65536);
   ASSERT_EQ(d.targets.size(), 65536u);
   EXPECT_EQ(d.common_length(), 8);
-  EXPECT_EQ(d.target_name, "score");
+  EXPECT_EQ(d.target_names, std::vector<std::string>{"score"});
   EXPECT_TRUE(d.ids.empty());
   EXPECT_EQ(d.seqs.front(), "AAAAAAAA");
   EXPECT_EQ(d.seqs.back(), "TTTTTTTT");
@@ -144,7 +144,7 @@ TEST(Simulate, WriteSequenceTableRoundTrip) {
   d.ids = {"r1", "r2"};
   d.seqs = {"ACGT", "NNAA"};
   d.targets = {1.5f, -0.25f};
-  d.target_name = "expr";
+  d.target_names = {"expr"};
   d.lines = {1, 2};
   write_sequence_table(dir / "t.tsv", d);
   EXPECT_EQ(test::read_file(dir / "t.tsv"), "id\tseq\texpr\nr1\tACGT\t1.5\nr2\tNNAA\t-0.25\n");
@@ -152,7 +152,7 @@ TEST(Simulate, WriteSequenceTableRoundTrip) {
   EXPECT_EQ(back.ids, d.ids);
   EXPECT_EQ(back.seqs, d.seqs);
   EXPECT_EQ(back.targets, d.targets);
-  EXPECT_EQ(back.target_name, "expr");
+  EXPECT_EQ(back.target_names, std::vector<std::string>{"expr"});
 }
 
 }  // namespace

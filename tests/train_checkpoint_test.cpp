@@ -35,16 +35,27 @@ TrainOptions options(std::string arch, std::string optimizer, std::string engine
   return o;
 }
 
-SequenceData data() {
+// Binary setups learn "scores above 16", with augmentation: every random stream must resume.
+TrainOptions binary(TrainOptions o) {
+  o.task = "binary";
+  o.pos_weight = 2;
+  o.rc_augment = true;
+  return o;
+}
+
+SequenceData data(bool binary) {
   SimulateOptions o;
   o.k = 5;
   o.noise = 1;
-  return simulate_kmers(o);
+  SequenceData d = simulate_kmers(o);
+  if (binary)
+    for (float& y : d.targets) y = y > 16 ? 1.0f : 0.0f;
+  return d;
 }
 
 TrainResult run(const TrainOptions& o, const Checkpointer* checkpointer = nullptr) {
   Progress quiet = Progress::silent();
-  return train_model(data(), o, quiet, checkpointer);
+  return train_model(data(o.task == "binary"), o, quiet, checkpointer);
 }
 
 void expect_same(const TrainResult& a, const TrainResult& b) {
@@ -108,6 +119,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(Setup{"FusedCnnSgd", options("cnn", "sgd", "fused")},
                       Setup{"FusedLinearAdam", options("linear", "adam", "fused")},
                       Setup{"TorchCnnAdam", options("cnn", "adam", "torch")},
+                      Setup{"FusedCnnBinaryRcAugment", binary(options("cnn", "adam", "fused"))},
+                      Setup{"TorchCnnBinaryRcAugment", binary(options("cnn", "sgd", "torch"))},
                       Setup{"TorchDeepCnnDropout", options("deepcnn", "adam", "torch",
                                                            {{"filters", 8}, {"hidden", 8}, {"dropout", 0.3}})}),
     [](const auto& info) { return info.param.name; });

@@ -23,9 +23,10 @@ namespace dnacnn {
 struct TrainCheckpoint {
   int next_epoch = 1;
   std::int64_t batch_offset = 0;
-  double partial_sse = 0;      // summed squared error of next_epoch's finished batches
+  double partial_sse = 0;      // summed loss of next_epoch's finished batches
   double partial_seconds = 0;  // time spent in them
   std::array<std::uint64_t, 4> batch_rng{};  // batch-order generator before next_epoch's shuffle
+  std::array<std::uint64_t, 4> rc_rng{};     // --rc-augment's generator before next_epoch's flips
   std::string torch_rng;                     // LibTorch's CPU generator state, hex
   std::vector<EpochRecord> history;
   double train_seconds = 0;  // training time of the finished epochs

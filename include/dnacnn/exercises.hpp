@@ -27,8 +27,8 @@ TrainOptions better_model_options(const ExerciseSettings& settings, int bins = 1
 void run_positional_exercise(const std::filesystem::path& dir, const ExerciseSettings& settings, std::ostream& out,
                              Progress& progress);
 
-// Q2: the learning-rate sweep (0.001 ... 0.1) of the linear model and the CNN on `data_path`.
-void run_lr_sweep_exercise(const std::filesystem::path& data_path, const std::filesystem::path& dir,
+// Q2: the learning-rate sweep (0.001 ... 0.1) of the linear model and the CNN on `data`, read from `data_path`.
+void run_lr_sweep_exercise(const SequenceData& data, const std::filesystem::path& data_path, const std::filesystem::path& dir,
                            const ExerciseSettings& settings, std::ostream& out, Progress& progress);
 
 }  // namespace dnacnn

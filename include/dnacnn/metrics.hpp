@@ -1,6 +1,7 @@
-// Regression metrics computed in double precision.
+// Regression and binary classification metrics computed in double precision.
 #pragma once
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <span>
 
 namespace dnacnn {
@@ -23,5 +24,28 @@ RegressionMetrics regression_metrics(std::span<const float> actual, std::span<co
 
 void to_json(nlohmann::json& j, const RegressionMetrics& m);
 void from_json(const nlohmann::json& j, RegressionMetrics& m);
+
+// Labels are 0/1, scores are probabilities (or any score for the two areas).
+struct BinaryMetrics {
+  long n = 0;
+  long positives = 0;
+  double auroc = 0;     // area under the ROC curve, ties counted half (sklearn's roc_auc_score); NaN with one class
+  double auprc = 0;     // average precision, sum over thresholds of (R_k - R_k-1) P_k (sklearn's average_precision_score)
+  double accuracy = 0;  // share of rows where (score >= 0.5) equals the label
+};
+
+double auroc(std::span<const float> labels, std::span<const float> scores);
+double auprc(std::span<const float> labels, std::span<const float> scores);
+BinaryMetrics binary_metrics(std::span<const float> labels, std::span<const float> probabilities);
+
+// What is reported for one target on one split: regression metrics always (for a binary task
+// they are those of the probabilities: mse is the Brier score), binary metrics for binary tasks.
+struct Scores {
+  RegressionMetrics regression;
+  std::optional<BinaryMetrics> binary;
+};
+Scores score_predictions(std::span<const float> actual, std::span<const float> predicted, bool binary);
+// One flat object: n, mse, r2, pearson, spearman, and for binary tasks auroc, auprc, accuracy, positives.
+void to_json(nlohmann::json& j, const Scores& s);
 
 }  // namespace dnacnn

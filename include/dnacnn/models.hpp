@@ -30,7 +30,13 @@ std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceDat
 struct ArchitectureEntry {
   ArchitectureInfo info;
   std::function<SequenceModel(const ModelConfig&)> build;
+  // TorchScript source of `def logits(self, x)` for `dnacnn export`: x is (batch, length, 4), the
+  // parameters are attributes named like the weights with '.' as '_' (conv.weight -> self.conv_weight).
+  std::function<std::string(const ModelConfig&)> torchscript;
 };
+
+// The TorchScript source of the architecture (see ArchitectureEntry::torchscript).
+std::string torchscript_logits(const ModelConfig& config);
 ArchitectureEntry linear_architecture();
 ArchitectureEntry cnn_architecture();
 ArchitectureEntry deep_cnn_architecture();

@@ -19,6 +19,9 @@ struct SplitIndices {
 // Throws UsageError when the fractions are out of range or leave no training rows.
 SplitIndices random_split(std::int64_t n, double val_frac, double test_frac, std::uint64_t seed);
 
+// The rows of each split, from a split given per row (--split-col).
+SplitIndices split_from_rows(const std::vector<Split>& split_of_row);
+
 // Which split each row is in (size n).
 std::vector<Split> split_of_rows(const SplitIndices& split, std::int64_t n);
 

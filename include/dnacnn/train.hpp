@@ -30,6 +30,10 @@ struct TrainOptions {
   std::string label;              // name shown in progress lines (default: arch)
   // auto: the fused CPU engine where it applies (notebook cnn/linear, sgd/adam), else LibTorch.
   std::string engine = "auto";
+  std::string task = "regression";  // regression (MSE) | binary (BCE on logits; targets 0/1)
+  double pos_weight = 1;            // binary: weight of the positive term of the loss (class imbalance)
+  bool rc_augment = false;          // each epoch, a random half of the training rows is reverse-complemented
+  std::string pad;                  // the data was fitted with --length/--pad (stored in the model config)
 
   void validate() const;  // UsageError for out-of-range values
 };
@@ -51,8 +55,12 @@ struct TrainResult {
   double train_seconds = 0;
   std::int64_t parameters = 0;
   std::vector<Split> split_of_row;  // per data row
-  std::vector<float> predictions;   // per data row (first target)
-  RegressionMetrics train, val, test;
+  std::vector<float> predictions;   // rows x targets, row-major (probabilities for binary tasks)
+  RegressionMetrics train, val, test;  // first target
+  struct TargetScores {
+    Scores train, val, test;  // n = 0 for an empty split
+  };
+  std::vector<TargetScores> per_target;  // every target, binary metrics included
 };
 
 // Throws UsageError when `options` cannot train on `data` (a batch larger than the training split,
@@ -61,10 +69,11 @@ void check_training_fits(const SequenceData& data, const TrainOptions& options);
 
 class Checkpointer;  // dnacnn/checkpoint.hpp
 
-// Trains on `data` (which must have targets and one sequence length). Deterministic for a
-// given seed, split seed and thread count. With a checkpointer, the state is saved after every
-// epoch, training resumes from its checkpoint when it has one, and an interrupt (Ctrl-C, see
-// interrupt.hpp) saves and stops after the current batch: Error with exit code 128 + signal.
+// Trains on `data` (which must have targets and one sequence length). The split is data.given_split
+// when set, else random. Deterministic for a given seed, split seed and thread count. With a
+// checkpointer, the state is saved after every epoch, training resumes from its checkpoint when it
+// has one, and an interrupt (Ctrl-C, see interrupt.hpp) saves and stops after the current batch:
+// Error with exit code 128 + signal.
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
                         const Checkpointer* checkpointer = nullptr);
 

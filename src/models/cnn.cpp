@@ -45,7 +45,12 @@ ArchitectureEntry cnn_architecture() {
         const CnnShape s = cnn_shape(c);
         return s.filters * (4 * s.kernel + 1) + (s.filters * s.positions + 1) * s.targets;
       }};
-  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<CnnModelImpl>(c); }};
+  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<CnnModelImpl>(c); },
+          [](const ModelConfig&) -> std::string {
+            return "def logits(self, x):\n"
+                   "    h = torch.relu(torch.conv1d(x.permute([0, 2, 1]), self.conv_weight, self.conv_bias))\n"
+                   "    return torch.addmm(self.linear_bias, h.flatten(1), self.linear_weight.t())\n";
+          }};
 }
 
 }  // namespace dnacnn

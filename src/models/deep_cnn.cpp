@@ -35,6 +35,21 @@ DeepShape deep_shape(const ModelConfig& c) {
   return s;
 }
 
+// The stretches adaptive pooling uses: bin b covers [floor(b*L/bins), ceil((b+1)*L/bins)). Plain
+// slices are several times faster than LibTorch's adaptive pooling kernels on short sequences.
+std::vector<std::pair<std::int64_t, std::int64_t>> bin_bounds(std::int64_t length, std::int64_t bins) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> bounds;
+  for (std::int64_t b = 0; b < bins; ++b) bounds.emplace_back(b * length / bins, ((b + 1) * length + bins - 1) / bins);
+  return bounds;
+}
+
+// The length after the first convolution and blocks-1 max-pools ('same' convolutions keep it).
+std::int64_t pooled_length(const ModelConfig& c, const DeepShape& s) {
+  std::int64_t length = c.length;
+  for (std::int64_t b = 1; b < s.blocks; ++b) length /= s.pool;
+  return length;
+}
+
 struct DeepCnnImpl : SequenceModelImpl {
   DeepShape shape;
   torch::nn::ModuleList convs;
@@ -59,11 +74,14 @@ struct DeepCnnImpl : SequenceModelImpl {
       if (b > 0) h = torch::max_pool1d(h, shape.pool);
       h = torch::relu(convs[b]->as<torch::nn::Conv1d>()->forward(h));
     }
-    const torch::Tensor pooled =
-        shape.bins == 1 ? torch::cat({std::get<0>(h.max(2)), h.mean(2)}, 1)
-                        : torch::cat({std::get<0>(torch::adaptive_max_pool1d(h, shape.bins)).flatten(1),
-                                      torch::adaptive_avg_pool1d(h, shape.bins).flatten(1)},
-                                     1);
+    std::vector<torch::Tensor> maxes, means;
+    for (const auto& [start, end] : bin_bounds(h.size(2), shape.bins)) {
+      const torch::Tensor part = h.narrow(2, start, end - start);
+      maxes.push_back(part.amax(2));
+      means.push_back(part.mean(2));
+    }
+    // filter-major: all bins of filter 0, then of filter 1, ... (as adaptive pooling + flatten)
+    const torch::Tensor pooled = torch::cat({torch::stack(maxes, 2).flatten(1), torch::stack(means, 2).flatten(1)}, 1);
     return out->forward(torch::relu(hidden->forward(dropout->forward(pooled))));
   }
 };
@@ -83,7 +101,26 @@ ArchitectureEntry deep_cnn_architecture() {
         return s.filters * (4 * s.kernel + 1) + (s.blocks - 1) * s.filters * (s.filters * s.block_kernel + 1) +
                (2 * s.filters * s.bins + 1) * s.hidden + (s.hidden + 1) * s.targets;
       }};
-  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); }};
+  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); },
+          [](const ModelConfig& c) {
+            const DeepShape s = deep_shape(c);
+            std::string src = "def logits(self, x):\n    h = x.permute([0, 2, 1])\n";
+            for (std::int64_t b = 0; b < s.blocks; ++b) {
+              if (b > 0) src += fmt::format("    h = torch.max_pool1d(h, [{}])\n", s.pool);
+              src += fmt::format("    h = torch.relu(torch.conv1d(h, self.convs_{0}_weight, self.convs_{0}_bias, [1], \"same\"))\n", b);
+            }
+            std::string maxes, means;
+            for (const auto& [start, end] : bin_bounds(pooled_length(c, s), s.bins)) {
+              maxes += fmt::format("{}torch.amax(h[:, :, {}:{}], [2])", maxes.empty() ? "" : ", ", start, end);
+              means += fmt::format("{}torch.mean(h[:, :, {}:{}], [2])", means.empty() ? "" : ", ", start, end);
+            }
+            src += fmt::format("    pooled = torch.cat([torch.stack([{}], 2).flatten(1), torch.stack([{}], 2).flatten(1)], 1)\n",
+                               maxes, means);
+            return src +  // dropout is the identity at prediction time
+                   ""
+                   "    z = torch.relu(torch.addmm(self.hidden_bias, pooled, self.hidden_weight.t()))\n"
+                   "    return torch.addmm(self.out_bias, z, self.out_weight.t())\n";
+          }};
 }
 
 }  // namespace dnacnn

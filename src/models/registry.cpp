@@ -59,6 +59,8 @@ std::int64_t checked_parameter_count(const ModelConfig& config) {
   return n;
 }
 
+std::string torchscript_logits(const ModelConfig& config) { return find_entry(config.arch).torchscript(config); }
+
 SequenceModel build_model(const ModelConfig& config) {
   checked_parameter_count(config);
   return find_entry(config.arch).build(config);

@@ -51,10 +51,16 @@ void sequence_table(std::string_view bytes) {
   if (bytes.empty()) return;
   const unsigned char flags = static_cast<unsigned char>(bytes[0]);
   bytes.remove_prefix(1);
-  const fs::path path = write(flags & 1 ? "t.csv" : "t.tsv", bytes);
+  // Flag bits pick the reader's mode: CSV or TSV (or FASTA), targets required or not, a named
+  // target column, and --length fitting with left padding.
+  const fs::path path = write(flags & 8 ? "t.fa" : flags & 1 ? "t.csv" : "t.tsv", bytes);
   TableOptions options;
-  options.require_target = (flags & 2) == 0;
-  if (flags & 4) options.target_col = "score";
+  options.require_target = (flags & 2) == 0 && (flags & 8) == 0;
+  if (flags & 4) options.target_cols = {"score"};
+  if (flags & 16) {
+    options.length = 1 + (flags >> 5);
+    options.pad = Pad::left;
+  }
   expect_only_errors([&] {
     const SequenceData data = read_sequence_table(path, options);
     const std::int64_t length = data.common_length();
