@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 DNACNN := $(BUILD)/dnacnn
 
-.PHONY: all deps deps-test deps-bench configure build test test-long demo bench clean
+.PHONY: all deps deps-test deps-bench deps-fuzz configure build test test-long demo bench fuzz sanitize clean
 
 all: build
 
@@ -16,6 +16,9 @@ deps-test:
 
 deps-bench:
 	@scripts/install-deps.sh bench
+
+deps-fuzz:
+	@scripts/install-deps.sh fuzz
 
 # The report's JavaScript (vega, vega-lite, vega-embed; playwright-core for its browser test) is
 # compiled into dnacnn from node_modules: install it, as package-lock.json pins it, before configuring.
@@ -46,5 +49,23 @@ demo: build
 bench: deps-bench build
 	bench/run.sh $(BUILD)
 
+# libFuzzer targets for every parser (clang, ASan + UBSan), each run for FUZZ_SECONDS from the seed
+# corpus in tests/fuzz/corpus/. A crash fails the run; its input goes to tests/fuzz/regressions/.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz: deps-fuzz
+	cmake -S tests/fuzz -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# The test suite (but the `long` tests) built with ASan + UBSan in its own build directory.
+# tests/sanitize/ holds the runtime options and the suppressions for LibTorch's own leaks.
+SANITIZE_BUILD ?= build-sanitize
+sanitize: deps-test node_modules/.package-lock.json
+	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDNACNN_SANITIZE=ON \
+	  -DDNACNN_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	tests/sanitize/run.sh $(SANITIZE_BUILD) -j $(JOBS) -LE long
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(SANITIZE_BUILD)

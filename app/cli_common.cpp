@@ -1,5 +1,7 @@
 #include "commands.hpp"
 
+#include <cmath>
+
 #include "dnacnn/error.hpp"
 #include "dnacnn/train.hpp"
 #include "dnacnn/io/table.hpp"
@@ -32,10 +34,14 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
 }
 
 void add_training_run_options(CLI::App& app, TrainOptions& o) {
-  app.add_option("--seed", o.seed, "Seed for weight initialisation and batch order");
-  app.add_option("--split-seed", o.split_seed, "Seed for the train/val/test split");
-  app.add_option("--val-frac", o.val_frac, "Fraction of rows for validation")->check(CLI::Range(0.0, 0.99));
-  app.add_option("--test-frac", o.test_frac, "Fraction of rows for testing")->check(CLI::Range(0.0, 0.99));
+  app.add_option("--seed", o.seed, "Seed for weight initialisation and batch order")->check(CLI::NonNegativeNumber);
+  app.add_option("--split-seed", o.split_seed, "Seed for the train/val/test split")->check(CLI::NonNegativeNumber);
+  app.add_option("--val-frac", o.val_frac, "Fraction of rows for validation")
+      ->check(CLI::Range(0.0, 0.99))
+      ->check(finite_number());
+  app.add_option("--test-frac", o.test_frac, "Fraction of rows for testing")
+      ->check(CLI::Range(0.0, 0.99))
+      ->check(finite_number());
   add_threads_option(app, o.threads);
   app.add_option("--device", o.device, "cpu, cuda or cuda:N");
   app.add_option("--engine", o.engine,
@@ -50,6 +56,17 @@ CLI::Option* add_threads_option(CLI::App& app, int& threads) {
 
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet) {
   return app.add_flag("-q,--quiet", quiet, "No progress or log lines on stderr");
+}
+
+const CLI::Validator& finite_number() {
+  static const CLI::Validator check(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        if (CLI::detail::lexical_cast(text, value) && std::isfinite(value)) return "";
+        return "must be a finite number, got " + text;
+      },
+      "FINITE");
+  return check;
 }
 
 TableOptions InputArgs::options() const {

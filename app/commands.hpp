@@ -55,6 +55,10 @@ SequenceData read_input_data(const std::string& data, const TableOptions& table,
 // an explicit other task).
 std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given);
 
+// CLI11's range checks let NaN through (every comparison with NaN is false): options that take a
+// real number add this check too.
+const CLI::Validator& finite_number();
+
 // The options that say how to read sequences: --format, --seq-col, --id-col, and per use the
 // target, labels, split and length options. `options()` gives the TableOptions they describe.
 enum class InputUse { train, evaluate, predict };

@@ -17,8 +17,19 @@ std::string command_name(const CLI::App& root, int argc, char** argv) {
   return "";
 }
 
+// Always exactly one line: whatever a message quotes cannot break it (control bytes are escaped;
+// UTF-8 in file names stays readable) or flood the terminal.
+std::string one_line(const std::string& message) {
+  std::string out;
+  for (char c : message.substr(0, 2000)) {
+    const auto u = static_cast<unsigned char>(c);
+    out += u < 0x20 || u == 0x7f ? dnacnn::printable_excerpt(std::string_view(&c, 1)) : std::string(1, c);
+  }
+  return message.size() > 2000 ? out + "..." : out;
+}
+
 int fail(const std::string& command, const std::string& message, int code) {
-  std::cerr << "dnacnn" << (command.empty() ? "" : " " + command) << ": " << message << "\n";
+  std::cerr << "dnacnn" << (command.empty() ? "" : " " + command) << ": " << one_line(message) << "\n";
   return code;
 }
 

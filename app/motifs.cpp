@@ -13,11 +13,14 @@ void add_motifs(CLI::App& root) {
   cmd->add_option("--model", q->model_dir, "Model directory (RUN/model) of a CNN")->required();
   cmd->add_option("--data", q->data, "Sequences to scan (a table with a sequence column)")->required();
   cmd->add_option("-o,--out", q->out, "Output directory")->required();
-  cmd->add_option("--threshold", q->motif.threshold, "A window counts when the filter's activation exceeds this");
+  cmd->add_option("--threshold", q->motif.threshold, "A window counts when the filter's activation exceeds this")
+      ->check(finite_number());
   cmd->add_option("--relative-threshold", *relative,
                   "Instead of --threshold: a fraction of each filter's maximum activation on the data (Basset)")
-      ->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--pseudocount", q->motif.pseudocount, "Added to every count of the PFM")->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0.0, 1.0))
+      ->check(finite_number());
+  cmd->add_option("--pseudocount", q->motif.pseudocount, "Added to every count of the PFM")->check(CLI::NonNegativeNumber)
+      ->check(finite_number());
   cmd->add_option("--db", *db, "Motif database to match against (MEME or JASPAR format)");
   cmd->add_option("--permutations", q->match.permutations, "Column shuffles for each match's p-value")
       ->check(CLI::Range(1, 100000));

@@ -4,8 +4,11 @@
 
 #include "commands.hpp"
 #include "dnacnn/architectures.hpp"
+#include "dnacnn/checkpoint.hpp"
 #include "dnacnn/device.hpp"
 #include "dnacnn/error.hpp"
+#include "dnacnn/interrupt.hpp"
+#include "dnacnn/io/table.hpp"
 #include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
 #include "dnacnn/scoring_rule.hpp"
@@ -19,6 +22,7 @@ struct TrainArgs {
   IntervalDataOptions intervals;  // --bed input
   std::string data;
   std::string out;
+  std::string resume;  // RUN to continue
   std::string name;
   int filters = 32;
   int kernel_size = 3;
@@ -28,7 +32,73 @@ struct TrainArgs {
   bool quiet = false;
 };
 
+// What must not change between a run's start and its resumption: the data file, or the BED files
+// and the genome's .fai index (names and lengths; hashing a whole genome would cost seconds).
+static std::string input_md5(const TrainJob& job) {
+  if (job.intervals.beds.empty()) return file_md5(job.data);
+  std::string md5s;
+  for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
+  return md5s + file_md5(job.intervals.genome.string() + ".fai");
+}
+
+// Trains (from scratch or from the job's checkpoint) with Ctrl-C handled, then writes the run.
+static void train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
+                            std::optional<TrainCheckpoint> resume, bool quiet) {
+  Progress progress(quiet);
+  if (data.cropped + data.padded > 0)
+    progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
+                             data.cropped, data.padded, pad_name(job.table.pad)));
+  const Checkpointer checkpointer(out, job, std::move(resume));
+  TrainResult result;
+  {
+    const InterruptScope interrupts;  // Ctrl-C: save after the current batch and stop
+    result = train_model(data, job.options, progress, &checkpointer);
+  }
+  write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
+  write_report(out);  // RUN/report.html
+  const Scores& test = result.per_target.front().test;
+  const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}",
+                                                        test.binary->auroc, test.binary->auprc, test.binary->accuracy)
+                                          : fmt::format("test R^2 {:.4f}, MSE {:.4f}", result.test.r2, result.test.mse);
+  const std::string targets =
+      result.per_target.size() > 1
+          ? fmt::format(" ({} of {} targets)", result.config.targets.front(), result.per_target.size())
+          : "";
+  progress.log(fmt::format("{}: {} epochs in {:.2f} s; {}{}{} -> {}", job.name, result.history.size(),
+                           result.train_seconds, summary, targets,
+                           result.status == "ok" ? "" : " (" + result.status + ")", out.string()));
+}
+
+// --resume RUN: the job comes from RUN's checkpoint; only --epochs (to train longer) and --quiet go with it.
+static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
+  for (const CLI::Option* opt : cmd.get_options()) {
+    const std::string name = opt->get_name();
+    if (opt->count() > 0 && name != "--resume" && name != "--epochs" && name != "--quiet")
+      throw UsageError("--resume continues a run with the settings it started with; drop " + name +
+                       " (only --epochs and --quiet may be given)");
+  }
+  Checkpoint c = read_checkpoint(a.resume);
+  const int done = static_cast<int>(c.state.history.size());
+  if (cmd.count("--epochs")) {
+    if (a.train.epochs < done)
+      throw UsageError(fmt::format("--epochs {}: the run has already trained {} epochs", a.train.epochs, done));
+    c.job.options.epochs = a.train.epochs;
+  }
+  const bool intervals = !c.job.intervals.beds.empty();
+  const SequenceData data = read_input_data(intervals ? "" : c.job.data.string(), c.job.table, c.job.intervals);
+  if (input_md5(c.job) != c.job.data_md5)
+    throw Error(intervals ? "the BED files or the genome's index changed since the run started (MD5 differs); "
+                            "resuming needs the same input"
+                          : "the data changed since the run started (MD5 differs); resuming needs the same file",
+                {c.job.data.string()});
+  remove_stale_temporaries(a.resume);
+  remove_stale_temporaries(std::filesystem::path(a.resume) / "model");
+  train_and_write(a.resume, c.job, data, std::move(c.state), a.quiet);
+}
+
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
+  if (!a.resume.empty()) return resume_train(a, cmd);
+  if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
   TrainOptions options = a.train;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
@@ -42,24 +112,25 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
   const SequenceData data = read_input_data(a.data, table, a.intervals);  // bad data: fail before creating --out
   data.common_length();                                                   // (mixed lengths too)
+  const bool created = !std::filesystem::exists(a.out);
   prepare_output_directory(a.out, a.force);
-  Progress progress(a.quiet);
-  if (data.cropped + data.padded > 0)
-    progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", table.length, data.cropped,
-                             data.padded, pad_name(table.pad)));
-  const TrainResult result = train_model(data, options, progress);
-  const std::string name = a.name.empty() ? options.arch : a.name;
-  write_run(a.out, name, data, options, result,
-            {command_line(), a.data.empty() ? a.intervals.beds.front() : std::filesystem::path(a.data),
-             rule ? scoring_rule_to_json(*rule) : nlohmann::json()});
-  write_report(std::filesystem::path(a.out));  // RUN/report.html
-  const Scores& test = result.per_target.front().test;
-  const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}", test.binary->auroc,
-                                                        test.binary->auprc, test.binary->accuracy)
-                                          : fmt::format("test R^2 {:.4f}, MSE {:.4f}", result.test.r2, result.test.mse);
-  progress.log(fmt::format("{}: {} epochs in {:.2f} s; {}{}{} -> {}", name, result.history.size(), result.train_seconds,
-                           summary, result.per_target.size() > 1 ? fmt::format(" ({} of {} targets)", result.config.targets.front(), result.per_target.size()) : "",
-                           result.status == "ok" ? "" : " (" + result.status + ")", a.out));
+  TrainJob job{options, table, a.data.empty() ? std::filesystem::path() : std::filesystem::absolute(a.data), "",
+               a.name.empty() ? options.arch : a.name, command_line(),
+               rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
+  job.intervals = a.intervals;
+  for (auto& bed : job.intervals.beds) bed = std::filesystem::absolute(bed);
+  if (!job.intervals.genome.empty()) job.intervals.genome = std::filesystem::absolute(job.intervals.genome);
+  if (job.data.empty()) job.data = job.intervals.beds.front();
+  job.data_md5 = input_md5(job);
+  try {
+    train_and_write(a.out, job, data, std::nullopt, a.quiet);
+  } catch (...) {
+    // Refused before training began (e.g. --batch-size larger than the split): leave no empty
+    // directory behind. Once the first checkpoint exists the directory stays: it can be resumed.
+    std::error_code ec;
+    if (created && std::filesystem::is_empty(a.out, ec)) std::filesystem::remove(a.out, ec);
+    throw;
+  }
 }
 
 void add_train(CLI::App& root) {
@@ -71,10 +142,15 @@ void add_train(CLI::App& root) {
   cmd->add_option("--data", a->data,
                   "Training data: TSV/CSV with a header, or FASTA with --labels (plain, gzip or bgzip); or --bed");
   cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
-  cmd->add_option("-o,--out", a->out, "Run directory to create")->required();
+  cmd->add_option("-o,--out", a->out, "Run directory to create (required)");
+  cmd->add_option("--resume", a->resume,
+                  "Continue the interrupted or killed run in this directory from its last checkpoint, with its own "
+                  "settings (add --epochs to train longer)")
+      ->excludes("--data")
+      ->excludes("--out");
   cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
   cmd->add_option("--epochs", a->train.epochs, "Passes over the training split")->check(CLI::PositiveNumber);
-  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(CLI::PositiveNumber);
+  cmd->add_option("--lr", a->train.lr, "Learning rate")->check(finite_number())->check(CLI::PositiveNumber);
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
   cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
   add_training_run_options(*cmd, a->train);

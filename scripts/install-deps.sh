@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what dnacnn needs from Debian, skipping what is already there.
-# Usage: scripts/install-deps.sh build|test|bench
+# Usage: scripts/install-deps.sh build|test|bench|fuzz
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli11-dev nlohmann-json3-dev
@@ -8,13 +8,15 @@ build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli
             libopenblas0-openmp)  # reference BLAS (the default) makes LibTorch's matmuls ~30% slower
 test_pkgs=(chromium)
 bench_pkgs=(python3-torch python3-sklearn python3-pandas python3-numpy time)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # libclang-rt-14-dev holds libFuzzer (libclang_rt.fuzzer) and the sanitizers
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
   test) want+=("${test_pkgs[@]}") ;;
   bench) want+=("${bench_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  fuzz) want+=("${fuzz_pkgs[@]}") ;;
+  *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
 esac
 # Node.js and npm build the report's JavaScript; any install of them will do.
 command -v npm >/dev/null 2>&1 || want+=(nodejs npm)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "checked_sequence.hpp"
 #include "dnacnn/encode.hpp"
@@ -57,9 +58,13 @@ std::int64_t SequenceData::common_length() const {
     }
     found += (found.empty() ? "" : ", ") + std::to_string(len) + " bp (" + std::to_string(n) + " rows)";
   }
-  throw Error("sequences have different lengths: " + found + "; give --length L to centre-crop or N-pad them " +
-                  "to L bases (e.g. --length " + std::to_string(counts.rbegin()->first) + ")",
-              {source});
+  // Locate the first row whose length differs from the first row's.
+  std::size_t odd = 1;
+  while (seqs[odd].size() == seqs[0].size()) ++odd;
+  throw Error("sequences have different lengths: " + found + "; give --length L to centre-crop or N-pad them to L " +
+                  "bases (e.g. --length " + std::to_string(counts.rbegin()->first) + "); this row has " +
+                  std::to_string(seqs[odd].size()) + " bp, the first " + std::to_string(seqs[0].size()) + " bp",
+              {source, lines.size() > odd ? lines[odd] : 0});
 }
 
 std::string checked_sequence(std::string_view seq, const SourceLocation& first) {
@@ -87,6 +92,20 @@ std::string input_format(const std::filesystem::path& path, const std::string& f
   return ext == ".csv" ? "csv" : "tsv";
 }
 
+// Ids name rows in every output (predictions, error analysis): each must be unique.
+static void check_unique_ids(const SequenceData& data) {
+  std::unordered_map<std::string_view, std::size_t> first_row;
+  first_row.reserve(data.ids.size());
+  for (std::size_t i = 0; i < data.ids.size(); ++i) {
+    const auto [first, inserted] = first_row.emplace(data.ids[i], i);
+    if (inserted) continue;
+    const long line = i < data.lines.size() ? data.lines[i] : 0;
+    const long first_line = first->second < data.lines.size() ? data.lines[first->second] : 0;
+    throw Error("duplicate id '" + printable_excerpt(data.ids[i]) + "' (first on line " + std::to_string(first_line) + ")",
+                {data.source, line});
+  }
+}
+
 SequenceData read_sequence_table(const std::filesystem::path& path, const TableOptions& options) {
   io::SequenceReader reader(path, options);
   SequenceData data, batch;
@@ -108,6 +127,7 @@ SequenceData read_sequence_table(const std::filesystem::path& path, const TableO
   if (data.seqs.empty())
     throw Error(input_format(path, options.format) == "fasta" ? "no FASTA records" : "no data rows after the header",
                 {data.source});
+  check_unique_ids(data);
   return data;
 }
 

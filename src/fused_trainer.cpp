@@ -117,8 +117,36 @@ void FusedTrainer::write_back(torch::nn::Module& model) const {
   }
 }
 
-namespace {
+std::vector<io::NamedTensor> FusedTrainer::optimizer_state() const {
+  std::vector<io::NamedTensor> out;
+  if (!adam_) return out;
+  for (const Param& p : params_) {
+    out.push_back({p.name + ".m", {static_cast<std::int64_t>(p.m.size())}, p.m});
+    out.push_back({p.name + ".v", {static_cast<std::int64_t>(p.v.size())}, p.v});
+  }
+  return out;
+}
 
+void FusedTrainer::restore_optimizer_state(const std::vector<io::NamedTensor>& state, long steps,
+                                           const std::string& source) {
+  steps_ = steps;
+  if (!adam_) return;
+  const auto take = [&](const std::string& name, std::vector<float>& into) {
+    for (const auto& t : state)
+      if (t.name == name) {
+        if (t.values.size() != into.size()) throw Error("checkpoint tensor '" + name + "' has the wrong size", {source});
+        into = t.values;
+        return;
+      }
+    throw Error("checkpoint lacks optimiser state '" + name + "'", {source});
+  };
+  for (Param& p : params_) {
+    take(p.name + ".m", p.m);
+    take(p.name + ".v", p.v);
+  }
+}
+
+namespace {
 // The loss of one output and its derivative with respect to that output (before the batch mean).
 inline __attribute__((always_inline)) float loss_gradient(float out, float y, const FusedLoss& loss, double& total) {
   if (!loss.bce) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/model_config.hpp"
 
 namespace dnacnn {
@@ -65,6 +66,12 @@ class FusedTrainer {
 
   // Copies the working parameters back into the module's tensors.
   void write_back(torch::nn::Module& model) const;
+
+  // For checkpoints: the Adam moments ("<param>.m", "<param>.v", working layouts; none for SGD)
+  // and the step count. The parameters themselves travel through the module (write_back).
+  std::vector<io::NamedTensor> optimizer_state() const;
+  long steps() const { return steps_; }
+  void restore_optimizer_state(const std::vector<io::NamedTensor>& state, long steps, const std::string& source);
 
  private:
   struct Param {

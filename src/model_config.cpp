@@ -1,5 +1,7 @@
 #include "dnacnn/model_config.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -19,8 +21,9 @@ double ModelConfig::hparam(const std::string& name) const {
 
 std::int64_t ModelConfig::int_hparam(const std::string& name) const {
   const double v = hparam(name);
+  // A usage error for --hparam; load_model reports it as bad data located at config.json.
   if (v != std::floor(v) || v < 0 || v > 1e9)
-    throw Error("model hyper-parameter '" + name + "' must be a whole number, got " + std::to_string(v));
+    throw UsageError(fmt::format("model hyper-parameter '{}' must be a whole number from 0 to 1e9, got {:g}", name, v));
   return static_cast<std::int64_t>(v);
 }
 
@@ -52,14 +55,16 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
 
 ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source) {
   const auto fail = [&](const std::string& what) { return Error("invalid model config: " + what, {source}); };
-  if (!j.is_object() || j.value("format", "") != "dnacnn-model") throw fail("not a dnacnn model config");
+  // value() throws on a mistyped key ({"format": 200}): check the type first.
+  const auto is = [&](const char* key, const char* text) { return j.contains(key) && j[key] == text; };
+  if (!j.is_object() || !is("format", "dnacnn-model")) throw fail("not a dnacnn model config");
   ModelConfig c;
   try {
     c.format_version = j.at("format_version").get<int>();
     if (c.format_version != kModelFormatVersion)
       throw fail("format_version " + std::to_string(c.format_version) + " is not supported (this build reads " +
                  std::to_string(kModelFormatVersion) + ")");
-    c.dnacnn_version = j.value("dnacnn_version", "");
+    if (j.contains("dnacnn_version")) c.dnacnn_version = j.at("dnacnn_version").get<std::string>();
     c.arch = j.at("arch").get<std::string>();
     c.length = j.at("length").get<std::int64_t>();
     c.alphabet = j.at("alphabet").get<std::string>();

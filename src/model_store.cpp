@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dnacnn/architectures.hpp"
+#include "dnacnn/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 
 namespace dnacnn {
@@ -17,7 +18,14 @@ void save_model(const std::filesystem::path& dir, const StoredModel& model) {
 StoredModel load_model(const std::filesystem::path& dir) {
   StoredModel m;
   m.config = read_model_config(dir);
-  checked_parameter_count(m.config);  // before reading (and allocating) any weights
+  // Before reading (and allocating) any weights. In a model file an unknown architecture or
+  // impossible hyper-parameters are bad data (exit 1) at config.json, not a usage error.
+  try {
+    checked_parameter_count(m.config);
+  } catch (const Error& e) {
+    if (!e.where().file.empty()) throw;
+    throw Error("invalid model config: " + e.message(), {(dir / "config.json").string()});
+  }
   m.weights = io::read_safetensors(dir / "weights.safetensors");
   return m;
 }

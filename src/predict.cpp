@@ -121,16 +121,18 @@ PredictFileStats predict_file(const Predictor& predictor, const std::filesystem:
   io::SequenceReader reader(in, predictor.input_options(options.input));
   const ModelConfig& config = predictor.config();
   const std::size_t n_targets = config.targets.size();
-  out << "id" << (options.with_seq ? "\tseq" : "");
-  for (const auto& t : config.targets) out << '\t' << t;
-  out << '\n';
+  // The header goes out with the first batch: input that is bad from its first rows leaves the
+  // output (stdout too) empty.
+  std::string header = options.with_seq ? "id\tseq" : "id";
+  for (const auto& t : config.targets) header += '\t' + t;
+  header += '\n';
   PredictFileStats stats;
   const auto start = std::chrono::steady_clock::now();
   SequenceData batch;
   std::string text;
   while (const std::int64_t n = reader.read(batch, options.batch_size)) {
     const std::vector<float> values = predictor.predict(batch, options.batch_size, options.rc_average);
-    text.clear();
+    text = stats.rows == 0 ? header : "";
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
       if (batch.ids.empty())
         fmt::format_to(std::back_inserter(text), "{}", stats.rows + static_cast<std::int64_t>(i) + 1);
@@ -149,6 +151,7 @@ PredictFileStats predict_file(const Predictor& predictor, const std::filesystem:
     progress.update(fmt::format("predicted {} sequences ({:.0f} seq/s)", stats.rows,
                                 static_cast<double>(stats.rows) / std::max(stats.seconds, 1e-9)));
   }
+  if (stats.rows == 0) out << header;  // a header-only table: an empty table of predictions
   return stats;
 }
 

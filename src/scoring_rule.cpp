@@ -177,6 +177,8 @@ ScoringRule load_scoring_rule(const std::string& name_or_path) {
     j = json::parse(in);
   } catch (const json::parse_error& e) {
     throw Error(fmt::format("not valid JSON (byte {})", e.byte), {name_or_path});
+  } catch (const json::exception& e) {  // e.g. a number too large for a double (found by make fuzz)
+    throw Error(std::string("not valid JSON: ") + e.what(), {name_or_path});
   }
   return scoring_rule_from_json(j, name_or_path);
 }

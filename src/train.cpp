@@ -6,12 +6,15 @@
 #include <cmath>
 #include <limits>
 
+#include "dnacnn/checkpoint.hpp"
 #include "dnacnn/error.hpp"
+#include "dnacnn/interrupt.hpp"
 #include "dnacnn/models.hpp"
 #include "dnacnn/predict.hpp"
 #include "dnacnn/random.hpp"
 #include "fused_trainer.hpp"
 #include "tensors.hpp"
+#include "train_state.hpp"
 
 namespace dnacnn {
 namespace {
@@ -114,7 +117,8 @@ void check_training_fits(const SequenceData& data, const TrainOptions& options) 
   check_batch_fits(options.batch_size, split_for(data, options).train.size());
 }
 
-TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress) {
+TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
+                        const Checkpointer* checkpointer) {
   options.validate();
   if (!data.has_targets()) throw Error("training needs a target column", {data.source});
   const std::int64_t length = data.common_length();
@@ -143,6 +147,14 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   if (fused && !FusedTrainer::supports(result.config, options.optimizer, device))
     throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
   result.engine = fused ? "fused" : "torch";
+  const TrainCheckpoint* resume = checkpointer ? checkpointer->resume_state() : nullptr;
+  const std::string checkpoint_file = checkpointer ? checkpoint_path(checkpointer->run_dir()).string() : "";
+  if (resume) {
+    if (resume->engine != result.engine)
+      throw Error("checkpoint was trained by the " + resume->engine + " engine, this build picks " + result.engine,
+                  {checkpoint_file});
+    import_weights(*model, resume->weights, checkpoint_file);
+  }
 
   // The fused engine works on base codes; the torch engine on one-hot tensors.
   std::unique_ptr<FusedTrainer> fused_trainer;
@@ -175,18 +187,87 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   Rng rc_choice(options.seed ^ 0x5243u);  // its own stream: runs without --rc-augment are unchanged
   std::vector<std::int64_t> rows;
 
+  // Where to begin: epoch 1, or wherever the checkpoint of an interrupted run stopped.
+  int first_epoch = 1;
+  std::int64_t first_offset = 0;
+  double carried_sse = 0, carried_seconds = 0, earlier_seconds = 0;
+  if (resume) {
+    if (fused)
+      fused_trainer->restore_optimizer_state(resume->optimizer, resume->optimizer_steps, checkpoint_file);
+    else
+      restore_optimizer_state(*optimizer, *model, resume->optimizer, resume->optimizer_steps, checkpoint_file);
+    restore_torch_rng_state(resume->torch_rng, checkpoint_file);
+    batch_order.set_state(resume->batch_rng);
+    rc_choice.set_state(resume->rc_rng);
+    result.history = resume->history;
+    first_epoch = resume->next_epoch;
+    first_offset = resume->batch_offset;
+    carried_sse = resume->partial_sse;
+    carried_seconds = resume->partial_seconds;
+    earlier_seconds = resume->train_seconds;
+    if (!result.history.empty() && !std::isfinite(result.history.back().train_loss)) {
+      result.status = "diverged";
+      result.diverged_epoch = result.history.back().epoch;
+      first_epoch = options.epochs + 1;
+    }
+  }
+  // Everything needed to continue from here: training rows [offset, n) of `epoch`, whose order
+  // `epoch_rng` (the generator before that epoch's shuffle) reproduces.
+  const auto save_checkpoint = [&](int epoch, std::int64_t offset, double sse, double seconds, const Rng& epoch_rng,
+                                   const Rng& epoch_rc_rng, double total_seconds) {
+    TrainCheckpoint s;
+    s.next_epoch = epoch;
+    s.batch_offset = offset;
+    s.partial_sse = sse;
+    s.partial_seconds = seconds;
+    s.batch_rng = epoch_rng.state();
+    s.rc_rng = epoch_rc_rng.state();
+    s.torch_rng = torch_rng_state();
+    s.history = result.history;
+    s.train_seconds = total_seconds;
+    s.engine = result.engine;
+    if (fused) {
+      fused_trainer->write_back(*model);
+      s.optimizer = fused_trainer->optimizer_state();
+      s.optimizer_steps = fused_trainer->steps();
+    } else {
+      s.optimizer = optimizer_state(*optimizer, *model, s.optimizer_steps);
+    }
+    s.weights = export_weights(*model);
+    checkpointer->save(std::move(s));
+  };
+  if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, rc_choice, 0);  // resumable from the start
+
   const auto start = Clock::now();
-  for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+  for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
     const auto epoch_start = Clock::now();
+    const Rng epoch_rng = batch_order, epoch_rc_rng = rc_choice;
     const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
     const std::vector<bool> flip = rc_flips(n, options.rc_augment, rc_choice);
-    double train_sum = 0;
+    const bool continuing = epoch == first_epoch && first_offset > 0;
+    const double seconds_before = continuing ? carried_seconds : 0;
+    double train_sum = continuing ? carried_sse : 0;  // loss summed over the finished batches
+    // Ctrl-C: save where this batch leaves off, then stop (exit 128 + signal).
+    const auto stop_if_interrupted = [&](std::int64_t done, double sse) {
+      const int signal = interrupt_requested();
+      if (!signal) return;
+      const double epoch_seconds = seconds_before + seconds_since(epoch_start);
+      if (checkpointer) save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, epoch_rc_rng,
+                                        earlier_seconds + seconds_since(start));
+      throw Error(fmt::format("interrupted in epoch {} after {} of {} training rows{}", epoch, done, n,
+                              checkpointer ? "; saved, continue with: dnacnn train --resume " +
+                                                 checkpointer->run_dir().string()
+                                           : ""),
+                  {checkpointer ? checkpointer->run_dir().string() : ""}, interrupted_exit_code(signal));
+    };
+    const std::int64_t begin = continuing ? first_offset : 0;
     if (fused) {
       rows = order;
       for (std::size_t i = 0; i < rows.size(); ++i) rows[i] += flip[i] ? n : 0;
-      for (std::int64_t b = 0; b < n; b += options.batch_size) {
+      for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
         train_sum += fused_trainer->step(train_codes.data(), train_targets.data(), rows.data() + b, len);
+        stop_if_interrupted(b + len, train_sum);
       }
       train_sum /= static_cast<double>(n_targets);  // per row, like the torch engine's mean loss
     } else {
@@ -200,14 +281,15 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
         const torch::Tensor mask = torch::from_blob(f.data(), {n, 1, 1}, torch::kUInt8).to(device, torch::kBool);
         xs = torch::where(mask, xs.flip({1, 2}), xs);
       }
-      torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().device(device));
-      for (std::int64_t b = 0; b < n; b += options.batch_size) {
+      torch::Tensor loss_sum = torch::full({}, train_sum, torch::TensorOptions().device(device));
+      for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
         const torch::Tensor loss = loss_of(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len), options);
         optimizer->zero_grad();
         loss.backward();
         optimizer->step();
         loss_sum += loss.detach() * static_cast<double>(len);
+        if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>());
       }
       train_sum = loss_sum.item<double>();
     }
@@ -223,17 +305,19 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       model->eval();
       record.val_loss = loss_on(*model, val, options, device);
     }
-    record.seconds = seconds_since(epoch_start);
+    record.seconds = seconds_before + seconds_since(epoch_start);
     result.history.push_back(record);
     progress.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch, options.epochs,
                                 record.train_loss, record.val_loss));
+    if (checkpointer)
+      save_checkpoint(epoch + 1, 0, 0, 0, batch_order, rc_choice, earlier_seconds + seconds_since(start));
     if (!std::isfinite(record.train_loss)) {
       result.status = "diverged";
       result.diverged_epoch = epoch;
       break;
     }
   }
-  result.train_seconds = seconds_since(start);
+  result.train_seconds = earlier_seconds + seconds_since(start);
   if (fused) fused_trainer->write_back(*model);
 
   model->eval();

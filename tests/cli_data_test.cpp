@@ -44,7 +44,8 @@ TEST(CliUserData, FastaBinaryTaskEndToEnd) {
   std::vector<std::string> args = base;
   args.insert(args.end(), {"--out", (dir / "bad").string()});
   const RunResult mixed = dnacnn(args);
-  expect_one_line_error(mixed, 1, "dnacnn train: " + fa + ": sequences have different lengths: 30 bp (");
+  expect_one_line_error(mixed, 1, "dnacnn train: " + fa + ":");  // + the line of the first odd record
+  EXPECT_NE(mixed.err.find(": sequences have different lengths: 30 bp ("), std::string::npos) << mixed.err;
   EXPECT_NE(mixed.err.find("give --length L"), std::string::npos) << mixed.err;
   EXPECT_FALSE(fs::exists(dir / "bad"));
 

@@ -13,10 +13,6 @@
 #include "cli_support.hpp"
 #include "test_support.hpp"
 
-#ifndef DNACNN_BIN
-#error "DNACNN_BIN must name the dnacnn binary"
-#endif
-
 namespace dnacnn {
 namespace {
 

@@ -91,6 +91,31 @@ TEST_F(GenomeCli, TrainFromPeaksAgainstNegativesWithAChromosomeHoldOut) {
                         2, "dnacnn train: --negatives makes binary labels");
 }
 
+// A run trained from --bed resumes from its checkpoint (the job keeps the BED options) exactly as
+// an uninterrupted run, and refuses when a BED file changed.
+TEST_F(GenomeCli, ResumeARunTrainedFromBed) {
+  const auto train = [&](const std::string& out, const std::string& epochs) {
+    return dnacnn({"train", "--bed", peaks(), "--genome", g, "--negatives", "gc-matched", "--length", "30",
+                   "--test-chroms", "chr3", "--model", "cnn", "--epochs", epochs, "--batch-size", "8", "--out",
+                   path(out), "--quiet"});
+  };
+  ASSERT_EQ(train("straight", "4").exit_code, 0);
+  ASSERT_EQ(train("resumed", "2").exit_code, 0);
+  const RunResult r = dnacnn({"train", "--resume", path("resumed"), "--epochs", "4", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(rows(dir / "resumed" / "predictions.tsv"), rows(dir / "straight" / "predictions.tsv"));
+  const auto history = [&](const std::string& run) {
+    auto h = rows(dir / run / "history.tsv");
+    for (auto& row : h) row.pop_back();  // seconds
+    return h;
+  };
+  EXPECT_EQ(history("resumed"), history("straight"));
+  test::write_file(dir / "peaks.bed", "chr1\t50\t90\n");
+  const RunResult changed = dnacnn({"train", "--resume", path("resumed"), "--epochs", "5", "--quiet"});
+  EXPECT_EQ(changed.exit_code, 1);
+  EXPECT_NE(changed.err.find("BED files or the genome's index changed"), std::string::npos) << changed.err;
+}
+
 TEST_F(GenomeCli, TrainOnABedColumnAndOffEndIntervals) {
   test::write_file(dir / "sig.bed", "chr1\t0\t10\ta\t5\nchr1\t500\t510\tb\t7\nchr2\t1195\t1200\tc\t1\nchr3\t10\t20\td\t2\n");
   const RunResult r = dnacnn({"train", "--bed", path("sig.bed"), "--genome", g, "--target-col", "score", "--length",

@@ -94,10 +94,8 @@ std::vector<std::string> list_dir(const fs::path& dir) {
   return names;
 }
 
-RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
-  // Output goes to files, not pipes, so a chatty child can never block on a full pipe.
-  const TempDir capture;
-  const fs::path out_path = capture / "stdout", err_path = capture / "stderr";
+pid_t start_program(const std::string& program, const std::vector<std::string>& args, const fs::path& out_path,
+                    const fs::path& err_path) {
   std::vector<std::string> argv_s{program};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -117,12 +115,23 @@ RunResult run_program(const std::string& program, const std::vector<std::string>
     ::execv(program.c_str(), argv.data());
     ::_exit(127);
   }
+  return pid;
+}
+
+int wait_program(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error("waitpid failed");
   }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+RunResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  // Output goes to files, not pipes, so a chatty child can never block on a full pipe.
+  const TempDir capture;
+  const fs::path out_path = capture / "stdout", err_path = capture / "stderr";
   RunResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.exit_code = wait_program(start_program(program, args, out_path, err_path));
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;

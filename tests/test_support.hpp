@@ -2,6 +2,7 @@
 // real `dnacnn` binary, and assertions on dnacnn::Error messages.
 #pragma once
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <filesystem>
 #include <string>
@@ -44,6 +45,12 @@ struct RunResult {
 
 // Runs `program` with `args` (argv[0] is the program), capturing stdout, stderr and the exit code.
 RunResult run_program(const std::string& program, const std::vector<std::string>& args);
+
+// The same in two halves, for tests that signal the running child: start it with stdout and
+// stderr going to files, then wait for its exit code (128 + signal number when killed).
+pid_t start_program(const std::string& program, const std::vector<std::string>& args, const fs::path& out_path,
+                    const fs::path& err_path);
+int wait_program(pid_t pid);
 
 // The first line of an exception message a callable throws as E ("" and a failure when it does not).
 template <class E, class F>

@@ -29,7 +29,8 @@ ModelConfig make_model_config(const std::string& arch, std::int64_t length,
                               const std::map<std::string, double>& overrides,
                               const std::vector<std::string>& targets = {"score"});
 
-// Refuses configs whose models would be unreasonably large (a corrupt or hostile config).
+// Refuses configs whose models would be unreasonably large (a corrupt or hostile config):
+// UsageError, which load_model turns into an Error located at the model's config.json.
 inline constexpr std::int64_t kMaxParameters = 200'000'000;
 std::int64_t checked_parameter_count(const ModelConfig& config);
 

@@ -2,6 +2,7 @@
 #pragma once
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace dnacnn {
 
@@ -35,5 +36,9 @@ class UsageError : public Error {
  public:
   explicit UsageError(const std::string& message) : Error(message, {}, kExitUsageError) {}
 };
+
+// Input text quoted in a message: control and non-ASCII bytes as \xNN, cut after `max_chars`
+// with "...", so a binary or 100 MB line still makes a short, one-line message.
+std::string printable_excerpt(std::string_view text, std::size_t max_chars = 40);
 
 }  // namespace dnacnn

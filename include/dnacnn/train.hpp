@@ -67,8 +67,14 @@ struct TrainResult {
 // hyper-parameters the architecture does not take): checked before any output is written.
 void check_training_fits(const SequenceData& data, const TrainOptions& options);
 
+class Checkpointer;  // dnacnn/checkpoint.hpp
+
 // Trains on `data` (which must have targets and one sequence length). The split is data.given_split
-// when set, else random. Deterministic for a given seed, split seed and thread count.
-TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress);
+// when set, else random. Deterministic for a given seed, split seed and thread count. With a
+// checkpointer, the state is saved after every epoch, training resumes from its checkpoint when it
+// has one, and an interrupt (Ctrl-C, see interrupt.hpp) saves and stops after the current batch:
+// Error with exit code 128 + signal.
+TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
+                        const Checkpointer* checkpointer = nullptr);
 
 }  // namespace dnacnn

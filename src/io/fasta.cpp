@@ -19,7 +19,10 @@ bool FastaReader::next(FastaRecord& record) {
   std::string_view line;
   if (!pending_header_) {  // the first record: skip blank lines, then expect a header
     while (true) {
-      if (!lines_.next(line)) return false;
+      if (!lines_.next(line)) {
+        if (!any_record_) throw Error("empty file: no FASTA records", {path()});
+        return false;
+      }
       if (line.empty()) continue;
       if (line.front() != '>')
         throw Error("expected a FASTA header line starting with '>'", {path(), lines_.line_number(), 1});
@@ -28,6 +31,7 @@ bool FastaReader::next(FastaRecord& record) {
       break;
     }
   }
+  any_record_ = true;
   record.id = record_id(*pending_header_, path(), pending_line_);
   record.line = pending_line_;
   record.seq.clear();

@@ -36,7 +36,10 @@ bool LineReader::next(std::string_view& line) {
   const int n = bgzf_getline(impl_->file, '\n', &impl_->buffer);
   if (n == -1) return false;
   ++line_number_;
-  if (n < -1) throw Error("read error (truncated or corrupt compressed file?)", {path_, line_number_});
+  // A truncated gzip stream still hands out its last, partial line before failing: peek past
+  // it, so the error is the truncation, not whatever the partial line looks like.
+  if (n < -1 || (n >= 0 && impl_->file->is_compressed && bgzf_peek(impl_->file) < -1))
+    throw Error("read error (truncated or corrupt compressed file?)", {path_, line_number_});
   std::string_view s(impl_->buffer.s, impl_->buffer.l);
   if (!s.empty() && s.back() == '\r') s.remove_suffix(1);
   if (line_number_ == 1 && s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);

@@ -45,7 +45,7 @@ std::vector<std::string_view> words(std::string_view line) {
 double number_at(std::string_view w, const LineReader& in) {
   const auto v = parse_finite_float(w);
   if (!v || *v < 0)
-    throw Error("expected a non-negative number, found '" + std::string(w.substr(0, 30)) + "'", {in.path(), in.line_number()});
+    throw Error("expected a non-negative number, found '" + printable_excerpt(w) + "'", {in.path(), in.line_number()});
   return *v;
 }
 
@@ -83,16 +83,20 @@ std::vector<Motif> read_meme(LineReader& in) {
     if (motifs.empty() || !motifs.back().probs.empty())
       throw Error("letter-probability matrix outside a MOTIF block", {in.path(), in.line_number()});
     Motif& m = motifs.back();
-    long width = -1;
+    double width = -1;
     const auto w = words(line);
     for (std::size_t i = 0; i + 1 < w.size(); ++i) {
-      if (w[i] == "w=") width = static_cast<long>(number_at(w[i + 1], in));
-      if (w[i] == "nsites=") m.nsites = static_cast<long>(number_at(w[i + 1], in));
+      if (w[i] == "w=") width = number_at(w[i + 1], in);
+      if (w[i] == "nsites=") {
+        const double nsites = number_at(w[i + 1], in);
+        if (nsites > 1e15) throw Error("nsites= is out of range", {in.path(), in.line_number()});
+        m.nsites = static_cast<long>(nsites);
+      }
       if (w[i] == "alength=" && w[i + 1] != "4")
         throw Error("alength must be 4 (ACGT)", {in.path(), in.line_number()});
     }
     if (width < 1 || width > 10000) throw Error("matrix needs a width w= between 1 and 10000", {in.path(), in.line_number()});
-    for (long r = 0; r < width; ++r) {
+    for (long r = 0; r < static_cast<long>(width); ++r) {
       if (!in.next(line)) throw Error("file ends inside the matrix of " + m.id, {in.path(), in.line_number()});
       const auto v = words(line);
       if (v.size() != 4)
@@ -118,7 +122,8 @@ std::vector<Motif> read_jaspar(LineReader& in, std::string_view first_line) {
       if (r.size() != rows[0].size() || r.empty())
         throw Error("JASPAR motif " + m.id + " has rows of different lengths", {in.path(), in.line_number()});
     for (std::size_t j = 0; j < rows[0].size(); ++j) m.probs.push_back({rows[0][j], rows[1][j], rows[2][j], rows[3][j]});
-    m.nsites = static_cast<long>(std::lround(rows[0][0] + rows[1][0] + rows[2][0] + rows[3][0]));
+    const double sites = rows[0][0] + rows[1][0] + rows[2][0] + rows[3][0];
+    m.nsites = sites < 1e15 ? static_cast<long>(std::lround(sites)) : 0;
     normalise(m.probs);
     rows.clear();
   };

@@ -37,7 +37,7 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Name
   file.commit();
 }
 
-std::vector<NamedTensor> read_safetensors(const std::filesystem::path& path) {
+std::vector<NamedTensor> read_safetensors(const std::filesystem::path& path, std::map<std::string, std::string>* metadata) {
   const std::string where = path.string();
   const auto fail = [&](const std::string& what) { return Error("invalid weights file: " + what, {where}); };
   std::error_code ec;
@@ -56,7 +56,14 @@ std::vector<NamedTensor> read_safetensors(const std::filesystem::path& path) {
 
   std::vector<NamedTensor> out;
   for (const auto& [name, entry] : header.items()) {
-    if (name == "__metadata__") continue;
+    if (name == "__metadata__") {
+      if (!entry.is_object()) throw fail("__metadata__ is not an object");
+      for (const auto& [key, value] : entry.items()) {
+        if (!value.is_string()) throw fail("__metadata__ value '" + key + "' is not a string");
+        if (metadata) (*metadata)[key] = value.get<std::string>();
+      }
+      continue;
+    }
     NamedTensor t;
     t.name = name;
     std::uint64_t begin = 0, end = 0;

@@ -40,14 +40,28 @@ Columns find_columns(const TableReader& table, const TableOptions& o, bool need_
 }
 
 // Default targets: every column of numbers on the first data row but the sequence, id and split.
+// When the table has just one other column, it is the target whatever it holds: a bad first value
+// is then reported at its cell rather than as a missing column.
 void choose_targets(Columns& c, const TableReader& table, const TableOptions& o) {
   c.targets_chosen = true;
-  for (std::size_t i = 0; i < table.header().size(); ++i)
-    if (i != c.seq && i != c.id && i != c.split && parse_finite_float(table.field(i))) c.targets.push_back(i);
-  if (c.targets.empty() && o.require_target)
-    throw Error("no target column: no column but '" + o.seq_col + "'" + " holds numbers" +
-                    " (add a column of numbers, e.g. 'score', or name it with --target-col)",
-                {table.path(), table.line_number()});
+  std::vector<std::size_t> others;
+  for (std::size_t i = 0; i < table.header().size(); ++i) {
+    if (i == c.seq || i == c.id || i == c.split) continue;
+    others.push_back(i);
+    if (parse_finite_float(table.field(i))) c.targets.push_back(i);
+  }
+  if (!c.targets.empty() || !o.require_target) return;
+  if (others.size() == 1) {
+    c.targets = others;
+    return;
+  }
+  if (others.empty())
+    throw Error("no target column: the header has no column besides '" + o.seq_col +
+                    "' (add a column of numbers, e.g. 'score')",
+                {table.path(), 1});
+  throw Error("no target column: no column but '" + o.seq_col + "'" + " holds numbers" +
+                  " (add a column of numbers, e.g. 'score', or name it with --target-col)",
+              {table.path(), table.line_number()});
 }
 
 void read_targets(const Columns& c, const TableReader& table, std::vector<float>& out) {
@@ -154,8 +168,9 @@ SequenceReader::SequenceReader(const std::filesystem::path& path, const TableOpt
   const std::string format = input_format(path, options.format);
   if (format == "fasta") {
     if (options.require_target && options.labels.empty())
-      throw UsageError("a FASTA file holds no targets: give them with --labels labels.tsv (columns '" +
-                       options.id_col + "' and one per target)");
+      throw Error("a FASTA file holds no targets: give them with --labels labels.tsv (columns '" + options.id_col +
+                      "' and one per target)",
+                  {path.string()}, kExitUsageError);
     m.fasta.emplace(path);
     m.source = m.fasta->path();
     if (!options.labels.empty()) {

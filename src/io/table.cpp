@@ -56,8 +56,14 @@ std::optional<std::size_t> TableReader::find_column(std::string_view name) const
 std::size_t TableReader::require_column(std::string_view name) const {
   if (auto i = find_column(name)) return *i;
   std::string have;
-  for (const auto& h : header_) have += (have.empty() ? "" : ", ") + ("'" + h + "'");
-  throw Error("no column '" + std::string(name) + "' in the header (columns: " + have + ")",
+  for (const auto& h : header_) {
+    if (have.size() > 200) {
+      have += ", ...";
+      break;
+    }
+    have += (have.empty() ? "" : ", ") + ("'" + printable_excerpt(h) + "'");
+  }
+  throw Error("no column '" + printable_excerpt(name) + "' in the header (columns: " + have + ")",
               {lines_.path(), 1});
 }
 

@@ -55,7 +55,7 @@ ModelConfig make_model_config(const std::string& arch, std::int64_t length,
 std::int64_t checked_parameter_count(const ModelConfig& config) {
   const std::int64_t n = find_architecture(config.arch).parameter_count(config);
   if (n > kMaxParameters)
-    throw Error(fmt::format("model would have {} parameters (limit {})", n, kMaxParameters));
+    throw UsageError(fmt::format("model would have {} parameters (limit {})", n, kMaxParameters));
   return n;
 }
 

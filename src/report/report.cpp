@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "dnacnn/error.hpp"
@@ -66,11 +67,20 @@ fs::path output_path(const ReportOptions& options) {
 
 fs::path write_report(const ReportOptions& options) {
   const fs::path out = output_path(options);
-  const report::ReportData data = report::load_report_data(options.runs);
-  std::vector<report::Section> sections = report::build_sections(data);
-  make_chart_names_unique(sections);
-  const std::string page = report::render_page(
-      {options.title.empty() ? default_title(options.runs) : options.title, subtitle(data, options.runs)}, sections);
+  std::vector<report::Section> sections;
+  std::string page;
+  try {
+    const report::ReportData data = report::load_report_data(options.runs);
+    sections = report::build_sections(data);
+    make_chart_names_unique(sections);
+    page = report::render_page(
+        {options.title.empty() ? default_title(options.runs) : options.title, subtitle(data, options.runs)}, sections);
+  } catch (const nlohmann::json::exception& e) {
+    // A hand-edited or foreign metrics.json/run.json with a key of the wrong type.
+    std::string where;
+    for (const fs::path& d : options.runs) where += (where.empty() ? "" : ", ") + d.string();
+    throw Error(std::string("a run file has unexpected content (") + e.what() + ")", {where});
+  }
 
   const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
   io::ensure_directory(dir);

@@ -21,7 +21,7 @@ json read_json(const fs::path& path) {
   if (!in) throw Error("cannot open file", {path.string()});
   try {
     return json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers too large for a double
     throw Error(std::string("not valid JSON: ") + e.what(), {path.string()});
   }
 }

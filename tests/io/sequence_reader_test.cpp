@@ -79,7 +79,7 @@ TEST(Fasta, TargetsComeFromLabelsJoinedOnId) {
   o.labels = dir / "dup.tsv";
   EXPECT_THROW_MSG(read_sequence_table(dir / "d.fa", o), Error, (dir / "dup.tsv").string() + ":3: id 'r1' occurs twice");
   TableOptions no_labels;
-  EXPECT_THROW_MSG(read_sequence_table(dir / "d.fa", no_labels), UsageError, "--labels");
+  EXPECT_THROW_MSG(read_sequence_table(dir / "d.fa", no_labels), Error, "--labels");
 }
 
 TEST(ReadTable, SeveralTargetsAndAGivenSplit) {

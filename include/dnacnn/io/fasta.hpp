@@ -26,6 +26,7 @@ class FastaReader {
   LineReader lines_;
   std::optional<std::string> pending_header_;  // the header line that ended the previous record
   long pending_line_ = 0;
+  bool any_record_ = false;  // a file without a single record is an error, like an empty table
 };
 
 }  // namespace dnacnn::io

@@ -20,7 +20,9 @@ void write_safetensors(const std::filesystem::path& path, const std::vector<Name
                        const std::map<std::string, std::string>& metadata = {});
 
 // Validates everything before allocating: header size, dtype (F32 only), shapes against byte
-// ranges, ranges inside the file. A truncated or foreign file is an Error.
-std::vector<NamedTensor> read_safetensors(const std::filesystem::path& path);
+// ranges, ranges inside the file. A truncated or foreign file is an Error. `metadata`, when
+// given, receives the header's "__metadata__" strings.
+std::vector<NamedTensor> read_safetensors(const std::filesystem::path& path,
+                                          std::map<std::string, std::string>* metadata = nullptr);
 
 }  // namespace dnacnn::io
