@@ -1,4 +1,6 @@
 // dnacnn: train, evaluate and explain convolutional networks that score DNA sequences.
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -42,6 +44,11 @@ std::string first_line(const char* what) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // LibTorch frees and re-allocates multi-megabyte activations at every step. By default glibc hands
+  // such blocks back to the kernel and faults them in again, zeroed: a third of a deepcnn training
+  // run went there. Keep blocks up to 32 MiB (glibc's maximum) in the heap, and freed memory with it.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
   CLI::App root{"dnacnn: train, evaluate and explain convolutional networks that score DNA sequences", "dnacnn"};
   root.option_defaults()->always_capture_default();
   root.set_version_flag("--version", std::string(DNACNN_VERSION));

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "adam_kernel.hpp"
 #include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
 
@@ -196,6 +197,26 @@ inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::
   return out;
 }
 
+// The output layer's backward pass for several targets: gradients of V and bl, and dz (masked
+// by the ReLU) from every target's error.
+inline __attribute__((always_inline)) void cnn_multi_target_backward(const CnnArrays& a,
+                                                                     const float* __restrict target, std::int64_t PF,
+                                                                     std::int64_t T, float scale, const FusedLoss& loss,
+                                                                     double& sse) {
+  const float* __restrict z = a.z;
+  float* __restrict dz = a.dz;
+  for (std::int64_t i = 0; i < PF; ++i) dz[i] = 0.0f;
+  for (std::int64_t t = 0; t < T; ++t) {
+    const float d = loss_gradient(cnn_output(a, t, PF), target[t], loss, sse) * scale;
+    a.gbl[t] += d;
+    const float* __restrict v = a.V + t * PF;
+    float* __restrict gv = a.gV + t * PF;
+    for (std::int64_t i = 0; i < PF; ++i) gv[i] += d * z[i];
+    for (std::int64_t i = 0; i < PF; ++i) dz[i] += d * v[i];
+  }
+  for (std::int64_t i = 0; i < PF; ++i) dz[i] = z[i] > 0.0f ? dz[i] : 0.0f;
+}
+
 // One sample's forward and backward pass, gradients added into a.g*.
 template <std::int64_t FC>
 inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, const std::uint8_t* __restrict code,
@@ -207,16 +228,16 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   float* __restrict z = a.z;
   float* __restrict dz = a.dz;
   cnn_hidden<FC>(a, code, F, P, K);
-  for (std::int64_t i = 0; i < PF; ++i) dz[i] = 0.0f;
-  for (std::int64_t t = 0; t < T; ++t) {
-    const float d = loss_gradient(cnn_output(a, t, PF), target[t], loss, sse) * scale;
-    a.gbl[t] += d;
-    const float* __restrict v = a.V + t * PF;
-    float* __restrict gv = a.gV + t * PF;
-    for (std::int64_t i = 0; i < PF; ++i) gv[i] += d * z[i];
-    for (std::int64_t i = 0; i < PF; ++i) dz[i] += d * v[i];
+  if (T == 1) {  // one pass: the output's gradient goes straight into dz, masked by the ReLU
+    const float d = loss_gradient(cnn_output(a, 0, PF), target[0], loss, sse) * scale;
+    a.gbl[0] += d;
+    for (std::int64_t i = 0; i < PF; ++i) {
+      a.gV[i] += d * z[i];
+      dz[i] = z[i] > 0.0f ? d * a.V[i] : 0.0f;
+    }
+  } else {
+    cnn_multi_target_backward(a, target, PF, T, scale, loss, sse);
   }
-  for (std::int64_t i = 0; i < PF; ++i) dz[i] = z[i] > 0.0f ? dz[i] : 0.0f;
   for (std::int64_t p = 0; p < P; ++p) {
     const float* __restrict dzp = dz + p * F;
     for (std::int64_t f = 0; f < F; ++f) a.gbc[f] += dzp[f];
@@ -302,20 +323,13 @@ void FusedTrainer::update() {
       for (std::size_t i = 0; i < p.value.size(); ++i) p.value[i] -= lr * p.grad[i];
     return;
   }
-  // torch::optim::Adam with its defaults: betas (0.9, 0.999), eps 1e-8, no weight decay.
-  constexpr double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  constexpr double beta1 = 0.9, beta2 = 0.999;  // as in adam_kernel
   const double bias1 = 1 - std::pow(beta1, static_cast<double>(steps_));
   const double bias2 = 1 - std::pow(beta2, static_cast<double>(steps_));
   const float step_size = static_cast<float>(lr_ / bias1);
   const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
-  for (Param& p : params_) {
-    for (std::size_t i = 0; i < p.value.size(); ++i) {
-      const float g = p.grad[i];
-      p.m[i] = p.m[i] * static_cast<float>(beta1) + g * static_cast<float>(1 - beta1);
-      p.v[i] = p.v[i] * static_cast<float>(beta2) + g * g * static_cast<float>(1 - beta2);
-      p.value[i] -= step_size * p.m[i] / (std::sqrt(p.v[i]) / bias2_sqrt + static_cast<float>(eps));
-    }
-  }
+  for (Param& p : params_)
+    adam_kernel(p.value.data(), p.grad.data(), p.m.data(), p.v.data(), p.value.size(), step_size, bias2_sqrt);
 }
 
 double FusedTrainer::step(const std::uint8_t* codes, const float* targets, const std::int64_t* rows, std::int64_t batch) {

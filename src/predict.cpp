@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ostream>
@@ -14,9 +15,14 @@
 
 namespace dnacnn {
 
+// On the CPU a forward pass over a few hundred rows keeps each layer's activations in cache; a
+// GPU wants the whole batch at once.
+constexpr std::int64_t kCpuForwardRows = 256;
+
 torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
                                  const torch::Device& device) {
   c10::InferenceMode inference;
+  if (device.is_cpu()) batch_size = std::min(batch_size, kCpuForwardRows);
   std::vector<torch::Tensor> parts;
   for (std::int64_t b = 0; b < onehot.size(0); b += batch_size) {
     const std::int64_t len = std::min(batch_size, onehot.size(0) - b);

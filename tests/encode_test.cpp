@@ -104,6 +104,44 @@ TEST(Encode, FindInvalidBaseAgreesWithEncoder) {
   }
 }
 
+// The encoder checks validity 16 characters at a time: every byte value inside a vector-wide
+// stretch must still be caught (or accepted) exactly as is_base says.
+TEST(Encode, EveryByteInsideAVectorBlock) {
+  for (int c = 0; c < 256; ++c) {
+    std::string seq(40, 'a');
+    seq[21] = static_cast<char>(c);
+    std::size_t bad = 0;
+    encode(seq, &bad);
+    EXPECT_EQ(bad == kAllValid, is_base(static_cast<char>(c))) << "byte " << c;
+    if (!is_base(static_cast<char>(c))) EXPECT_EQ(bad, 21u) << "byte " << c;
+  }
+}
+
+// Sequences long enough for the blocked and streaming paths, into aligned and unaligned outputs:
+// the same rows as a base-by-base encoding, and an invalid character far in stops it there.
+TEST(Encode, LongSequencesMatchBaseByBase) {
+  std::string seq(1'300'003, 'A');
+  for (std::size_t i = 0; i < seq.size(); ++i) seq[i] = "ACGTNacgtn"[(i * 7 + i / 3) % 10];
+  for (const std::size_t shift : {0u, 1u}) {  // 1: the output is not 16-byte aligned
+    std::vector<float> buffer(seq.size() * kChannels + shift, -1.0f);
+    float* out = buffer.data() + shift;
+    ASSERT_EQ(one_hot_encode(seq, out), kAllValid);
+    bool same = true;
+    for (std::size_t i = 0; i < seq.size(); ++i) {
+      const int b = base_index(seq[i]);
+      for (int ch = 0; ch < kChannels; ++ch) same &= out[i * kChannels + ch] == (b == ch ? 1.0f : 0.0f);
+    }
+    EXPECT_TRUE(same) << "shift " << shift;
+    std::string broken = seq;
+    broken[1'000'001] = '-';
+    EXPECT_EQ(one_hot_encode(broken, out), 1'000'001u);
+    EXPECT_EQ(out[4 * 1'000'000 + base_index(broken[1'000'000])], 1.0f);
+    bool zeros = true;
+    for (std::size_t i = 4 * 1'000'001; i < 4 * seq.size(); ++i) zeros &= out[i] == 0.0f;
+    EXPECT_TRUE(zeros) << "shift " << shift;
+  }
+}
+
 TEST(Encode, DescribeChar) {
   EXPECT_EQ(describe_char('X'), "'X' (0x58)");
   EXPECT_EQ(describe_char('-'), "'-' (0x2D)");

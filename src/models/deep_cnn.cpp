@@ -5,8 +5,11 @@
 // separately, so the head can tell where a motif sits (position-dependent effects, Q1).
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "dnacnn/error.hpp"
 #include "dnacnn/models.hpp"
+#include "onehot_conv.hpp"
 
 namespace dnacnn {
 namespace {
@@ -69,10 +72,19 @@ struct DeepCnnImpl : SequenceModelImpl {
   }
 
   torch::Tensor forward(const torch::Tensor& x) override {
+    // On one-hot input the first convolution, its ReLU and the max-pool after it are one gather
+    // kernel (src/onehot_conv.hpp); anything else (soft input, input gradients, GPU) goes generic.
+    const std::int64_t first_pool = convs->size() > 1 ? shape.pool : 1;
+    const std::optional<torch::Tensor> codes = first_pool <= 255 ? onehot_codes(x) : std::nullopt;
     torch::Tensor h = x.permute({0, 2, 1});
     for (std::size_t b = 0; b < convs->size(); ++b) {
-      if (b > 0) h = torch::max_pool1d(h, shape.pool);
-      h = torch::relu(convs[b]->as<torch::nn::Conv1d>()->forward(h));
+      const auto& conv = convs[b]->as<torch::nn::Conv1d>();
+      if (b == 0 && codes) {
+        h = onehot_conv_relu_pool(*codes, conv->weight, conv->bias, first_pool);
+        continue;
+      }
+      if (b > 0 && !(b == 1 && codes)) h = torch::max_pool1d(h, shape.pool);
+      h = torch::relu(conv->forward(h));
     }
     std::vector<torch::Tensor> maxes, means;
     for (const auto& [start, end] : bin_bounds(h.size(2), shape.bins)) {
