@@ -25,6 +25,8 @@ void add_report(CLI::App& root);
 void add_sweep(CLI::App& root);
 void add_compare(CLI::App& root);
 void add_export(CLI::App& root);
+void add_launch(CLI::App& root);
+void add_merge(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();

@@ -57,6 +57,8 @@ int main(int argc, char** argv) {
   dnacnn::app::add_sweep(root);
   dnacnn::app::add_compare(root);
   dnacnn::app::add_export(root);
+  dnacnn::app::add_launch(root);
+  dnacnn::app::add_merge(root);
   dnacnn::app::set_command_line(argc, argv);
 
   try {
