@@ -126,7 +126,9 @@ echo "One-hot encoding (single thread, float32 output):"
 mbps=$(/usr/bin/python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 print(max(b["Mbp/s"] for b in d["benchmarks"]))' "$WORK/micro.json")
-results+=", \"onehot_mbp_per_s\": $mbps}"
+results+=", \"onehot_mbp_per_s\": $mbps"
+# Data-parallel training, 1 process against 2 ranks (bench/scaling.sh).
+results+=", \"distributed\": $("$ROOT/bench/scaling.sh" "$DNACNN" "$WORK")}"
 echo "$results" | /usr/bin/python3 -m json.tool > "$ROOT/bench/results.json"
 echo
 echo "wrote bench/results.json"

@@ -72,8 +72,10 @@ std::vector<std::int64_t> keep_shard_rows(SequenceData& batch, std::int64_t firs
   for (std::size_t i = 0; i < batch.seqs.size(); ++i) {
     if (!shard.owns(first_record + static_cast<std::int64_t>(i))) continue;
     records.push_back(first_record + static_cast<std::int64_t>(i) + 1);
-    batch.seqs[kept] = std::move(batch.seqs[i]);
-    if (!batch.ids.empty()) batch.ids[kept] = std::move(batch.ids[i]);
+    if (kept != i) {  // (a self-move would empty the string)
+      batch.seqs[kept] = std::move(batch.seqs[i]);
+      if (!batch.ids.empty()) batch.ids[kept] = std::move(batch.ids[i]);
+    }
     if (!batch.lines.empty()) batch.lines[kept] = batch.lines[i];
     if (!batch.given_split.empty()) batch.given_split[kept] = batch.given_split[i];
     for (std::size_t t = 0; t < n_targets; ++t) batch.targets[kept * n_targets + t] = batch.targets[i * n_targets + t];

@@ -2,6 +2,7 @@
 // same model as one process; a dead rank fails the others within --dist-timeout; `launch` starts,
 // interrupts and stops ranks; `predict --shard` + `merge` equals a one-process run byte for byte.
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -44,7 +45,8 @@ std::vector<std::string> with(std::vector<std::string> a, const std::vector<std:
 
 std::vector<double> column(const fs::path& run, const std::string& name) {
   std::vector<double> v;
-  for (const auto& s : read_tsv(run / "history.tsv")[name]) v.push_back(std::stod(s));
+  auto table = read_tsv(run / "history.tsv");
+  for (const auto& s : table[name]) v.push_back(std::stod(s));
   return v;
 }
 
