@@ -42,7 +42,7 @@ struct Group {
   bool writes() const { return !comm || comm->rank() == 0; }  // only rank 0 writes the run
 };
 
-static Group join_group(const DistributedOptions& d) {
+static Group join_group(const DistributedOptions& d, const std::string& device) {
   Group g;
   if (!d.enabled) {
     // A launcher's child without --distributed would train the whole job alongside its siblings.
@@ -53,7 +53,7 @@ static Group join_group(const DistributedOptions& d) {
     return g;
   }
   g.place = resolve_world(d);
-  g.comm = Communicator::connect(g.place, d.timeout, "cpu");
+  g.comm = Communicator::connect(g.place, d.timeout, rank_device(device, g.place));  // NCCL for GPU ranks
   return g;
 }
 
@@ -109,7 +109,7 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
   if (file_md5(c.job.data) != c.job.data_md5)
     throw Error("the data changed since the run started (MD5 differs); resuming needs the same file",
                 {c.job.data.string()});
-  Group group = join_group(a.dist);
+  Group group = join_group(a.dist, c.job.options.device);
   if (group.writes()) {
     remove_stale_temporaries(a.resume);
     remove_stale_temporaries(std::filesystem::path(a.resume) / "model");
@@ -134,7 +134,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
   const SequenceData data = read_sequence_table(a.data, table);  // bad data: fail before creating --out
   data.common_length();                                          // (mixed lengths too)
-  Group group = join_group(a.dist);
+  Group group = join_group(a.dist, options.device);
   const bool created = group.writes() && !std::filesystem::exists(a.out);
   if (group.writes()) prepare_output_directory(a.out, a.force);
   const TrainJob job{options, table, std::filesystem::absolute(a.data), file_md5(a.data),
