@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnacnn/dataset.hpp"
+#include "dnacnn/intervals.hpp"
 
 namespace dnacnn {
 struct TrainOptions;
@@ -25,6 +26,9 @@ void add_report(CLI::App& root);
 void add_sweep(CLI::App& root);
 void add_compare(CLI::App& root);
 void add_export(CLI::App& root);
+void add_scan(CLI::App& root);
+void add_variants(CLI::App& root);
+void add_attribute(CLI::App& root);
 void add_launch(CLI::App& root);
 void add_merge(CLI::App& root);
 
@@ -41,6 +45,17 @@ void add_training_run_options(CLI::App& app, dnacnn::TrainOptions& options);
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
+
+// --bed, --genome, --negatives, ... (interval_options.cpp), after add_input_options (whose --target-col
+// and --length they share); `training` adds the chromosome hold-out options.
+void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
+// The data of train/evaluate: `data` read with `table`, or the --bed intervals (table.target_cols:
+// the BED column; intervals.length, else table.length: the window length). UsageError unless
+// exactly one of them is given.
+SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals);
+// The training task: --negatives makes binary labels, so it implies --task binary (and refuses
+// an explicit other task).
+std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given);
 
 // CLI11's range checks let NaN through (every comparison with NaN is false): options that take a
 // real number add this check too.

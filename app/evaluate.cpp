@@ -11,6 +11,7 @@ struct EvaluateArgs {
   std::string model;
   std::string data;
   InputArgs input;
+  IntervalDataOptions intervals;  // --bed input
   bool rc_average = false;
   int threads = 1;
   std::string device = "cpu";
@@ -20,8 +21,9 @@ void add_evaluate(CLI::App& root) {
   auto a = std::make_shared<EvaluateArgs>();
   CLI::App* cmd = root.add_subcommand("evaluate", "Score a trained model on labelled data: JSON on stdout");
   cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
-  cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels")->required();
+  cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels; or --bed");
   add_input_options(*cmd, a->input, InputUse::evaluate);
+  add_interval_options(*cmd, a->intervals, false);
   cmd->add_flag("--rc-average", a->rc_average, "Average the predictions for each sequence and its reverse complement");
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
@@ -29,8 +31,14 @@ void add_evaluate(CLI::App& root) {
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
     TableOptions table = predictor.input_options(a->input.options());
-    if (table.target_cols.empty()) table.target_cols = predictor.config().targets;  // the columns it was trained on
-    const SequenceData data = read_sequence_table(a->data, table);
+    IntervalDataOptions intervals = a->intervals;
+    intervals.length = predictor.config().length;  // intervals are resized to the model's input
+    // The columns it was trained on (with --bed: a regression model's BED column; binary labels
+    // come from --negatives).
+    const bool bed_column = intervals.negatives.empty() && predictor.config().task == "regression";
+    if (table.target_cols.empty() && (intervals.beds.empty() || bed_column))
+      table.target_cols = predictor.config().targets;
+    const SequenceData data = read_input_data(a->data, table, intervals);
     const std::vector<Scores> scores = evaluate(predictor, data, a->rc_average);
     // The first target's metrics at the top level; with several targets, each under per_target.
     nlohmann::json j = scores.front();
@@ -38,7 +46,7 @@ void add_evaluate(CLI::App& root) {
       for (std::size_t t = 0; t < scores.size(); ++t) j["per_target"][predictor.config().targets[t]] = scores[t];
     j["task"] = predictor.config().task;
     j["model"] = a->model;
-    j["data"] = a->data;
+    j["data"] = a->data.empty() ? intervals.beds.front().string() : a->data;
     std::cout << j.dump(2) << std::endl;
   });
 }

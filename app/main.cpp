@@ -57,6 +57,9 @@ int main(int argc, char** argv) {
   dnacnn::app::add_sweep(root);
   dnacnn::app::add_compare(root);
   dnacnn::app::add_export(root);
+  dnacnn::app::add_scan(root);
+  dnacnn::app::add_variants(root);
+  dnacnn::app::add_attribute(root);
   dnacnn::app::add_launch(root);
   dnacnn::app::add_merge(root);
   dnacnn::app::set_command_line(argc, argv);

@@ -22,6 +22,7 @@ namespace dnacnn::app {
 struct TrainArgs {
   TrainOptions train;
   InputArgs input;
+  IntervalDataOptions intervals;  // --bed input
   std::string data;
   std::string out;
   std::string resume;  // RUN to continue
@@ -55,6 +56,15 @@ static Group join_group(const DistributedOptions& d, const std::string& device) 
   g.place = resolve_world(d);
   g.comm = Communicator::connect(g.place, d.timeout, rank_device(device, g.place));  // NCCL for GPU ranks
   return g;
+}
+
+// What must not change between a run's start and its resumption: the data file, or the BED files
+// and the genome's .fai index (names and lengths; hashing a whole genome would cost seconds).
+static std::string input_md5(const TrainJob& job) {
+  if (job.intervals.beds.empty()) return file_md5(job.data);
+  std::string md5s;
+  for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
+  return md5s + file_md5(job.intervals.genome.string() + ".fai");
 }
 
 // Trains (from scratch or from the job's checkpoint) with Ctrl-C handled, then writes the run.
@@ -105,9 +115,12 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
       throw UsageError(fmt::format("--epochs {}: the run has already trained {} epochs", a.train.epochs, done));
     c.job.options.epochs = a.train.epochs;
   }
-  const SequenceData data = read_sequence_table(c.job.data, c.job.table);
-  if (file_md5(c.job.data) != c.job.data_md5)
-    throw Error("the data changed since the run started (MD5 differs); resuming needs the same file",
+  const bool intervals = !c.job.intervals.beds.empty();
+  const SequenceData data = read_input_data(intervals ? "" : c.job.data.string(), c.job.table, c.job.intervals);
+  if (input_md5(c.job) != c.job.data_md5)
+    throw Error(intervals ? "the BED files or the genome's index changed since the run started (MD5 differs); "
+                            "resuming needs the same input"
+                          : "the data changed since the run started (MD5 differs); resuming needs the same file",
                 {c.job.data.string()});
   Group group = join_group(a.dist, c.job.options.device);
   if (group.writes()) {
@@ -119,27 +132,33 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
 
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (!a.resume.empty()) return resume_train(a, cmd);
-  if (a.data.empty() || a.out.empty()) throw UsageError("--data and --out are required (or --resume RUN)");
+  if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
   TrainOptions options = a.train;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
   for (const auto& [name, value] : parse_hparams(a.hparams)) options.hparams[name] = value;
+  options.task = task_for_input(a.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
   check_device(options.device);
   if (a.dist.enabled && options.engine == "fused")
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
   find_architecture(options.arch);
-  const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
+  const std::optional<ScoringRule> rule = a.data.empty() ? std::nullopt : rule_of_data(a.data, a.rule);
   const TableOptions table = a.input.options();
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
-  const SequenceData data = read_sequence_table(a.data, table);  // bad data: fail before creating --out
-  data.common_length();                                          // (mixed lengths too)
+  const SequenceData data = read_input_data(a.data, table, a.intervals);  // bad data: fail before creating --out
+  data.common_length();                                                   // (mixed lengths too)
   Group group = join_group(a.dist, options.device);
   const bool created = group.writes() && !std::filesystem::exists(a.out);
   if (group.writes()) prepare_output_directory(a.out, a.force);
-  const TrainJob job{options, table, std::filesystem::absolute(a.data), file_md5(a.data),
-                     a.name.empty() ? options.arch : a.name, command_line(),
-                     rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
+  TrainJob job{options, table, a.data.empty() ? std::filesystem::path() : std::filesystem::absolute(a.data), "",
+               a.name.empty() ? options.arch : a.name, command_line(),
+               rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
+  job.intervals = a.intervals;
+  for (auto& bed : job.intervals.beds) bed = std::filesystem::absolute(bed);
+  if (!job.intervals.genome.empty()) job.intervals.genome = std::filesystem::absolute(job.intervals.genome);
+  if (job.data.empty()) job.data = job.intervals.beds.front();
+  job.data_md5 = input_md5(job);
   try {
     train_and_write(a.out, job, data, std::nullopt, a.quiet, group);
   } catch (...) {
@@ -153,11 +172,12 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
 
 void add_train(CLI::App& root) {
   auto a = std::make_shared<TrainArgs>();
-  CLI::App* cmd = root.add_subcommand("train", "Train a model on a table of sequences and targets");
+  CLI::App* cmd =
+      root.add_subcommand("train", "Train a model on sequences and targets: a table, FASTA with labels, or BED intervals");
   std::vector<std::string> archs;
   for (const auto& info : architecture_infos()) archs.push_back(info.name);
   cmd->add_option("--data", a->data,
-                  "Training data: TSV/CSV with a header, or FASTA with --labels (plain, gzip or bgzip; required)");
+                  "Training data: TSV/CSV with a header, or FASTA with --labels (plain, gzip or bgzip); or --bed");
   cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
   cmd->add_option("-o,--out", a->out, "Run directory to create (required)");
   cmd->add_option("--resume", a->resume,
@@ -177,11 +197,13 @@ void add_train(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
   add_input_options(*cmd, a->input, InputUse::train);
-  cmd->add_option("--task", a->train.task, "regression (MSE) or binary (targets 0/1; BCE on logits, AUROC/AUPRC)")
+  cmd->add_option("--task", a->train.task,
+                  "regression (MSE) or binary (targets 0/1; BCE on logits, AUROC/AUPRC; implied by --negatives)")
       ->check(CLI::IsMember({"regression", "binary"}));
   cmd->add_option("--pos-weight", a->train.pos_weight, "Binary task: weight of the positives in the loss (e.g. #neg/#pos)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--rc-augment", a->train.rc_augment, "Reverse-complement a random half of the training sequences each epoch");
+  add_interval_options(*cmd, a->intervals, true);
   cmd->add_option("--rule", a->rule,
                   "Scoring rule of simulated data (preset or JSON), for the report's error analysis "
                   "(default: the data's .rule.json written by simulate, when present)");

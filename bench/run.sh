@@ -119,6 +119,26 @@ echo "Streaming predict: $stream_rows random 200 bp sequences from FASTA.gz, dee
 printf "%-22s %14s\n%-22s %14s\n" "peak RSS MB" "$(peak_mb "$WORK/rss_stream")" "predict seq/s" "$stream_rate"
 results+=", \"streaming_predict\": {\"rows\": $stream_rows, \"peak_rss_mb\": $(peak_mb "$WORK/rss_stream"), \"seq_per_s\": $stream_rate}"
 
+# Genome scan: the realistic model slid over a random genome (three chromosomes), step 50.
+GENOME_MB=${DNACNN_BENCH_GENOME_MB:-2}
+/usr/bin/python3 - "$WORK/genome.fa" "$GENOME_MB" <<'PY'
+import random, sys
+random.seed(1)
+n = int(float(sys.argv[2]) * 1e6)
+with open(sys.argv[1], "w") as f:
+    for i, frac in enumerate((0.5, 0.3, 0.2)):
+        s = "".join(random.choices("ACGT", k=int(n * frac)))
+        f.write(f">chr{i + 1}\n" + "".join(s[j:j + 60] + "\n" for j in range(0, len(s), 60)))
+PY
+/usr/bin/time -f %M -o "$WORK/rss_scan" "$DNACNN" scan --model "$WORK/real/model" --genome "$WORK/genome.fa" \
+  --step 50 --threads "$THREADS" --out "$WORK/scan.bedGraph" 2> "$WORK/scan.log"
+scan_bps=$(sed -n 's/.* \([0-9]*\) bases\/s.*/\1/p' "$WORK/scan.log")
+echo
+echo "Genome scan: $GENOME_MB Mb, deepcnn above (200 bp windows), step 50, $THREADS threads"
+printf "%-22s %14.0f\n%-22s %14s\n" "bases/s" "$scan_bps" "peak RSS MB" "$(peak_mb "$WORK/rss_scan")"
+results+=", \"scan\": {\"genome_mb\": $GENOME_MB, \"step\": 50, \"threads\": $THREADS, \"bases_per_s\": $scan_bps"
+results+=", \"peak_rss_mb\": $(peak_mb "$WORK/rss_scan")}"
+
 echo
 echo "One-hot encoding (single thread, float32 output):"
 "$ROOT/$BUILD/bench/dnacnn_bench" --benchmark_format=json --benchmark_out="$WORK/micro.json" \

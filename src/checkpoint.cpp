@@ -105,9 +105,38 @@ TableOptions table_from(const json& j) {
   return t;
 }
 
+json intervals_json(const IntervalDataOptions& o) {
+  std::vector<std::string> beds;
+  for (const auto& b : o.beds) beds.push_back(b.string());
+  return {{"beds", beds},
+          {"genome", o.genome.string()},
+          {"length", o.length},
+          {"target_col", o.target_col},
+          {"negatives", o.negatives},
+          {"negative_ratio", o.negative_ratio},
+          {"negative_seed", o.negative_seed},
+          {"val_chroms", o.val_chroms},
+          {"test_chroms", o.test_chroms}};
+}
+
+IntervalDataOptions intervals_from(const json& j) {
+  IntervalDataOptions o;
+  for (const auto& b : j.at("beds").get<std::vector<std::string>>()) o.beds.emplace_back(b);
+  o.genome = j.at("genome").get<std::string>();
+  o.length = j.at("length").get<std::int64_t>();
+  o.target_col = j.at("target_col").get<std::string>();
+  o.negatives = j.at("negatives").get<std::string>();
+  o.negative_ratio = j.at("negative_ratio").get<double>();
+  o.negative_seed = j.at("negative_seed").get<std::uint64_t>();
+  o.val_chroms = j.at("val_chroms").get<std::vector<std::string>>();
+  o.test_chroms = j.at("test_chroms").get<std::vector<std::string>>();
+  return o;
+}
+
 json job_json(const TrainJob& job) {
   return {{"options", options_json(job.options)},
           {"table", table_json(job.table)},
+          {"intervals", intervals_json(job.intervals)},
           {"data", job.data.string()},
           {"data_md5", job.data_md5},
           {"name", job.name},
@@ -119,6 +148,7 @@ TrainJob job_from(const json& j) {
   TrainJob job;
   job.options = options_from(j.at("options"));
   job.table = table_from(j.at("table"));
+  job.intervals = intervals_from(j.at("intervals"));
   job.data = j.at("data").get<std::string>();
   job.data_md5 = j.at("data_md5").get<std::string>();
   job.name = j.at("name").get<std::string>();

@@ -23,13 +23,14 @@ constexpr const char* kGlyph[4] = {
 };
 constexpr const char* kColour[4] = {"#109648", "#255C99", "#F7B32B", "#D62839"};  // A, C, G, T
 
-constexpr double kColumnWidth = 36, kPlotHeight = 120, kLeft = 44, kTop = 24, kBottom = 30;
+constexpr double kPlotHeight = 120, kLeft = 44, kTop = 24, kBottom = 30;
 
 }  // namespace
 
 std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_max, const std::string& y_label,
-                     const std::string& title) {
-  const double width = kLeft + kColumnWidth * static_cast<double>(heights.size()) + 10;
+                     const std::string& title, const LogoAxis& axis) {
+  const double column_width = axis.column_width;
+  const double width = kLeft + column_width * static_cast<double>(heights.size()) + 10;
   const double height = kTop + kPlotHeight + kBottom;
   const double span = y_max > y_min ? y_max - y_min : 1;
   const auto y_of = [&](double v) { return kTop + (y_max - v) / span * kPlotHeight; };
@@ -38,13 +39,15 @@ std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_
       "font-family=\"sans-serif\" font-size=\"11\">\n<title>{}</title>\n"
       "<text x=\"{:.0f}\" y=\"15\" font-size=\"12\" font-weight=\"bold\">{}</text>\n",
       width, height, width, height, escape_html(title), kLeft, escape_html(title));
-  // Axis with ticks at whole units.
+  // Axis with ticks every axis.tick_step units.
   s += fmt::format("<line x1=\"{0}\" y1=\"{1:.1f}\" x2=\"{0}\" y2=\"{2:.1f}\" stroke=\"#333\"/>\n", kLeft - 4,
                    y_of(y_max), y_of(y_min));
-  for (double t = std::ceil(y_min); t <= y_max + 1e-9; t += 1) {
+  const double step = axis.tick_step > 0 ? axis.tick_step : 1;
+  for (double k = std::ceil(y_min / step - 1e-9); k * step <= y_max + 1e-9 * step; k += 1) {
+    const double t = k * step + 0.0;  // no "-0"
     s += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#333\"/>"
                      "<text x=\"{:.0f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                     kLeft - 8, y_of(t), kLeft - 4, y_of(t), kLeft - 10, y_of(t) + 4, t);
+                     kLeft - 8, y_of(t), kLeft - 4, y_of(t), kLeft - 10, y_of(t) + 4, fmt::format("{:.4g}", t));
   }
   s += fmt::format("<text transform=\"translate(12 {:.1f}) rotate(-90)\" text-anchor=\"middle\">{}</text>\n",
                    kTop + kPlotHeight / 2, escape_html(y_label));
@@ -52,7 +55,7 @@ std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_
     s += fmt::format("<line x1=\"{:.0f}\" y1=\"{:.1f}\" x2=\"{:.0f}\" y2=\"{:.1f}\" stroke=\"#999\"/>\n", kLeft,
                      y_of(0), width - 10, y_of(0));
   for (std::size_t i = 0; i < heights.size(); ++i) {
-    const double x = kLeft + kColumnWidth * static_cast<double>(i);
+    const double x = kLeft + column_width * static_cast<double>(i);
     std::array<int, 4> order{0, 1, 2, 3};
     std::sort(order.begin(), order.end(),
               [&](int a, int b) { return std::fabs(heights[i][a]) < std::fabs(heights[i][b]); });
@@ -67,10 +70,11 @@ std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_
       const double px = std::fabs(h) / span * kPlotHeight;
       s += fmt::format("<path d=\"{}\" fill=\"{}\" fill-rule=\"evenodd\" transform=\"translate({:.2f} {:.2f}) "
                        "scale({:.4f} {:.4f})\"><title>{}: {:.3f}</title></path>\n",
-                       kGlyph[b], kColour[b], x + 1, y, (kColumnWidth - 2) / 100, px / 100, "ACGT"[b], h);
+                       kGlyph[b], kColour[b], x + 1, y, (column_width - 2) / 100, px / 100, "ACGT"[b], h);
     }
-    s += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">{}</text>\n", x + kColumnWidth / 2,
-                     kTop + kPlotHeight + 16, i + 1);
+    if ((i + 1) % static_cast<std::size_t>(std::max(axis.label_every, 1)) == 0 || axis.label_every <= 1)
+      s += fmt::format("<text x=\"{:.1f}\" y=\"{:.0f}\" text-anchor=\"middle\">{}</text>\n", x + column_width / 2,
+                       kTop + kPlotHeight + 16, i + 1);
   }
   return s + "</svg>\n";
 }

@@ -86,13 +86,15 @@ std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t bat
   return out;
 }
 
-TableOptions Predictor::input_options(TableOptions options) const {
-  if (!impl_->config.pad.empty()) {
-    options.length = impl_->config.length;
-    options.pad = parse_pad(impl_->config.pad);
+TableOptions input_options_for(const ModelConfig& config, TableOptions options) {
+  if (!config.pad.empty()) {
+    options.length = config.length;
+    options.pad = parse_pad(config.pad);
   }
   return options;
 }
+
+TableOptions Predictor::input_options(TableOptions options) const { return input_options_for(impl_->config, options); }
 
 std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average) {
   if (!data.has_targets()) throw Error("evaluation needs a target column", {data.source});

@@ -118,9 +118,107 @@ std::vector<fs::path> find_shards(const fs::path& out) {
   return ordered;
 }
 
+namespace {
+
+// The shard files being merged, read line by line (each line keeps its newline).
+class ShardFiles {
+ public:
+  explicit ShardFiles(const std::vector<fs::path>& paths) : paths_(paths), line_of_(paths.size(), 0) {
+    for (const auto& p : paths) {
+      in_.emplace_back(p, std::ios::binary);
+      if (!in_.back()) throw Error("cannot open shard file", {p.string()});
+    }
+  }
+  std::size_t size() const { return paths_.size(); }
+  // The next line of shard s; false at its end.
+  bool next(std::size_t s, std::string& line) {
+    if (!std::getline(in_[s], line)) return false;
+    ++line_of_[s];
+    if (in_[s].eof()) throw error(s, "the last line has no newline (an unfinished shard?)");
+    line += '\n';
+    return true;
+  }
+  Error error(std::size_t s, const std::string& what) const { return Error(what, {paths_[s].string(), line_of_[s]}); }
+
+ private:
+  std::vector<fs::path> paths_;
+  std::vector<std::ifstream> in_;
+  std::vector<long> line_of_;
+};
+
+// predict: record i is line i / N of shard i % N. Reads round by round until the first shard runs
+// out; every later shard must run out in the same round, and none may have lines after it.
+std::int64_t interleave(ShardFiles& files, std::ostream& out) {
+  std::int64_t records = 0;
+  std::string line;
+  for (bool more = true; more;) {
+    for (std::size_t s = 0; s < files.size(); ++s) {
+      if (more && files.next(s, line)) {
+        out << line;
+        ++records;
+      } else if (more) {
+        more = false;
+      } else if (files.next(s, line)) {
+        throw files.error(s, fmt::format("has more records than shard {} before it: the shards are not from one "
+                                         "input split {} ways", s - 1, files.size()));
+      }
+    }
+    for (std::size_t s = 0; !more && s < files.size(); ++s)
+      if (files.next(s, line)) throw files.error(s, "has records left after the other shards ended: the shards are not from one input");
+  }
+  return records;
+}
+
+// A bedGraph/scan line's place in the genome: (chrom, start), or nullopt when it is not one.
+std::optional<std::pair<std::string, std::int64_t>> position_of(const std::string& line) {
+  const auto tab1 = line.find('\t');
+  const auto tab2 = tab1 == std::string::npos ? tab1 : line.find('\t', tab1 + 1);
+  const auto tab3 = tab2 == std::string::npos ? tab2 : line.find_first_of("\t\n", tab2 + 1);
+  if (tab3 == std::string::npos) return std::nullopt;
+  const std::string start = line.substr(tab1 + 1, tab2 - tab1 - 1), end = line.substr(tab2 + 1, tab3 - tab2 - 1);
+  const auto digits = [](const std::string& t) {
+    return !t.empty() && t.size() < 19 && t.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!digits(start) || !digits(end)) return std::nullopt;
+  return std::make_pair(line.substr(0, tab1), std::stoll(start));
+}
+
+// scan: every shard holds whole genome chunks in genome order (name, then start); merged by
+// position, as one process writes them. `heads` holds each shard's first line (if any).
+std::int64_t merge_by_position(ShardFiles& files, std::vector<std::optional<std::string>> heads, std::ostream& out) {
+  using Key = std::pair<std::string, std::int64_t>;
+  std::vector<std::optional<Key>> keys(files.size());
+  const auto key_of = [&](std::size_t s) {
+    const auto k = position_of(*heads[s]);
+    if (!k) throw files.error(s, "not a chrom<TAB>start<TAB>end line");
+    if (keys[s] && !(*keys[s] < *k)) throw files.error(s, "out of genome order (sort -k1,1 -k2,2n): not a scan shard");
+    keys[s] = k;
+  };
+  for (std::size_t s = 0; s < files.size(); ++s)
+    if (heads[s]) key_of(s);
+  std::int64_t records = 0;
+  for (;;) {
+    std::optional<std::size_t> first;
+    for (std::size_t s = 0; s < files.size(); ++s)
+      if (heads[s] && (!first || *keys[s] < *keys[*first])) first = s;
+    if (!first) return records;
+    out << *heads[*first];
+    ++records;
+    std::string line;
+    if (files.next(*first, line)) {
+      heads[*first] = line;
+      key_of(*first);
+    } else {
+      heads[*first].reset();
+    }
+  }
+}
+
+}  // namespace
+
 MergeStats merge_shards(const fs::path& out, const std::vector<fs::path>& shards) {
   if (shards.empty()) throw UsageError("merge needs at least one shard file");
-  // Files named by predict --shard must come in their order: equal counts would not show a swap.
+  // Files named by --shard must come in their order: equal counts would not show a swap.
   const std::regex named(R"(.*\.shard-(\d+)-of-(\d+))");
   for (std::size_t s = 0; s < shards.size(); ++s) {
     std::smatch m;
@@ -129,50 +227,32 @@ MergeStats merge_shards(const fs::path& out, const std::vector<fs::path>& shards
       throw UsageError(fmt::format("{} is given as shard {} of {}: list the shard files in order, all of them",
                                    shards[s].string(), s, shards.size()));
   }
-  std::vector<std::ifstream> in;
-  for (const auto& p : shards) {
-    in.emplace_back(p, std::ios::binary);
-    if (!in.back()) throw Error("cannot open shard file", {p.string()});
-  }
-  // The next line of shard s with its newline; false at the end of the file.
-  std::vector<long> line_of(shards.size(), 0);
-  const auto next = [&](std::size_t s, std::string& line) {
-    if (!std::getline(in[s], line)) return false;
-    ++line_of[s];
-    if (in[s].eof()) throw Error("the last line has no newline (an unfinished shard?)", {shards[s].string(), line_of[s]});
-    line += '\n';
-    return true;
-  };
-  io::AtomicFile file(out);
-  std::string header, line;
+  ShardFiles files(shards);
+  std::vector<std::optional<std::string>> heads(shards.size());
+  bool header = false;  // predict's tables and scan's .tsv have one; bedGraph tracks do not
   for (std::size_t s = 0; s < shards.size(); ++s) {
-    if (!next(s, line)) throw Error("empty shard file (no header)", {shards[s].string()});
-    if (s == 0) header = line;
-    if (line != header) throw Error("header differs from " + shards[0].string() + "'s", {shards[s].string(), 1});
+    std::string line;
+    if (files.next(s, line)) heads[s] = line;
+    header = header || (heads[s] && !position_of(*heads[s]));
   }
-  file.stream() << header;
-  // Record i is line i / N + 1 of shard i % N: read round by round until the first shard runs out;
-  // every later shard must run out in the same round, and none may have lines after it.
+  io::AtomicFile file(out);
   MergeStats stats{0, static_cast<int>(shards.size())};
-  for (bool more = true; more;) {
+  if (header) {
     for (std::size_t s = 0; s < shards.size(); ++s) {
-      const bool got = more && next(s, line);
-      if (got) {
-        file.stream() << line;
-        ++stats.records;
-      } else if (more) {
-        more = false;
-      } else if (next(s, line)) {
-        throw Error(fmt::format("has more records than shard {} before it: the shards are not from one input split "
-                                "{} ways",
-                                s - 1, shards.size()),
-                    {shards[s].string(), line_of[s]});
-      }
+      if (!heads[s]) throw files.error(s, "empty shard file (no header)");
+      if (*heads[s] != *heads[0]) throw files.error(s, "header differs from " + shards[0].string() + "'s");
     }
-    for (std::size_t s = 0; !more && s < shards.size(); ++s)
-      if (next(s, line))
-        throw Error("has records left after the other shards ended: the shards are not from one input",
-                    {shards[s].string(), line_of[s]});
+    file.stream() << *heads[0];
+  }
+  if (header && !heads[0]->starts_with("chrom\tstart\tend\t")) {
+    stats.records = interleave(files, file.stream());
+  } else {
+    if (header)  // the scan table's rows come after its header
+      for (std::size_t s = 0; s < shards.size(); ++s) {
+        std::string line;
+        heads[s] = files.next(s, line) ? std::optional<std::string>(line) : std::nullopt;
+      }
+    stats.records = merge_by_position(files, std::move(heads), file.stream());
   }
   file.commit();
   return stats;

@@ -79,7 +79,8 @@ SplitIndices split_for(const SequenceData& data, const TrainOptions& options) {
   if (data.given_split.empty()) return random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
   if (data.given_split.size() != data.seqs.size()) throw Error("the given split does not cover every row", {data.source});
   SplitIndices split = split_from_rows(data.given_split);
-  if (split.train.empty()) throw Error("the split column puts no rows in 'train'", {data.source});
+  if (split.train.empty())
+    throw Error("the given split (--split-col, or --val-chroms/--test-chroms) puts no rows in 'train'", {data.source});
   return split;
 }
 

@@ -17,6 +17,7 @@
 #include "cli_support.hpp"
 #include "dnacnn/checkpoint.hpp"
 #include "dnacnn/error.hpp"
+#include "genome_fixture.hpp"
 #include "test_support.hpp"
 
 namespace dnacnn {
@@ -251,6 +252,29 @@ TEST(CliShard, ShardedPredictionsMergeIntoTheOneProcessFile) {
                                 fs::path(two.string() + ".shard-0-of-2").string()}),
                         2, "dnacnn merge: ");
   expect_one_line_error(dnacnn(with(predict, {"--shard", "2/2"})), 2, "dnacnn predict: ");
+}
+
+TEST(CliShard, ShardedScansMergeIntoTheOneProcessTracks) {
+  const TempDir dir;
+  const test::TestGenome genome = test::write_test_genome(dir.path());
+  test::write_linear_model(dir / "model", 20, 3);
+  const std::vector<std::string> scan{"scan", "--model", (dir / "model").string(), "--genome", genome.fasta.string(),
+                                      "--step", "25", "--quiet"};
+  // One chunk per chromosome (chr1, chr2, chr3): shard 0 of 2 holds chr1 and chr3, shard 1 chr2.
+  for (const std::string name : {"t.bedGraph", "t.tsv"}) {
+    const fs::path one = dir / ("one-" + name), out = dir / name;
+    ASSERT_EQ(dnacnn(with(scan, {"--out", one.string()})).exit_code, 0);
+    for (int i = 0; i < 2; ++i)
+      ASSERT_EQ(dnacnn(with(scan, {"--out", out.string(), "--shard", fmt::format("{}/2", i)})).exit_code, 0);
+    EXPECT_EQ(test::read_file(fs::path(out.string() + ".shard-1-of-2")).substr(0, 5), name == "t.tsv" ? "chrom" : "chr2\t");
+    const RunResult r = dnacnn({"merge", "--out", out.string(), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(test::read_file(out), test::read_file(one)) << name;
+  }
+  // A track out of genome order is not a scan shard.
+  test::write_file(dir / "x.bedGraph.shard-0-of-2", "chr2\t0\t25\t1\nchr1\t0\t25\t1\n");
+  test::write_file(dir / "x.bedGraph.shard-1-of-2", "");
+  expect_one_line_error(dnacnn({"merge", "--out", (dir / "x.bedGraph").string()}), 1, "dnacnn merge: ");
 }
 
 }  // namespace

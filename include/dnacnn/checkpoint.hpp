@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dnacnn/dataset.hpp"
+#include "dnacnn/intervals.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/train.hpp"
 
@@ -40,11 +41,12 @@ struct TrainCheckpoint {
 struct TrainJob {
   TrainOptions options;
   TableOptions table;
-  std::filesystem::path data;  // absolute, so resuming works from any directory
-  std::string data_md5;        // the data must not change between the start and the resume
+  std::filesystem::path data;  // absolute, so resuming works from any directory (--bed: the first BED)
+  std::string data_md5;        // the data (--bed: the BEDs and the genome's .fai) must not change before a resume
   std::string name;
   std::string command_line;    // as first typed, for run.json
   nlohmann::json rule;         // scoring rule of simulated data, for the report (null: unknown)
+  IntervalDataOptions intervals = {};  // --bed input (beds empty: `data` is a table or FASTA)
 };
 
 struct Checkpoint {

@@ -38,6 +38,10 @@ class Predictor {
   std::unique_ptr<Impl> impl_;
 };
 
+// How inputs are read for a model of this config (Predictor::input_options, and tools that load the
+// network otherwise, e.g. attribution): a model trained with --length fits them to its length.
+TableOptions input_options_for(const ModelConfig& config, TableOptions options);
+
 // Model outputs to predictions, in place: sigmoid for binary tasks (the models output logits).
 void to_output_scale(const ModelConfig& config, std::vector<float>& outputs);
 

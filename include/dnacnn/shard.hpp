@@ -33,9 +33,10 @@ std::vector<std::int64_t> keep_shard_rows(SequenceData& batch, std::int64_t firs
 // there are none, or some are missing or from different N.
 std::vector<std::filesystem::path> find_shards(const std::filesystem::path& out);
 
-// Joins shard files written by predict --shard (in shard order) into `out`: their common header
-// line, then their records interleaved back into input order. Error when the headers differ or
-// the record counts cannot come from one input.
+// Joins shard files (in shard order) into `out`. predict's tables: their common header line, then
+// the records interleaved back into input order. scan's bedGraph tracks and tables (whole genome
+// chunks per shard): the lines merged by (chrom, start), the order one process writes. Error when
+// the headers differ, the record counts cannot come from one input, or a track is out of order.
 struct MergeStats {
   std::int64_t records = 0;
   int shards = 0;

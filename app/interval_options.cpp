@@ -1,0 +1,57 @@
+// --bed/--genome input for train and evaluate: intervals over a reference genome instead of --data.
+// --target-col and --length are the input options' own (cli_common.cpp); with --bed they name a BED
+// column and the window length.
+#include "commands.hpp"
+#include "dnacnn/error.hpp"
+
+namespace dnacnn::app {
+
+void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) {
+  cmd.add_option("--bed", o.beds, "BED file(s) of intervals (instead of --data); with --negatives: the positives")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--genome", o.genome, "Reference FASTA for --bed, plain or bgzip (.fai built when missing)");
+  cmd.add_option("--negatives", o.negatives,
+                 "Binary labels (--task binary): the intervals are positives (1) against generated negatives (0) "
+                 "placed uniformly (shuffle), beside them (flank) or matching their GC content (gc-matched)")
+      ->check(CLI::IsMember({"shuffle", "flank", "gc-matched"}));
+  cmd.add_option("--neg-ratio", o.negative_ratio, "Negatives per positive")->check(CLI::PositiveNumber);
+  cmd.add_option("--neg-seed", o.negative_seed, "Seed for placing the negatives");
+  CLI::Option* target_col = cmd.get_option("--target-col");
+  target_col->description(target_col->get_description() +
+                          "; with --bed: one BED column, a number from 4 or a name (score, signalValue, ...)");
+  if (!training) return;
+  CLI::Option* length = cmd.get_option("--length");
+  length->description(length->get_description() +
+                      "; with --bed: window length centred on each interval (0: the intervals' common width)");
+  cmd.add_option("--val-chroms", o.val_chroms, "With --bed: chromosomes held out for validation (comma-separated)")
+      ->delimiter(',');
+  cmd.add_option("--test-chroms", o.test_chroms, "With --bed: chromosomes held out for testing (comma-separated)")
+      ->delimiter(',');
+}
+
+SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals) {
+  if (data.empty() == intervals.beds.empty()) throw UsageError("give either --data FILE or --bed BED --genome FASTA");
+  if (!data.empty()) {
+    if (!intervals.genome.empty() || !intervals.negatives.empty() || !intervals.val_chroms.empty() ||
+        !intervals.test_chroms.empty())
+      throw UsageError("--genome, --negatives, --val-chroms and --test-chroms go with --bed, not --data");
+    return read_sequence_table(data, table);
+  }
+  if (!table.labels.empty() || !table.split_col.empty())
+    throw UsageError("--labels and --split-col go with --data; with --bed the split is --val-chroms/--test-chroms");
+  if (table.target_cols.size() > 1)
+    throw UsageError("--bed takes one --target-col (a BED column), got " + std::to_string(table.target_cols.size()));
+  if (!table.target_cols.empty()) intervals.target_col = table.target_cols.front();
+  if (intervals.length == 0) intervals.length = table.length;
+  return read_interval_data(intervals);
+}
+
+std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given) {
+  if (intervals.negatives.empty()) return task;
+  if (task_given && task != "binary")
+    throw UsageError("--negatives makes binary labels (1 for the intervals, 0 for the negatives): it takes --task "
+                     "binary, not --task " + task);
+  return "binary";
+}
+
+}  // namespace dnacnn::app

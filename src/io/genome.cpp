@@ -1,0 +1,119 @@
+#include "dnacnn/io/genome.hpp"
+
+#include <htslib/bgzf.h>
+#include <htslib/faidx.h>
+#include <htslib/hts_log.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <unordered_map>
+
+namespace dnacnn::io {
+
+struct Genome::Impl {
+  faidx_t* fai = nullptr;
+  std::unordered_map<std::string, std::int64_t> lengths;
+  ~Impl() {
+    if (fai) fai_destroy(fai);
+  }
+};
+
+namespace {
+
+// htslib can index bgzip but not plain gzip; say so instead of its generic failure.
+void check_compression(const std::string& path) {
+  BGZF* fp = bgzf_open(path.c_str(), "r");
+  if (!fp) throw Error("cannot open the genome FASTA", {path});
+  const int kind = bgzf_compression(fp);
+  bgzf_close(fp);
+  if (kind == 1)
+    throw Error("is compressed with gzip, which cannot be indexed; recompress it with bgzip "
+                "(zcat FILE | bgzip > FILE.bgz) or decompress it",
+                {path});
+}
+
+char normalised_base(char c) {
+  switch (c) {
+    case 'A': case 'a': return 'A';
+    case 'C': case 'c': return 'C';
+    case 'G': case 'g': return 'G';
+    case 'T': case 't': return 'T';
+    default: return 'N';
+  }
+}
+
+}  // namespace
+
+Genome::Genome(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()), path_(path.string()) {
+  hts_set_log_level(HTS_LOG_OFF);  // our errors say what went wrong, in one line
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw Error("no such genome FASTA file", {path_});
+  check_compression(path_);
+  // An index older than the FASTA describes another file: rebuild it rather than read wrong bases.
+  const std::filesystem::path fai = path_ + ".fai";
+  if (std::filesystem::exists(fai, ec) && std::filesystem::last_write_time(fai, ec) < std::filesystem::last_write_time(path, ec) &&
+      fai_build3(path_.c_str(), nullptr, nullptr) != 0)
+    throw Error("its index " + fai.string() + " is older than the FASTA and cannot be rebuilt", {path_});
+  impl_->fai = fai_load3(path_.c_str(), nullptr, nullptr, FAI_CREATE);
+  if (!impl_->fai)
+    throw Error("cannot read or index the genome FASTA (is it FASTA, and can its .fai index be written "
+                "beside it? samtools faidx builds one)",
+                {path_});
+  const int n = faidx_nseq(impl_->fai);
+  for (int i = 0; i < n; ++i) {
+    std::string name = faidx_iseq(impl_->fai, i);
+    impl_->lengths[name] = faidx_seq_len(impl_->fai, name.c_str());  // int in htslib 1.16: enough for any chromosome
+    names_.push_back(std::move(name));
+  }
+  if (names_.empty()) throw Error("the genome FASTA has no sequences", {path_});
+}
+
+Genome::~Genome() = default;
+Genome::Genome(Genome&&) noexcept = default;
+Genome& Genome::operator=(Genome&&) noexcept = default;
+
+bool Genome::contains(std::string_view name) const { return impl_->lengths.count(std::string(name)) > 0; }
+
+std::int64_t Genome::length(const std::string& name, const SourceLocation& where) const {
+  const auto it = impl_->lengths.find(name);
+  if (it != impl_->lengths.end()) return it->second;
+  std::string known;
+  for (std::size_t i = 0; i < names_.size() && i < 5; ++i) known += (i ? ", " : "") + names_[i];
+  if (names_.size() > 5) known += ", ...";
+  throw Error("sequence '" + name + "' is not in the genome " + path_ + " (it has " + known + ")", where);
+}
+
+std::string Genome::fetch(const std::string& name, std::int64_t start, std::int64_t end) const {
+  const std::int64_t len = length(name);
+  std::string out(static_cast<std::size_t>(std::max<std::int64_t>(end - start, 0)), 'N');
+  const std::int64_t from = std::max<std::int64_t>(start, 0), to = std::min(end, len);
+  if (from >= to) return out;
+  hts_pos_t got = 0;
+  char* bases = faidx_fetch_seq64(impl_->fai, name.c_str(), from, to - 1, &got);
+  if (!bases || got != to - from) {
+    std::free(bases);
+    throw Error("cannot read " + name + ":" + std::to_string(from) + "-" + std::to_string(to) +
+                    " (truncated or changed since it was indexed? delete the .fai and retry)",
+                {path_});
+  }
+  for (hts_pos_t i = 0; i < got; ++i) out[static_cast<std::size_t>(from - start + i)] = normalised_base(bases[i]);
+  std::free(bases);
+  return out;
+}
+
+double gc_fraction(std::string_view seq) {
+  std::size_t gc = 0, acgt = 0;
+  for (char c : seq) {
+    if (c == 'N') continue;
+    ++acgt;
+    gc += (c == 'G' || c == 'C');
+  }
+  return acgt ? static_cast<double>(gc) / static_cast<double>(acgt) : 0.0;
+}
+
+double n_fraction(std::string_view seq) {
+  if (seq.empty()) return 0;
+  return static_cast<double>(std::count(seq.begin(), seq.end(), 'N')) / static_cast<double>(seq.size());
+}
+
+}  // namespace dnacnn::io

@@ -1,0 +1,174 @@
+// Reference genomes (faidx over plain and bgzip FASTA), BED intervals and VCF records.
+#include "dnacnn/io/genome.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "dnacnn/io/bed.hpp"
+#include "dnacnn/io/vcf.hpp"
+#include "genome_fixture.hpp"
+#include "test_support.hpp"
+
+namespace dnacnn {
+namespace {
+
+using test::TempDir;
+
+TEST(Genome, BgzipFastaIsIndexedAndFetchedExactly) {
+  TempDir dir;
+  const test::TestGenome g = test::write_test_genome(dir.path(), true);
+  const io::Genome genome(g.fasta);
+  EXPECT_TRUE(std::filesystem::exists(g.fasta.string() + ".fai"));
+  EXPECT_TRUE(std::filesystem::exists(g.fasta.string() + ".gzi"));
+  EXPECT_EQ(genome.names(), (std::vector<std::string>{"chr1", "chr2", "chr3"}));
+  for (const auto& [name, seq] : g.seqs) {
+    EXPECT_EQ(genome.length(name), static_cast<std::int64_t>(seq.size()));
+    EXPECT_EQ(genome.fetch(name, 0, genome.length(name)), seq) << name;
+    EXPECT_EQ(genome.fetch(name, 59, 181), seq.substr(59, 122)) << name << ": across line ends";
+  }
+  // Soft-masked bases come back upper case, IUPAC codes and N as N.
+  EXPECT_EQ(genome.fetch("chr3", 100, 102), "NN");
+  EXPECT_EQ(genome.fetch("chr3", 300, 301), "N");
+  EXPECT_EQ(genome.fetch("chr3", 200, 260).find_first_of("acgt"), std::string::npos);
+  // A second open reuses the index.
+  EXPECT_EQ(io::Genome(g.fasta).fetch("chr2", 10, 20), g.seqs.at("chr2").substr(10, 10));
+}
+
+TEST(Genome, WindowsOffEitherEndArePaddedWithN) {
+  TempDir dir;
+  const test::TestGenome g = test::write_test_genome(dir.path(), false);
+  const io::Genome genome(g.fasta);
+  const std::string& chr2 = g.seqs.at("chr2");
+  EXPECT_EQ(genome.fetch("chr2", -5, 5), "NNNNN" + chr2.substr(0, 5));
+  EXPECT_EQ(genome.fetch("chr2", 1195, 1205), chr2.substr(1195) + "NNNNN");
+  EXPECT_EQ(genome.fetch("chr2", 1300, 1304), "NNNN");
+  EXPECT_EQ(genome.fetch("chr2", -3, 1203), "NNN" + chr2 + "NNN");
+}
+
+TEST(Genome, AStaleIndexIsRebuilt) {
+  TempDir dir;
+  test::write_file(dir / "g.fa", ">a\nACGTACGT\n");
+  EXPECT_EQ(io::Genome(dir / "g.fa").length("a"), 8);
+  test::write_file(dir / "g.fa", ">b\nTTTT\n>a\nCC\n");
+  std::filesystem::last_write_time(dir / "g.fa", std::filesystem::last_write_time(dir / "g.fa.fai") + std::chrono::seconds(2));
+  const io::Genome g(dir / "g.fa");
+  EXPECT_EQ(g.names(), (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(g.fetch("a", 0, 2), "CC");
+}
+
+TEST(Genome, UnknownNamesAndBadFilesAreErrorsNamingThem) {
+  TempDir dir;
+  const test::TestGenome g = test::write_test_genome(dir.path(), false);
+  const io::Genome genome(g.fasta);
+  EXPECT_FALSE(genome.contains("chrZ"));
+  EXPECT_THROW_MSG(genome.length("chrZ", {"x.bed", 4, 1}), Error, "x.bed:4:1: sequence 'chrZ' is not in the genome");
+  EXPECT_THROW_MSG(genome.fetch("chrZ", 0, 10), Error, "(it has chr1, chr2, chr3)");
+  EXPECT_THROW_MSG(io::Genome(dir / "missing.fa"), Error, "no such genome FASTA file");
+  test::write_gzip(dir / "plain.fa.gz", ">a\nACGT\n");
+  EXPECT_THROW_MSG(io::Genome(dir / "plain.fa.gz"), Error, "recompress it with bgzip");
+  test::write_file(dir / "notfasta.fa", "hello\nworld\n");
+  EXPECT_THROW(io::Genome(dir / "notfasta.fa"), Error);
+}
+
+TEST(GenomeContent, GcAndNFractions) {
+  EXPECT_DOUBLE_EQ(io::gc_fraction("GGCCAATT"), 0.5);
+  EXPECT_DOUBLE_EQ(io::gc_fraction("GCNN"), 1.0);
+  EXPECT_DOUBLE_EQ(io::gc_fraction("NNNN"), 0.0);
+  EXPECT_DOUBLE_EQ(io::n_fraction("ANNA"), 0.5);
+}
+
+TEST(Bed, ReadsIntervalsSkippingHeadersAndKeepsEveryColumn) {
+  TempDir dir;
+  test::write_file(dir / "r.bed",
+                   "track name=peaks\n# comment\nbrowser position chr1\nchr1\t10\t20\tp1\t500\t+\t3.5\n\nchr2\t0\t5\r\n");
+  const auto recs = io::read_bed(dir / "r.bed");
+  ASSERT_EQ(recs.size(), 2u);
+  EXPECT_EQ(recs[0].chrom, "chr1");
+  EXPECT_EQ(recs[0].start, 10);
+  EXPECT_EQ(recs[0].end, 20);
+  EXPECT_EQ(recs[0].line, 4);
+  EXPECT_EQ(recs[0].fields.at(6), "3.5");
+  EXPECT_EQ(recs[1].end, 5);
+  EXPECT_EQ(recs[1].fields.size(), 3u);
+  test::write_gzip(dir / "r.bed.gz", "chr1\t1\t2\n");
+  EXPECT_EQ(io::read_bed(dir / "r.bed.gz").at(0).start, 1);
+}
+
+TEST(Bed, BadLinesAreLocatedErrors) {
+  TempDir dir;
+  const auto bad = [&](const std::string& text) {
+    test::write_file(dir / "b.bed", text);
+    return (dir / "b.bed").string();
+  };
+  std::string p = bad("chr1\t10\n");
+  EXPECT_THROW_MSG(io::read_bed(p), Error, p + ":1: a BED line needs at least 3");
+  p = bad("chr1\t1\t2\nchr1\tx\t20\n");
+  EXPECT_THROW_MSG(io::read_bed(p), Error, p + ":2:6: BED start must be a whole number");
+  p = bad("chr1\t-4\t20\n");
+  EXPECT_THROW_MSG(io::read_bed(p), Error, "BED start must be a whole number >= 0, got '-4'");
+  p = bad("chr1\t30\t20\n");
+  EXPECT_THROW_MSG(io::read_bed(p), Error, p + ":1:9: BED end 20 is before start 30");
+  p = bad("# only a comment\n");
+  EXPECT_THROW_MSG(io::read_bed(p), Error, "no intervals");
+}
+
+TEST(Bed, ColumnsByNumberOrName) {
+  EXPECT_EQ(io::bed_column("score"), 4u);
+  EXPECT_EQ(io::bed_column("signalValue"), 6u);
+  EXPECT_EQ(io::bed_column("7"), 6u);
+  EXPECT_EQ(io::bed_column("12"), 11u);
+  EXPECT_EQ(io::bed_column_name(4), "score");
+  EXPECT_EQ(io::bed_column_name(11), "col12");
+  EXPECT_THROW_MSG(io::bed_column("2"), UsageError, "column number from 4");
+  EXPECT_THROW_MSG(io::bed_column("signal"), UsageError, "got 'signal'");
+}
+
+constexpr const char* kVcf =
+    "##fileformat=VCFv4.2\n"
+    "##contig=<ID=chr1,length=2000>\n"
+    "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+    "chr1\t100\trs1\tA\tG\t.\tPASS\t.\n"
+    "chr1\t200\t.\tC\tT,AG\t.\tPASS\t.\n"
+    "chr1\t300\tdel\tACGT\tA\t.\tPASS\t.\n"
+    "chr1\t400\tsv\tN\t<DEL>\t.\tPASS\t.\n";
+
+TEST(Vcf, ReadsRecordsPlainAndBgzip) {
+  TempDir dir;
+  test::write_file(dir / "v.vcf", kVcf);
+  test::write_bgzf(dir / "v.vcf.gz", kVcf);
+  for (const char* name : {"v.vcf", "v.vcf.gz"}) {
+    io::VcfReader vcf(dir / name);
+    std::vector<io::VcfRecord> recs;
+    io::VcfRecord r;
+    while (vcf.next(r)) recs.push_back(r);
+    ASSERT_EQ(recs.size(), 4u) << name;
+    EXPECT_EQ(recs[0].chrom, "chr1");
+    EXPECT_EQ(recs[0].pos, 100);
+    EXPECT_EQ(recs[0].id, "rs1");
+    EXPECT_EQ(recs[0].ref, "A");
+    EXPECT_EQ(recs[1].alts, (std::vector<std::string>{"T", "AG"}));
+    EXPECT_EQ(recs[1].id, ".");
+    EXPECT_EQ(recs[2].ref, "ACGT");
+    EXPECT_EQ(recs[3].alts, (std::vector<std::string>{"<DEL>"}));
+    EXPECT_EQ(recs[3].number, 4);
+  }
+}
+
+TEST(Vcf, MissingOrForeignFilesAreErrors) {
+  TempDir dir;
+  EXPECT_THROW_MSG(io::VcfReader(dir / "none.vcf"), Error, "no such VCF file");
+  test::write_file(dir / "x.vcf", "chr1\t10\t20\n");
+  EXPECT_THROW(io::VcfReader(dir / "x.vcf"), Error);
+  // Contigs missing from the header are fine; a position that is not a number is not.
+  test::write_file(dir / "short.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                                      "chrQ\t5\t.\tA\tC\t.\t.\t.\nchr1\tabc\t.\tA\tC\t.\t.\t.\n");
+  io::VcfReader vcf(dir / "short.vcf");
+  io::VcfRecord r;
+  ASSERT_TRUE(vcf.next(r));
+  EXPECT_EQ(r.chrom, "chrQ");
+  EXPECT_THROW_MSG(vcf.next(r), Error, (dir / "short.vcf").string() + ": record 2 has no valid POS");
+}
+
+}  // namespace
+}  // namespace dnacnn
