@@ -29,6 +29,8 @@ void add_export(CLI::App& root);
 void add_scan(CLI::App& root);
 void add_variants(CLI::App& root);
 void add_attribute(CLI::App& root);
+void add_launch(CLI::App& root);
+void add_merge(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();

@@ -67,6 +67,8 @@ int main(int argc, char** argv) {
   dnacnn::app::add_scan(root);
   dnacnn::app::add_variants(root);
   dnacnn::app::add_attribute(root);
+  dnacnn::app::add_launch(root);
+  dnacnn::app::add_merge(root);
   dnacnn::app::set_command_line(argc, argv);
 
   try {

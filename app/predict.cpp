@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "dnacnn/device.hpp"
+#include "dnacnn/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/predict.hpp"
 #include "dnacnn/progress.hpp"
@@ -20,6 +21,7 @@ struct PredictArgs {
   PredictFileOptions predict;
   int threads = 1;
   std::string device = "cpu";
+  std::string shard;  // I/N or auto
   bool quiet = false;
 };
 
@@ -37,15 +39,24 @@ void add_predict(CLI::App& root) {
   cmd->add_option("--batch-size", a->predict.batch_size, "Sequences read and predicted at a time")->check(CLI::PositiveNumber);
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
+  cmd->add_option("--shard", a->shard,
+                  "Predict only records I, I+N, I+2N, ... (0-based) into OUT.shard-I-of-N, for N processes or jobs; "
+                  "`dnacnn merge --out OUT` joins them. auto: I/N from RANK/WORLD_SIZE or Slurm's variables");
   add_quiet_flag(*cmd, a->quiet);
   cmd->final_callback([a] {
+    PredictFileOptions options = a->predict;
+    std::string out = a->out;
+    if (!a->shard.empty()) {
+      if (out == "-") throw UsageError("--shard writes OUT.shard-I-of-N: give --out OUT");
+      options.shard = parse_shard(a->shard);
+      out = shard_path(out, options.shard).string();
+    }
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
-    PredictFileOptions options = a->predict;
     options.input = a->input.options();
     // Open the output first: an unwritable --out should fail before the work, not after it.
     std::optional<io::AtomicFile> file;
-    if (a->out != "-") file.emplace(a->out);
+    if (out != "-") file.emplace(out);
     Progress progress(a->quiet);
     const PredictFileStats stats = predict_file(predictor, a->in, options, file ? file->stream() : std::cout, progress);
     if (!file) {

@@ -9,6 +9,7 @@ void add_scan(CLI::App& root) {
   auto q = std::make_shared<ScanRequest>();
   auto quiet = std::make_shared<bool>(false);
   auto regions = std::make_shared<std::string>();
+  auto shard = std::make_shared<std::string>();
   CLI::App* cmd = root.add_subcommand("scan", "Slide a model along a genome (or BED regions): a bedGraph track per target");
   cmd->add_option("--model", q->model_dir, "Model directory (RUN/model)")->required();
   cmd->add_option("--genome", q->genome, "Reference FASTA, plain or bgzip (.fai built when missing)")->required();
@@ -21,9 +22,13 @@ void add_scan(CLI::App& root) {
   cmd->add_option("--batch-size", q->batch_size, "Windows per forward pass")->check(CLI::PositiveNumber);
   add_threads_option(*cmd, q->threads);
   cmd->add_option("--device", q->device, "cpu, cuda or cuda:N");
+  cmd->add_option("--shard", *shard,
+                  "Scan only genome chunks I, I+N, ... (0-based) into OUT.shard-I-of-N (per output file), for N "
+                  "processes or jobs; `dnacnn merge --out OUT` joins them. auto: I/N from RANK/WORLD_SIZE or Slurm");
   add_quiet_flag(*cmd, *quiet);
-  cmd->final_callback([q, quiet, regions] {
+  cmd->final_callback([q, quiet, regions, shard] {
     if (!regions->empty()) q->regions = *regions;
+    if (!shard->empty()) q->shard = parse_shard(*shard);
     Progress progress(*quiet);
     const ScanResult r = run_scan(*q, progress);
     progress.log(fmt::format("scanned {} bases ({} windows) in {:.2f} s: {:.0f} bases/s -> {}", r.bases, r.windows,

@@ -1,11 +1,14 @@
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "commands.hpp"
 #include "dnacnn/architectures.hpp"
 #include "dnacnn/checkpoint.hpp"
 #include "dnacnn/device.hpp"
+#include "dnacnn/distributed.hpp"
 #include "dnacnn/error.hpp"
 #include "dnacnn/interrupt.hpp"
 #include "dnacnn/io/table.hpp"
@@ -30,7 +33,30 @@ struct TrainArgs {
   std::string rule;                  // empty: the data's rule file when simulate wrote one
   bool force = false;
   bool quiet = false;
+  DistributedOptions dist;
 };
+
+// One process, or one rank of a --distributed group (joined here, before any output is written).
+struct Group {
+  std::unique_ptr<Communicator> comm;
+  WorldPlace place;
+  bool writes() const { return !comm || comm->rank() == 0; }  // only rank 0 writes the run
+};
+
+static Group join_group(const DistributedOptions& d, const std::string& device) {
+  Group g;
+  if (!d.enabled) {
+    // A launcher's child without --distributed would train the whole job alongside its siblings.
+    const char* world = std::getenv("WORLD_SIZE");
+    if (world && std::string(world) != "1" && std::string(world) != "")
+      throw UsageError(fmt::format("WORLD_SIZE={} is set (started by dnacnn launch or torchrun?): add --distributed, "
+                                   "or unset WORLD_SIZE to train in one process", world));
+    return g;
+  }
+  g.place = resolve_world(d);
+  g.comm = Communicator::connect(g.place, d.timeout, rank_device(device, g.place));  // NCCL for GPU ranks
+  return g;
+}
 
 // What must not change between a run's start and its resumption: the data file, or the BED files
 // and the genome's .fai index (names and lengths; hashing a whole genome would cost seconds).
@@ -43,8 +69,8 @@ static std::string input_md5(const TrainJob& job) {
 
 // Trains (from scratch or from the job's checkpoint) with Ctrl-C handled, then writes the run.
 static void train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
-                            std::optional<TrainCheckpoint> resume, bool quiet) {
-  Progress progress(quiet);
+                            std::optional<TrainCheckpoint> resume, bool quiet, Group& group) {
+  Progress progress(quiet || !group.writes());
   if (data.cropped + data.padded > 0)
     progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
                              data.cropped, data.padded, pad_name(job.table.pad)));
@@ -52,8 +78,11 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
   TrainResult result;
   {
     const InterruptScope interrupts;  // Ctrl-C: save after the current batch and stop
-    result = train_model(data, job.options, progress, &checkpointer);
+    TrainOptions options = job.options;
+    if (group.comm) options.device = rank_device(options.device, group.place);  // cuda: this rank's GPU
+    result = train_model(data, options, progress, &checkpointer, group.comm.get());
   }
+  if (!group.writes()) return;
   write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
   write_report(out);  // RUN/report.html
   const Scores& test = result.per_target.front().test;
@@ -73,9 +102,11 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
 static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
   for (const CLI::Option* opt : cmd.get_options()) {
     const std::string name = opt->get_name();
-    if (opt->count() > 0 && name != "--resume" && name != "--epochs" && name != "--quiet")
+    const bool placement = name == "--distributed" || name == "--world-size" || name == "--rank" ||
+                           name == "--master" || name == "--dist-timeout";
+    if (opt->count() > 0 && name != "--resume" && name != "--epochs" && name != "--quiet" && !placement)
       throw UsageError("--resume continues a run with the settings it started with; drop " + name +
-                       " (only --epochs and --quiet may be given)");
+                       " (only --epochs, --quiet and the --distributed options may be given)");
   }
   Checkpoint c = read_checkpoint(a.resume);
   const int done = static_cast<int>(c.state.history.size());
@@ -91,9 +122,12 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
                             "resuming needs the same input"
                           : "the data changed since the run started (MD5 differs); resuming needs the same file",
                 {c.job.data.string()});
-  remove_stale_temporaries(a.resume);
-  remove_stale_temporaries(std::filesystem::path(a.resume) / "model");
-  train_and_write(a.resume, c.job, data, std::move(c.state), a.quiet);
+  Group group = join_group(a.dist, c.job.options.device);
+  if (group.writes()) {
+    remove_stale_temporaries(a.resume);
+    remove_stale_temporaries(std::filesystem::path(a.resume) / "model");
+  }
+  train_and_write(a.resume, c.job, data, std::move(c.state), a.quiet, group);
 }
 
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
@@ -106,14 +140,17 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.task = task_for_input(a.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
   check_device(options.device);
+  if (a.dist.enabled && options.engine == "fused")
+    throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
   find_architecture(options.arch);
   const std::optional<ScoringRule> rule = a.data.empty() ? std::nullopt : rule_of_data(a.data, a.rule);
   const TableOptions table = a.input.options();
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
   const SequenceData data = read_input_data(a.data, table, a.intervals);  // bad data: fail before creating --out
   data.common_length();                                                   // (mixed lengths too)
-  const bool created = !std::filesystem::exists(a.out);
-  prepare_output_directory(a.out, a.force);
+  Group group = join_group(a.dist, options.device);
+  const bool created = group.writes() && !std::filesystem::exists(a.out);
+  if (group.writes()) prepare_output_directory(a.out, a.force);
   TrainJob job{options, table, a.data.empty() ? std::filesystem::path() : std::filesystem::absolute(a.data), "",
                a.name.empty() ? options.arch : a.name, command_line(),
                rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
@@ -123,7 +160,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (job.data.empty()) job.data = job.intervals.beds.front();
   job.data_md5 = input_md5(job);
   try {
-    train_and_write(a.out, job, data, std::nullopt, a.quiet);
+    train_and_write(a.out, job, data, std::nullopt, a.quiet, group);
   } catch (...) {
     // Refused before training began (e.g. --batch-size larger than the split): leave no empty
     // directory behind. Once the first checkpoint exists the directory stays: it can be resumed.
@@ -172,6 +209,23 @@ void add_train(CLI::App& root) {
                   "(default: the data's .rule.json written by simulate, when present)");
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, a->quiet);
+  cmd->add_flag("--distributed", a->dist.enabled,
+                "Train as one rank of a data-parallel group (torch.distributed, Gloo on CPU); the group comes from "
+                "MASTER_ADDR, MASTER_PORT, WORLD_SIZE, RANK (set by `dnacnn launch` or torchrun) or the flags below");
+  cmd->add_option("--world-size", a->dist.world_size, "--distributed: processes in the group (default: WORLD_SIZE)")
+      ->check(CLI::PositiveNumber)
+      ->needs("--distributed");
+  cmd->add_option("--rank", a->dist.rank, "--distributed: this process's rank, 0 to world size - 1 (default: RANK)")
+      ->check(CLI::NonNegativeNumber)
+      ->needs("--distributed");
+  cmd->add_option("--master", a->dist.master,
+                  "--distributed: host:port where rank 0 serves the rendezvous (default: MASTER_ADDR:MASTER_PORT)")
+      ->needs("--distributed");
+  cmd->add_option("--dist-timeout", a->dist.timeout,
+                  "--distributed: seconds to wait for the other ranks (rendezvous and each step) before failing")
+      ->check(finite_number())
+      ->check(CLI::PositiveNumber)
+      ->needs("--distributed");
   cmd->final_callback([a, cmd] { run_train(*a, *cmd); });
 }
 

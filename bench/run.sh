@@ -167,7 +167,9 @@ if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
 else
   printf "%-34s %10.0f\n%-34s %10.0f\n" "whole, into one float32 array" "$whole" "64 kbp windows, one reused buffer" "$windows"
 fi
-results+="}}"
+results+="}"
+# Data-parallel training, 1 process against 2 ranks (bench/scaling.sh).
+results+=", \"distributed\": $("$ROOT/bench/scaling.sh" "$DNACNN" "$WORK")}"
 echo "$results" | /usr/bin/python3 -m json.tool > "$ROOT/bench/results.json"
 echo
 echo "wrote bench/results.json"

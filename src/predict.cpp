@@ -136,12 +136,17 @@ PredictFileStats predict_file(const Predictor& predictor, const std::filesystem:
   const auto start = std::chrono::steady_clock::now();
   SequenceData batch;
   std::string text;
-  while (const std::int64_t n = reader.read(batch, options.batch_size)) {
+  std::int64_t records = 0;  // read so far, every shard's
+  while (const std::int64_t read = reader.read(batch, options.batch_size)) {
+    const std::vector<std::int64_t> numbers = keep_shard_rows(batch, records, options.shard);
+    records += read;
+    const auto n = static_cast<std::int64_t>(numbers.size());
+    if (n == 0) continue;
     const std::vector<float> values = predictor.predict(batch, options.batch_size, options.rc_average);
     text = stats.rows == 0 ? header : "";
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
       if (batch.ids.empty())
-        fmt::format_to(std::back_inserter(text), "{}", stats.rows + static_cast<std::int64_t>(i) + 1);
+        fmt::format_to(std::back_inserter(text), "{}", numbers[i]);
       else
         text += batch.ids[i];
       if (options.with_seq) text += '\t' + batch.seqs[i];

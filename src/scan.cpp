@@ -161,13 +161,21 @@ ScanResult run_scan(const ScanRequest& r, Progress& progress) {
   const StoredModel stored = load_model(r.model_dir);
   const std::string weights = (r.model_dir / "weights.safetensors").string();
   const io::Genome genome(r.genome);
-  const std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(r.chunk_bins, 1));
+  std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(r.chunk_bins, 1));
+  if (r.shard) {  // whole chunks per shard: each output stays in genome order, for merge
+    std::vector<Interval> mine;
+    for (std::size_t i = 0; i < chunks.size(); ++i)
+      if (r.shard->owns(static_cast<std::int64_t>(i))) mine.push_back(chunks[i]);
+    chunks = std::move(mine);
+  }
   std::int64_t total = 0;
   for (const Interval& c : chunks) total += c.end - c.start;
 
   // Open every output before the work: an unwritable --out fails now, not after the scan.
   ScanResult result;
   result.outputs = scan_output_paths(r.out, stored.config.targets);
+  if (r.shard)
+    for (auto& p : result.outputs) p = shard_path(p, *r.shard);
   std::vector<std::unique_ptr<io::AtomicFile>> files;
   for (const auto& p : result.outputs) files.push_back(std::make_unique<io::AtomicFile>(p));
   if (is_table(r.out)) {

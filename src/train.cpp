@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "dnacnn/checkpoint.hpp"
+#include "data_parallel.hpp"
 #include "dnacnn/error.hpp"
 #include "dnacnn/interrupt.hpp"
 #include "dnacnn/models.hpp"
@@ -118,7 +119,7 @@ void check_training_fits(const SequenceData& data, const TrainOptions& options) 
 }
 
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
-                        const Checkpointer* checkpointer) {
+                        const Checkpointer* checkpointer, Communicator* comm) {
   options.validate();
   if (!data.has_targets()) throw Error("training needs a target column", {data.source});
   const std::int64_t length = data.common_length();
@@ -142,8 +143,11 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   torch::manual_seed(options.seed);
   SequenceModel model = build_model(result.config);
   model->to(device);
+  // The fused engine has no gradients to share: data-parallel training runs on LibTorch.
+  if (comm && options.engine == "fused")
+    throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
   const bool fused = options.engine == "fused" ||
-                     (options.engine == "auto" && FusedTrainer::supports(result.config, options.optimizer, device));
+                     (options.engine == "auto" && !comm && FusedTrainer::supports(result.config, options.optimizer, device));
   if (fused && !FusedTrainer::supports(result.config, options.optimizer, device))
     throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
   result.engine = fused ? "fused" : "torch";
@@ -236,6 +240,14 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
     s.weights = export_weights(*model);
     checkpointer->save(std::move(s));
   };
+  const auto loss_fn = [&](const torch::Tensor& out, const torch::Tensor& y) { return loss_of(out, y, options); };
+  if (comm)  // a rank with other data, options or resume point would pair up wrong batches
+    comm->check_same({static_cast<double>(n), static_cast<double>(data.size()), static_cast<double>(result.parameters),
+                      static_cast<double>(options.batch_size), static_cast<double>(options.seed % 1000003),
+                      static_cast<double>(options.epochs), static_cast<double>(first_epoch),
+                      static_cast<double>(first_offset)},
+                     "the data, the options or the checkpoint");
+  if (comm && comm->rank() != 0) checkpointer = nullptr;  // rank 0 writes; the others only read the resume point
   if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, rc_choice, 0);  // resumable from the start
 
   const auto start = Clock::now();
@@ -248,8 +260,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
     const double seconds_before = continuing ? carried_seconds : 0;
     double train_sum = continuing ? carried_sse : 0;  // loss summed over the finished batches
     // Ctrl-C: save where this batch leaves off, then stop (exit 128 + signal).
-    const auto stop_if_interrupted = [&](std::int64_t done, double sse) {
-      const int signal = interrupt_requested();
+    const auto stop_if_interrupted = [&](std::int64_t done, double sse, int signal) {
       if (!signal) return;
       const double epoch_seconds = seconds_before + seconds_since(epoch_start);
       if (checkpointer) save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, epoch_rc_rng,
@@ -267,7 +278,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
         train_sum += fused_trainer->step(train_codes.data(), train_targets.data(), rows.data() + b, len);
-        stop_if_interrupted(b + len, train_sum);
+        stop_if_interrupted(b + len, train_sum, interrupt_requested());
       }
       train_sum /= static_cast<double>(n_targets);  // per row, like the torch engine's mean loss
     } else {
@@ -284,12 +295,19 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       torch::Tensor loss_sum = torch::full({}, train_sum, torch::TensorOptions().device(device));
       for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
+        if (comm) {
+          const StepTotals step = data_parallel_step(*comm, *model, *optimizer, xs.narrow(0, b, len),
+                                                     ys.narrow(0, b, len), loss_fn, interrupt_requested());
+          loss_sum += step.loss_sum;
+          if (step.signal) stop_if_interrupted(b + len, loss_sum.item<double>(), step.signal);
+          continue;
+        }
         const torch::Tensor loss = loss_of(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len), options);
         optimizer->zero_grad();
         loss.backward();
         optimizer->step();
         loss_sum += loss.detach() * static_cast<double>(len);
-        if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>());
+        if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>(), interrupt_requested());
       }
       train_sum = loss_sum.item<double>();
     }
@@ -303,7 +321,8 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
                                          static_cast<double>(n_val * n_targets);
     } else {
       model->eval();
-      record.val_loss = loss_on(*model, val, options, device);
+      record.val_loss = comm ? shared_mean_loss(*comm, *model, val.x, val.y, loss_fn, device)
+                             : loss_on(*model, val, options, device);
     }
     record.seconds = seconds_before + seconds_since(epoch_start);
     result.history.push_back(record);
@@ -321,7 +340,8 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   if (fused) fused_trainer->write_back(*model);
 
   model->eval();
-  result.predictions = predict_sequences(*model, data, length, 8192, device);
+  result.predictions = comm ? shared_predictions(*comm, *model, data, length, device)
+                            : predict_sequences(*model, data, length, 8192, device);
   to_output_scale(result.config, result.predictions);
   for (std::size_t t = 0; t < data.n_targets(); ++t)
     result.per_target.push_back({scores_of(split.train, data, result.predictions, t, binary),

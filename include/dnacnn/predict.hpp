@@ -10,6 +10,7 @@
 #include "dnacnn/metrics.hpp"
 #include "dnacnn/model_store.hpp"
 #include "dnacnn/progress.hpp"
+#include "dnacnn/shard.hpp"
 
 namespace dnacnn {
 
@@ -52,6 +53,7 @@ struct PredictFileOptions {
   std::int64_t batch_size = 4096;
   bool rc_average = false;
   bool with_seq = false;  // a `seq` column after the id
+  Shard shard;            // predict only the records of this shard (see shard.hpp)
 };
 
 struct PredictFileStats {

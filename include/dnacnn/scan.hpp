@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnacnn/progress.hpp"
+#include "dnacnn/shard.hpp"
 
 namespace dnacnn {
 
@@ -21,6 +22,8 @@ struct ScanRequest {
   std::int64_t chunk_bins = 8192;  // bins per unit of work: bounds memory per thread
   bool rc_average = false;
   std::string device = "cpu";
+  // Only chunks i with i % N == I, into <output>.shard-I-of-N (dnacnn merge joins them).
+  std::optional<Shard> shard;
 };
 
 struct ScanResult {

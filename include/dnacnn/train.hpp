@@ -68,13 +68,16 @@ struct TrainResult {
 void check_training_fits(const SequenceData& data, const TrainOptions& options);
 
 class Checkpointer;  // dnacnn/checkpoint.hpp
+class Communicator;  // dnacnn/distributed.hpp
 
 // Trains on `data` (which must have targets and one sequence length). The split is data.given_split
 // when set, else random. Deterministic for a given seed, split seed and thread count. With a
 // checkpointer, the state is saved after every epoch, training resumes from its checkpoint when it
 // has one, and an interrupt (Ctrl-C, see interrupt.hpp) saves and stops after the current batch:
 // Error with exit code 128 + signal.
+// With a communicator, this process is one rank of a data-parallel group (see data_parallel.hpp):
+// the LibTorch engine, the same result as one process up to rounding; only rank 0 saves checkpoints.
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
-                        const Checkpointer* checkpointer = nullptr);
+                        const Checkpointer* checkpointer = nullptr, Communicator* comm = nullptr);
 
 }  // namespace dnacnn
