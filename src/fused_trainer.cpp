@@ -1,6 +1,7 @@
 #include "fused_trainer.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -163,6 +164,14 @@ inline __attribute__((always_inline)) float loss_gradient(float out, float y, co
   return (loss.pos_weight * y + 1.0f - y) * s - loss.pos_weight * y;
 }
 
+// The ReLU's backward pass: grad where the unit was active (relu_out > 0), else 0. relu_out is
+// +0.0f or positive, so its bits say which. GCC (with trapping math on) vectorises this select,
+// but not `relu_out > 0 ? grad : 0`: that loop stayed scalar and was half of the cnn's step time.
+inline __attribute__((always_inline)) float where_active(float relu_out, float grad) {
+  const std::uint32_t keep = std::bit_cast<std::uint32_t>(relu_out) != 0u ? ~0u : 0u;
+  return std::bit_cast<float>(std::bit_cast<std::uint32_t>(grad) & keep);
+}
+
 // Convolution on one-hot input = sum of the filter columns of the bases present; then ReLU.
 // z receives positions x filters hidden activations.
 template <std::int64_t FC>
@@ -214,7 +223,7 @@ inline __attribute__((always_inline)) void cnn_multi_target_backward(const CnnAr
     for (std::int64_t i = 0; i < PF; ++i) gv[i] += d * z[i];
     for (std::int64_t i = 0; i < PF; ++i) dz[i] += d * v[i];
   }
-  for (std::int64_t i = 0; i < PF; ++i) dz[i] = z[i] > 0.0f ? dz[i] : 0.0f;
+  for (std::int64_t i = 0; i < PF; ++i) dz[i] = where_active(z[i], dz[i]);
 }
 
 // One sample's forward and backward pass, gradients added into a.g*.
@@ -231,9 +240,11 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   if (T == 1) {  // one pass: the output's gradient goes straight into dz, masked by the ReLU
     const float d = loss_gradient(cnn_output(a, 0, PF), target[0], loss, sse) * scale;
     a.gbl[0] += d;
+    const float* __restrict v = a.V;
+    float* __restrict gv = a.gV;
     for (std::int64_t i = 0; i < PF; ++i) {
-      a.gV[i] += d * z[i];
-      dz[i] = z[i] > 0.0f ? d * a.V[i] : 0.0f;
+      gv[i] += d * z[i];
+      dz[i] = where_active(z[i], d * v[i]);
     }
   } else {
     cnn_multi_target_backward(a, target, PF, T, scale, loss, sse);
@@ -308,6 +319,8 @@ void FusedTrainer::accumulate_gradients(const std::uint8_t* codes, const float* 
   const float scale = 1.0f / static_cast<float>(batch * targets_);  // the loss is a mean over every output
   for (std::int64_t i = 0; i < batch; ++i) {
     const std::int64_t r = rows ? rows[i] : i;
+    // Rows come in shuffled order: fetch the next one's bases while this one computes.
+    if (rows && i + 1 < batch) __builtin_prefetch(codes + rows[i + 1] * length_);
     if (cnn_)
       cnn_sample(codes + r * length_, targets + r * targets_, scale, sse);
     else

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
 #include <vector>
 
 namespace dnacnn {
@@ -28,12 +30,61 @@ void padded_codes(const std::uint8_t* codes, const Shape& s, std::uint8_t* out) 
   std::copy(codes, codes + s.L, out + s.left);
 }
 
+// Eight floats as one value: GCC and Clang give it a ymm register on AVX2 and split it in two
+// xmm halves elsewhere. The filter loops are written with it because GCC's -O3 (unroll-and-jam
+// over the kernel's taps) left the plain loops scalar: that was a third of deepcnn's training.
+// (-Wpsabi: these helpers are always inlined, so no 32-byte value crosses a call of the baseline clone.)
+#pragma GCC diagnostic ignored "-Wpsabi"
+using Vec8 = float __attribute__((vector_size(32)));
+inline __attribute__((always_inline)) Vec8 load8(const float* p) {
+  Vec8 v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+inline __attribute__((always_inline)) void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
+
+// Compile-time width (FC > 0, a multiple of 8): every filter's running sum, best and winning
+// offset stay in registers for the whole pooling window.
 template <std::int64_t FC>
-inline __attribute__((always_inline)) void forward_body(const float* __restrict wt, const float* __restrict bias,
-                                                        const std::uint8_t* __restrict cp, const Shape& s,
-                                                        float* __restrict out, std::uint8_t* __restrict off,
-                                                        float* __restrict scratch) {
-  const std::int64_t F = FC ? FC : s.F;
+inline __attribute__((always_inline)) void forward_fixed(const float* __restrict wt, const float* __restrict bias,
+                                                         const std::uint8_t* __restrict cp, const Shape& s,
+                                                         float* __restrict out, std::uint8_t* __restrict off) {
+  constexpr std::int64_t V = FC / 8;
+  Vec8 best[V] = {}, arg[V] = {};
+  for (std::int64_t q = 0; q < s.Q; ++q) {
+    for (std::int64_t r = 0; r < s.pool; ++r) {
+      const std::uint8_t* c = cp + q * s.pool + r;
+      Vec8 z[V];
+      for (std::int64_t v = 0; v < V; ++v) z[v] = load8(bias + 8 * v);
+      for (std::int64_t j = 0; j < s.K; ++j) {
+        const float* w = wt + (j * 5 + c[j]) * FC;
+        for (std::int64_t v = 0; v < V; ++v) z[v] += load8(w + 8 * v);
+      }
+      if (r == 0) {
+        for (std::int64_t v = 0; v < V; ++v) best[v] = z[v], arg[v] = Vec8{};
+        continue;
+      }
+      const Vec8 rf = Vec8{} + static_cast<float>(r);
+      for (std::int64_t v = 0; v < V; ++v) {
+        const auto more = z[v] > best[v];  // strictly greater: the first maximum wins, as in max_pool1d
+        best[v] = more ? z[v] : best[v];
+        arg[v] = more ? rf : arg[v];
+      }
+    }
+    float b[FC], a[FC];
+    for (std::int64_t v = 0; v < V; ++v) store8(b + 8 * v, best[v]), store8(a + 8 * v, arg[v]);
+    for (std::int64_t f = 0; f < FC; ++f) {
+      out[f * s.Q + q] = b[f] > 0.0f ? b[f] : 0.0f;
+      off[q * FC + f] = static_cast<std::uint8_t>(a[f]);
+    }
+  }
+}
+
+// Any width: the same arithmetic through scratch memory.
+inline void forward_any(const float* __restrict wt, const float* __restrict bias, const std::uint8_t* __restrict cp,
+                        const Shape& s, float* __restrict out, std::uint8_t* __restrict off,
+                        float* __restrict scratch) {
+  const std::int64_t F = s.F;
   float* __restrict z = scratch;
   float* __restrict best = scratch + F;
   float* __restrict arg = scratch + 2 * F;
@@ -45,15 +96,10 @@ inline __attribute__((always_inline)) void forward_body(const float* __restrict 
         const float* __restrict w = wt + (j * 5 + c[j]) * F;
         for (std::int64_t f = 0; f < F; ++f) z[f] += w[f];
       }
-      if (r == 0) {
-        for (std::int64_t f = 0; f < F; ++f) best[f] = z[f], arg[f] = 0.0f;
-      } else {  // strictly greater: the first maximum wins, as in max_pool1d
-        const float rf = static_cast<float>(r);
-        for (std::int64_t f = 0; f < F; ++f) {
-          const bool more = z[f] > best[f];
-          best[f] = more ? z[f] : best[f];
-          arg[f] = more ? rf : arg[f];
-        }
+      for (std::int64_t f = 0; f < F; ++f) {
+        const bool more = r == 0 || z[f] > best[f];  // strictly greater: the first maximum wins
+        best[f] = more ? z[f] : best[f];
+        arg[f] = more ? static_cast<float>(r) : arg[f];
       }
     }
     for (std::int64_t f = 0; f < F; ++f) {
@@ -63,17 +109,51 @@ inline __attribute__((always_inline)) void forward_body(const float* __restrict 
   }
 }
 
-// Adds one sample's weight and bias gradients into gwt [K][5][F] and gb [F].
+// Adds one sample's weight and bias gradients into gwt [K][5][F] and gb [F]. The gradient of
+// each window position stays in registers while it is added to the K weight rows it touched.
 template <std::int64_t FC>
-inline __attribute__((always_inline)) void backward_body(const float* __restrict grad, const float* __restrict out,
-                                                         const std::uint8_t* __restrict off,
-                                                         const std::uint8_t* __restrict cp, const Shape& s,
-                                                         float* __restrict gwt, float* __restrict gb,
-                                                         float* __restrict scratch) {
-  const std::int64_t F = FC ? FC : s.F;
-  float* __restrict g = scratch;          // gradient reaching each filter's winner (0 where ReLU cut it)
-  float* __restrict arg = scratch + F;    // each filter's winning offset in the window
-  float* __restrict d = scratch + 2 * F;  // the gradient at one position of the window
+inline __attribute__((always_inline)) void backward_fixed(const float* __restrict grad, const float* __restrict out,
+                                                          const std::uint8_t* __restrict off,
+                                                          const std::uint8_t* __restrict cp, const Shape& s,
+                                                          float* __restrict gwt, float* __restrict gb,
+                                                          float* __restrict scratch) {
+  constexpr std::int64_t V = FC / 8;
+  // The gradient reaching each filter's winner, 0 where the ReLU cut it, as [Q][F]. out is +0.0f
+  // or positive, so its bits say which; no branch (a branch here was half the kernel's time).
+  float* __restrict g_all = scratch;
+  for (std::int64_t f = 0; f < FC; ++f)
+    for (std::int64_t q = 0; q < s.Q; ++q) {
+      const std::uint32_t keep = std::bit_cast<std::uint32_t>(out[f * s.Q + q]) != 0u ? ~0u : 0u;
+      g_all[q * FC + f] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(grad[f * s.Q + q]) & keep);
+    }
+  for (std::int64_t q = 0; q < s.Q; ++q) {
+    float arg_at[FC];  // each filter's winning offset in the window
+    for (std::int64_t f = 0; f < FC; ++f) arg_at[f] = static_cast<float>(off[q * FC + f]);
+    Vec8 g[V], arg[V];
+    for (std::int64_t v = 0; v < V; ++v) {
+      g[v] = load8(g_all + q * FC + 8 * v), arg[v] = load8(arg_at + 8 * v);
+      store8(gb + 8 * v, load8(gb + 8 * v) + g[v]);
+    }
+    for (std::int64_t r = 0; r < s.pool; ++r) {
+      const Vec8 rf = Vec8{} + static_cast<float>(r), zero = Vec8{};
+      Vec8 d[V];
+      for (std::int64_t v = 0; v < V; ++v) d[v] = arg[v] == rf ? g[v] : zero;
+      const std::uint8_t* c = cp + q * s.pool + r;
+      for (std::int64_t j = 0; j < s.K; ++j) {
+        float* w = gwt + (j * 5 + c[j]) * FC;
+        for (std::int64_t v = 0; v < V; ++v) store8(w + 8 * v, load8(w + 8 * v) + d[v]);
+      }
+    }
+  }
+}
+
+inline void backward_any(const float* __restrict grad, const float* __restrict out, const std::uint8_t* __restrict off,
+                         const std::uint8_t* __restrict cp, const Shape& s, float* __restrict gwt,
+                         float* __restrict gb, float* __restrict scratch) {
+  const std::int64_t F = s.F;
+  float* __restrict g = scratch;
+  float* __restrict arg = scratch + F;
+  float* __restrict d = scratch + 2 * F;
   for (std::int64_t q = 0; q < s.Q; ++q) {
     for (std::int64_t f = 0; f < F; ++f) {
       g[f] = out[f * s.Q + q] > 0.0f ? grad[f * s.Q + q] : 0.0f;
@@ -98,10 +178,10 @@ __attribute__((target_clones("avx2", "default"))) void forward_sample(const floa
                                                                     const std::uint8_t* cp, const Shape& s,
                                                                     float* out, std::uint8_t* off, float* scratch) {
   switch (s.F) {
-    case 32: return forward_body<32>(wt, bias, cp, s, out, off, scratch);
-    case 64: return forward_body<64>(wt, bias, cp, s, out, off, scratch);
-    case 128: return forward_body<128>(wt, bias, cp, s, out, off, scratch);
-    default: return forward_body<0>(wt, bias, cp, s, out, off, scratch);
+    case 32: return forward_fixed<32>(wt, bias, cp, s, out, off);
+    case 64: return forward_fixed<64>(wt, bias, cp, s, out, off);
+    case 128: return forward_fixed<128>(wt, bias, cp, s, out, off);
+    default: return forward_any(wt, bias, cp, s, out, off, scratch);
   }
 }
 
@@ -110,10 +190,10 @@ __attribute__((target_clones("avx2", "default"))) void backward_sample(const flo
                                                                      const Shape& s, float* gwt, float* gb,
                                                                      float* scratch) {
   switch (s.F) {
-    case 32: return backward_body<32>(grad, out, off, cp, s, gwt, gb, scratch);
-    case 64: return backward_body<64>(grad, out, off, cp, s, gwt, gb, scratch);
-    case 128: return backward_body<128>(grad, out, off, cp, s, gwt, gb, scratch);
-    default: return backward_body<0>(grad, out, off, cp, s, gwt, gb, scratch);
+    case 32: return backward_fixed<32>(grad, out, off, cp, s, gwt, gb, scratch);
+    case 64: return backward_fixed<64>(grad, out, off, cp, s, gwt, gb, scratch);
+    case 128: return backward_fixed<128>(grad, out, off, cp, s, gwt, gb, scratch);
+    default: return backward_any(grad, out, off, cp, s, gwt, gb, scratch);
   }
 }
 
@@ -164,7 +244,7 @@ std::pair<torch::Tensor, torch::Tensor> backward_batch(const torch::Tensor& grad
   const torch::Tensor g = grad.contiguous();
   at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
     std::vector<std::uint8_t> cp(static_cast<std::size_t>(s.L + s.K - 1));
-    std::vector<float> scratch(static_cast<std::size_t>(3 * s.F));
+    std::vector<float> scratch(static_cast<std::size_t>(std::max<std::int64_t>(3, s.Q) * s.F));
     for (std::int64_t chunk = begin; chunk < end; ++chunk) {
       float* gwt = partial.data() + chunk * per_chunk;
       for (std::int64_t n = chunk * kChunk; n < std::min(N, (chunk + 1) * kChunk); ++n) {
