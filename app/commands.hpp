@@ -49,10 +49,6 @@ CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 // --bed, --genome, --negatives, ... (interval_options.cpp), after add_input_options (whose --target-col
 // and --length they share); `training` adds the chromosome hold-out options.
 void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
-// The data of train/evaluate: `data` read with `table`, or the --bed intervals (table.target_cols:
-// the BED column; intervals.length, else table.length: the window length). UsageError unless
-// exactly one of them is given.
-SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals);
 // The training task: --negatives makes binary labels, so it implies --task binary (and refuses
 // an explicit other task).
 std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given);

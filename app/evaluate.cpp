@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "dnacnn/device.hpp"
 #include "dnacnn/predict.hpp"
+#include "dnacnn/train_job.hpp"
 
 namespace dnacnn::app {
 

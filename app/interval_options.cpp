@@ -29,23 +29,6 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
       ->delimiter(',');
 }
 
-SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals) {
-  if (data.empty() == intervals.beds.empty()) throw UsageError("give either --data FILE or --bed BED --genome FASTA");
-  if (!data.empty()) {
-    if (!intervals.genome.empty() || !intervals.negatives.empty() || !intervals.val_chroms.empty() ||
-        !intervals.test_chroms.empty())
-      throw UsageError("--genome, --negatives, --val-chroms and --test-chroms go with --bed, not --data");
-    return read_sequence_table(data, table);
-  }
-  if (!table.labels.empty() || !table.split_col.empty())
-    throw UsageError("--labels and --split-col go with --data; with --bed the split is --val-chroms/--test-chroms");
-  if (table.target_cols.size() > 1)
-    throw UsageError("--bed takes one --target-col (a BED column), got " + std::to_string(table.target_cols.size()));
-  if (!table.target_cols.empty()) intervals.target_col = table.target_cols.front();
-  if (intervals.length == 0) intervals.length = table.length;
-  return read_interval_data(intervals);
-}
-
 std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given) {
   if (intervals.negatives.empty()) return task;
   if (task_given && task != "binary")

@@ -10,12 +10,11 @@
 #include "dnacnn/device.hpp"
 #include "dnacnn/distributed.hpp"
 #include "dnacnn/error.hpp"
-#include "dnacnn/interrupt.hpp"
 #include "dnacnn/io/table.hpp"
-#include "dnacnn/report.hpp"
 #include "dnacnn/run.hpp"
 #include "dnacnn/scoring_rule.hpp"
 #include "dnacnn/train.hpp"
+#include "dnacnn/train_job.hpp"
 
 namespace dnacnn::app {
 
@@ -58,33 +57,16 @@ static Group join_group(const DistributedOptions& d, const std::string& device) 
   return g;
 }
 
-// What must not change between a run's start and its resumption: the data file, or the BED files
-// and the genome's .fai index (names and lengths; hashing a whole genome would cost seconds).
-static std::string input_md5(const TrainJob& job) {
-  if (job.intervals.beds.empty()) return file_md5(job.data);
-  std::string md5s;
-  for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
-  return md5s + file_md5(job.intervals.genome.string() + ".fai");
-}
-
-// Trains (from scratch or from the job's checkpoint) with Ctrl-C handled, then writes the run.
+// Trains (from scratch or from the job's checkpoint), writes the run, and prints one summary line.
 static void train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
                             std::optional<TrainCheckpoint> resume, bool quiet, Group& group) {
   Progress progress(quiet || !group.writes());
   if (data.cropped + data.padded > 0)
     progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
                              data.cropped, data.padded, pad_name(job.table.pad)));
-  const Checkpointer checkpointer(out, job, std::move(resume));
-  TrainResult result;
-  {
-    const InterruptScope interrupts;  // Ctrl-C: save after the current batch and stop
-    TrainOptions options = job.options;
-    if (group.comm) options.device = rank_device(options.device, group.place);  // cuda: this rank's GPU
-    result = train_model(data, options, progress, &checkpointer, group.comm.get());
-  }
+  const std::string device = group.comm ? rank_device(job.options.device, group.place) : "";  // cuda: this rank's GPU
+  const TrainResult result = run_train_job(out, job, data, std::move(resume), progress, group.comm.get(), device);
   if (!group.writes()) return;
-  write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
-  write_report(out);  // RUN/report.html
   const Scores& test = result.per_target.front().test;
   const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}",
                                                         test.binary->auroc, test.binary->auprc, test.binary->accuracy)
@@ -115,13 +97,7 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
       throw UsageError(fmt::format("--epochs {}: the run has already trained {} epochs", a.train.epochs, done));
     c.job.options.epochs = a.train.epochs;
   }
-  const bool intervals = !c.job.intervals.beds.empty();
-  const SequenceData data = read_input_data(intervals ? "" : c.job.data.string(), c.job.table, c.job.intervals);
-  if (input_md5(c.job) != c.job.data_md5)
-    throw Error(intervals ? "the BED files or the genome's index changed since the run started (MD5 differs); "
-                            "resuming needs the same input"
-                          : "the data changed since the run started (MD5 differs); resuming needs the same file",
-                {c.job.data.string()});
+  const SequenceData data = read_job_input(c.job);  // an Error if the input changed
   Group group = join_group(a.dist, c.job.options.device);
   if (group.writes()) {
     remove_stale_temporaries(a.resume);
@@ -151,13 +127,16 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   Group group = join_group(a.dist, options.device);
   const bool created = group.writes() && !std::filesystem::exists(a.out);
   if (group.writes()) prepare_output_directory(a.out, a.force);
-  TrainJob job{options, table, a.data.empty() ? std::filesystem::path() : std::filesystem::absolute(a.data), "",
-               a.name.empty() ? options.arch : a.name, command_line(),
-               rule ? scoring_rule_to_json(*rule) : nlohmann::json()};
+  TrainJob job;
+  job.options = options;
+  job.table = table;
+  job.name = a.name.empty() ? options.arch : a.name;
+  job.command_line = command_line();
+  job.rule = rule ? scoring_rule_to_json(*rule) : nlohmann::json();
   job.intervals = a.intervals;
   for (auto& bed : job.intervals.beds) bed = std::filesystem::absolute(bed);
   if (!job.intervals.genome.empty()) job.intervals.genome = std::filesystem::absolute(job.intervals.genome);
-  if (job.data.empty()) job.data = job.intervals.beds.front();
+  job.data = std::filesystem::absolute(a.data.empty() ? job.intervals.beds.front() : std::filesystem::path(a.data));
   job.data_md5 = input_md5(job);
   try {
     train_and_write(a.out, job, data, std::nullopt, a.quiet, group);
