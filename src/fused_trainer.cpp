@@ -8,6 +8,7 @@
 #include "adam_kernel.hpp"
 #include "dnacnn/encode.hpp"
 #include "dnacnn/error.hpp"
+#include "vec8.hpp"
 
 namespace dnacnn {
 
@@ -179,6 +180,21 @@ inline __attribute__((always_inline)) void cnn_hidden(const CnnArrays& a, const 
                                                       std::int64_t F_runtime, std::int64_t P, std::int64_t K) {
   const std::int64_t F = FC ? FC : F_runtime;  // a compile-time width lets GCC unroll fully
   float* __restrict z = a.z;
+  if constexpr (FC > 0 && FC % 8 == 0) {  // one position's sums stay in registers across the taps
+    constexpr std::int64_t V = FC / 8;
+    for (std::int64_t p = 0; p < P; ++p) {
+      Vec8 zp[V];
+      for (std::int64_t v = 0; v < V; ++v) zp[v] = load8(a.bc + 8 * v);
+      for (std::int64_t j = 0; j < K; ++j) {
+        const std::uint8_t c = code[p + j];
+        if (c > 3) continue;
+        const float* w = a.W + (j * 4 + c) * FC;
+        for (std::int64_t v = 0; v < V; ++v) zp[v] += load8(w + 8 * v);
+      }
+      for (std::int64_t v = 0; v < V; ++v) store8(z + p * FC + 8 * v, relu8(zp[v]));
+    }
+    return;
+  }
   for (std::int64_t p = 0; p < P; ++p) {
     float* __restrict zp = z + p * F;
     for (std::int64_t f = 0; f < F; ++f) zp[f] = a.bc[f];
@@ -248,6 +264,23 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
     }
   } else {
     cnn_multi_target_backward(a, target, PF, T, scale, loss, sse);
+  }
+  if constexpr (FC > 0 && FC % 8 == 0) {  // one position's gradient stays in registers across the taps
+    constexpr std::int64_t V = FC / 8;
+    for (std::int64_t p = 0; p < P; ++p) {
+      Vec8 dzp[V];
+      for (std::int64_t v = 0; v < V; ++v) {
+        dzp[v] = load8(dz + p * FC + 8 * v);
+        store8(a.gbc + 8 * v, load8(a.gbc + 8 * v) + dzp[v]);
+      }
+      for (std::int64_t j = 0; j < K; ++j) {
+        const std::uint8_t c = code[p + j];
+        if (c > 3) continue;
+        float* gw = a.gW + (j * 4 + c) * FC;
+        for (std::int64_t v = 0; v < V; ++v) store8(gw + 8 * v, load8(gw + 8 * v) + dzp[v]);
+      }
+    }
+    return;
   }
   for (std::int64_t p = 0; p < P; ++p) {
     const float* __restrict dzp = dz + p * F;

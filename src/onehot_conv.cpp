@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "vec8.hpp"
+
 namespace dnacnn {
 namespace {
 
@@ -29,19 +31,6 @@ void padded_codes(const std::uint8_t* codes, const Shape& s, std::uint8_t* out) 
   std::fill(out, out + s.L + s.K - 1, std::uint8_t{4});
   std::copy(codes, codes + s.L, out + s.left);
 }
-
-// Eight floats as one value: GCC and Clang give it a ymm register on AVX2 and split it in two
-// xmm halves elsewhere. The filter loops are written with it because GCC's -O3 (unroll-and-jam
-// over the kernel's taps) left the plain loops scalar: that was a third of deepcnn's training.
-// (-Wpsabi: these helpers are always inlined, so no 32-byte value crosses a call of the baseline clone.)
-#pragma GCC diagnostic ignored "-Wpsabi"
-using Vec8 = float __attribute__((vector_size(32)));
-inline __attribute__((always_inline)) Vec8 load8(const float* p) {
-  Vec8 v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-inline __attribute__((always_inline)) void store8(float* p, Vec8 v) { std::memcpy(p, &v, sizeof v); }
 
 // Compile-time width (FC > 0, a multiple of 8): every filter's running sum, best and winning
 // offset stay in registers for the whole pooling window.
