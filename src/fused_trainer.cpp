@@ -36,7 +36,9 @@ bool FusedTrainer::supports(const ModelConfig& config, const std::string& optimi
          (optimizer == "sgd" || optimizer == "adam");
 }
 
-static const torch::Tensor& parameter(torch::nn::Module& model, const std::string& name) {
+// By value: named_parameters() returns a temporary dict, so a reference into it would dangle
+// (AddressSanitizer's heap-use-after-free in `make sanitize`).
+static torch::Tensor parameter(torch::nn::Module& model, const std::string& name) {
   for (const auto& item : model.named_parameters(true))
     if (item.key() == name) return item.value();
   throw Error("fused trainer: model has no parameter '" + name + "'");
