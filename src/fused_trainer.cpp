@@ -1,7 +1,6 @@
 #include "fused_trainer.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -167,14 +166,6 @@ inline __attribute__((always_inline)) float loss_gradient(float out, float y, co
   return (loss.pos_weight * y + 1.0f - y) * s - loss.pos_weight * y;
 }
 
-// The ReLU's backward pass: grad where the unit was active (relu_out > 0), else 0. relu_out is
-// +0.0f or positive, so its bits say which. GCC (with trapping math on) vectorises this select,
-// but not `relu_out > 0 ? grad : 0`: that loop stayed scalar and was half of the cnn's step time.
-inline __attribute__((always_inline)) float where_active(float relu_out, float grad) {
-  const std::uint32_t keep = std::bit_cast<std::uint32_t>(relu_out) != 0u ? ~0u : 0u;
-  return std::bit_cast<float>(std::bit_cast<std::uint32_t>(grad) & keep);
-}
-
 // Convolution on one-hot input = sum of the filter columns of the bases present; then ReLU.
 // z receives positions x filters hidden activations.
 template <std::int64_t FC>
@@ -224,6 +215,23 @@ inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::
   return out;
 }
 
+// cnn_output of the only target, with the filter width known: FC/8 independent vector sums (one
+// chain of PF/8 dependent adds was the latency of every sample) and a pairwise horizontal sum.
+template <std::int64_t FC>
+inline __attribute__((always_inline)) float cnn_single_output(const CnnArrays& a, std::int64_t PF) {
+  if constexpr (FC > 0 && FC % 8 == 0) {
+    constexpr std::int64_t V = FC / 8;
+    Vec8 acc[V] = {};
+    for (std::int64_t i = 0; i < PF; i += FC)
+      for (std::int64_t v = 0; v < V; ++v) acc[v] += load8(a.V + i + 8 * v) * load8(a.z + i + 8 * v);
+    for (std::int64_t v = 1; v < V; ++v) acc[0] += acc[v];
+    const Vec8 s = acc[0];
+    return a.bl[0] + (((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7])));
+  } else {
+    return cnn_output(a, 0, PF);
+  }
+}
+
 // The output layer's backward pass for several targets: gradients of V and bl, and dz (masked
 // by the ReLU) from every target's error.
 inline __attribute__((always_inline)) void cnn_multi_target_backward(const CnnArrays& a,
@@ -256,7 +264,7 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   float* __restrict dz = a.dz;
   cnn_hidden<FC>(a, code, F, P, K);
   if (T == 1) {  // one pass: the output's gradient goes straight into dz, masked by the ReLU
-    const float d = loss_gradient(cnn_output(a, 0, PF), target[0], loss, sse) * scale;
+    const float d = loss_gradient(cnn_single_output<FC>(a, PF), target[0], loss, sse) * scale;
     a.gbl[0] += d;
     const float* __restrict v = a.V;
     float* __restrict gv = a.gV;
@@ -296,15 +304,38 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   }
 }
 
+// A batch's forward and backward passes, one sample after another, gradients added into a.g*.
 // Built for AVX2 as well as the baseline ISA; the loader picks the best the CPU has.
-__attribute__((target_clones("avx2", "default"))) void cnn_sample_kernel(
-    const CnnArrays& a, const std::uint8_t* __restrict code, const float* __restrict target, std::int64_t F,
-    std::int64_t P, std::int64_t K, std::int64_t T, float scale, const FusedLoss& loss, double& sse) {
+template <std::int64_t FC>
+inline __attribute__((always_inline)) void cnn_batch_body(const CnnArrays& a, const std::uint8_t* __restrict codes,
+                                                          const float* __restrict targets,
+                                                          const std::int64_t* __restrict rows, std::int64_t batch,
+                                                          std::int64_t length, std::int64_t F, std::int64_t P,
+                                                          std::int64_t K, std::int64_t T, float scale,
+                                                          const FusedLoss& loss, double& sse) {
+  // Local copies: stores through the gradient pointers could alias the caller's struct, so reading
+  // it made GCC reload a pointer after every store; these stay in registers.
+  const CnnArrays local = a;
+  const FusedLoss local_loss = loss;
+  double local_sse = 0;
+  for (std::int64_t i = 0; i < batch; ++i) {
+    const std::int64_t r = rows ? rows[i] : i;
+    // Rows come in shuffled order: fetch the next one's bases while this one computes.
+    if (rows && i + 1 < batch) __builtin_prefetch(codes + rows[i + 1] * length);
+    cnn_sample_body<FC>(local, codes + r * length, targets + r * T, F, P, K, T, scale, local_loss, local_sse);
+  }
+  sse += local_sse;
+}
+
+__attribute__((target_clones("avx2", "default"))) void cnn_batch_kernel(
+    const CnnArrays& a, const std::uint8_t* __restrict codes, const float* __restrict targets,
+    const std::int64_t* __restrict rows, std::int64_t batch, std::int64_t length, std::int64_t F, std::int64_t P,
+    std::int64_t K, std::int64_t T, float scale, const FusedLoss& loss, double& sse) {
   switch (F) {
-    case 16: return cnn_sample_body<16>(a, code, target, F, P, K, T, scale, loss, sse);
-    case 32: return cnn_sample_body<32>(a, code, target, F, P, K, T, scale, loss, sse);
-    case 64: return cnn_sample_body<64>(a, code, target, F, P, K, T, scale, loss, sse);
-    default: return cnn_sample_body<0>(a, code, target, F, P, K, T, scale, loss, sse);
+    case 16: return cnn_batch_body<16>(a, codes, targets, rows, batch, length, F, P, K, T, scale, loss, sse);
+    case 32: return cnn_batch_body<32>(a, codes, targets, rows, batch, length, F, P, K, T, scale, loss, sse);
+    case 64: return cnn_batch_body<64>(a, codes, targets, rows, batch, length, F, P, K, T, scale, loss, sse);
+    default: return cnn_batch_body<0>(a, codes, targets, rows, batch, length, F, P, K, T, scale, loss, sse);
   }
 }
 
@@ -329,10 +360,6 @@ CnnArrays FusedTrainer::arrays() {
           z_.data(),               dz_.data()};
 }
 
-void FusedTrainer::cnn_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
-  cnn_sample_kernel(arrays(), code, target, filters_, positions_, kernel_, targets_, scale, loss_, sse);
-}
-
 void FusedTrainer::linear_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
   const std::int64_t row = 4 * length_;
   for (std::int64_t t = 0; t < targets_; ++t) {
@@ -352,14 +379,15 @@ void FusedTrainer::accumulate_gradients(const std::uint8_t* codes, const float* 
                                         std::int64_t batch, double& sse) {
   for (Param& p : params_) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
   const float scale = 1.0f / static_cast<float>(batch * targets_);  // the loss is a mean over every output
+  if (cnn_) {
+    cnn_batch_kernel(arrays(), codes, targets, rows, batch, length_, filters_, positions_, kernel_, targets_, scale,
+                     loss_, sse);
+    return;
+  }
   for (std::int64_t i = 0; i < batch; ++i) {
     const std::int64_t r = rows ? rows[i] : i;
-    // Rows come in shuffled order: fetch the next one's bases while this one computes.
     if (rows && i + 1 < batch) __builtin_prefetch(codes + rows[i + 1] * length_);
-    if (cnn_)
-      cnn_sample(codes + r * length_, targets + r * targets_, scale, sse);
-    else
-      linear_sample(codes + r * length_, targets + r * targets_, scale, sse);
+    linear_sample(codes + r * length_, targets + r * targets_, scale, sse);
   }
 }
 

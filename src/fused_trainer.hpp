@@ -80,7 +80,6 @@ class FusedTrainer {
   };
   void accumulate_gradients(const std::uint8_t* codes, const float* targets, const std::int64_t* rows,
                             std::int64_t batch, double& sse);
-  void cnn_sample(const std::uint8_t* code, const float* target, float scale, double& sse);
   void linear_sample(const std::uint8_t* code, const float* target, float scale, double& sse);
   void update();
   CnnArrays arrays();

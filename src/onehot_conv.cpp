@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cstring>
 #include <vector>
 
@@ -107,14 +106,11 @@ inline __attribute__((always_inline)) void backward_fixed(const float* __restric
                                                           float* __restrict gwt, float* __restrict gb,
                                                           float* __restrict scratch) {
   constexpr std::int64_t V = FC / 8;
-  // The gradient reaching each filter's winner, 0 where the ReLU cut it, as [Q][F]. out is +0.0f
-  // or positive, so its bits say which; no branch (a branch here was half the kernel's time).
+  // The gradient reaching each filter's winner, 0 where the ReLU cut it, as [Q][F]; no branch
+  // (a branch here was half the kernel's time).
   float* __restrict g_all = scratch;
   for (std::int64_t f = 0; f < FC; ++f)
-    for (std::int64_t q = 0; q < s.Q; ++q) {
-      const std::uint32_t keep = std::bit_cast<std::uint32_t>(out[f * s.Q + q]) != 0u ? ~0u : 0u;
-      g_all[q * FC + f] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(grad[f * s.Q + q]) & keep);
-    }
+    for (std::int64_t q = 0; q < s.Q; ++q) g_all[q * FC + f] = where_active(out[f * s.Q + q], grad[f * s.Q + q]);
   for (std::int64_t q = 0; q < s.Q; ++q) {
     float arg_at[FC];  // each filter's winning offset in the window
     for (std::int64_t f = 0; f < FC; ++f) arg_at[f] = static_cast<float>(off[q * FC + f]);
