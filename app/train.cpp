@@ -38,8 +38,8 @@ struct TrainArgs {
 // One process, or one rank of a --distributed group (joined here, before any output is written).
 struct Group {
   std::unique_ptr<Communicator> comm;
-  WorldPlace place;
-  bool writes() const { return !comm || comm->rank() == 0; }  // only rank 0 writes the run
+  std::string device;  // a rank's own device ("cuda" -> cuda:LOCAL_RANK); empty: the job's
+  bool writes() const { return writes_outputs(comm.get()); }
 };
 
 static Group join_group(const DistributedOptions& d, const std::string& device) {
@@ -52,8 +52,9 @@ static Group join_group(const DistributedOptions& d, const std::string& device) 
                                    "or unset WORLD_SIZE to train in one process", world));
     return g;
   }
-  g.place = resolve_world(d);
-  g.comm = Communicator::connect(g.place, d.timeout, rank_device(device, g.place));  // NCCL for GPU ranks
+  const WorldPlace place = resolve_world(d);
+  g.device = rank_device(device, place);
+  g.comm = Communicator::connect(place, d.timeout, g.device);  // NCCL for GPU ranks
   return g;
 }
 
@@ -64,8 +65,7 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
   if (data.cropped + data.padded > 0)
     progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
                              data.cropped, data.padded, pad_name(job.table.pad)));
-  const std::string device = group.comm ? rank_device(job.options.device, group.place) : "";  // cuda: this rank's GPU
-  const TrainResult result = run_train_job(out, job, data, std::move(resume), progress, group.comm.get(), device);
+  const TrainResult result = run_train_job(out, job, data, std::move(resume), progress, group.comm.get(), group.device);
   if (!group.writes()) return;
   const Scores& test = result.per_target.front().test;
   const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}",

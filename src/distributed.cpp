@@ -82,6 +82,8 @@ WorldPlace resolve_world(const DistributedOptions& o) {
   return p;
 }
 
+bool writes_outputs(const Communicator* comm) { return !comm || comm->rank() == 0; }
+
 std::string rank_device(const std::string& device, const WorldPlace& place) {
   return device == "cuda" ? fmt::format("cuda:{}", place.local_rank) : device;
 }

@@ -54,7 +54,7 @@ TrainResult run_train_job(const std::filesystem::path& out, const TrainJob& job,
     if (!device.empty()) options.device = device;
     result = train_model(data, options, progress, &checkpointer, comm);
   }
-  if (comm && comm->rank() != 0) return result;  // only rank 0 writes the run
+  if (!writes_outputs(comm)) return result;
   write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
   write_report(out);  // RUN/report.html
   return result;

@@ -32,6 +32,11 @@ struct WorldPlace {
 // UsageError naming the missing or malformed flag or variable.
 WorldPlace resolve_world(const DistributedOptions& options);
 
+class Communicator;
+
+// Whether this process writes the run, report and checkpoints: one process, or rank 0 of a group.
+bool writes_outputs(const Communicator* comm);
+
 // The device a rank computes on: "cuda" means this rank's own GPU (cuda:LOCAL_RANK); any other
 // name is kept.
 std::string rank_device(const std::string& device, const WorldPlace& place);
