@@ -43,6 +43,10 @@ void add_training_run_options(CLI::App& app, TrainOptions& o) {
       ->check(CLI::Range(0.0, 0.99))
       ->check(finite_number());
   add_threads_option(app, o.threads);
+  app.add_option("--threading", o.threading,
+                 "How --threads share the LibTorch engine's training: batch (each thread a share of every "
+                 "batch) or ops (threads inside each operation)")
+      ->check(CLI::IsMember({"batch", "ops"}));
   app.add_option("--device", o.device, "cpu, cuda or cuda:N");
   app.add_option("--engine", o.engine,
                  "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")

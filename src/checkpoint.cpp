@@ -23,7 +23,8 @@ json options_json(const TrainOptions& o) {
           {"seed", o.seed},           {"split_seed", o.split_seed}, {"val_frac", o.val_frac},
           {"test_frac", o.test_frac}, {"threads", o.threads},       {"device", o.device},
           {"label", o.label},         {"engine", o.engine},         {"task", o.task},
-          {"pos_weight", o.pos_weight}, {"rc_augment", o.rc_augment}, {"pad", o.pad}};
+          {"pos_weight", o.pos_weight}, {"rc_augment", o.rc_augment}, {"pad", o.pad},
+          {"threading", o.threading}};
 }
 
 TrainOptions options_from(const json& j) {
@@ -46,6 +47,7 @@ TrainOptions options_from(const json& j) {
   o.pos_weight = j.at("pos_weight").get<double>();
   o.rc_augment = j.at("rc_augment").get<bool>();
   o.pad = j.at("pad").get<std::string>();
+  o.threading = j.value("threading", "ops");  // checkpoints from before --threading trained per op
   return o;
 }
 
@@ -218,6 +220,19 @@ void remove_stale_temporaries(const fs::path& dir) {
 Checkpointer::Checkpointer(fs::path run_dir, TrainJob job, std::optional<TrainCheckpoint> resume)
     : run_dir_(std::move(run_dir)), job_(std::move(job)), resume_(std::move(resume)) {}
 
-void Checkpointer::save(TrainCheckpoint state) const { write_checkpoint(run_dir_, {job_, std::move(state)}); }
+Checkpointer::~Checkpointer() {
+  if (writing_.valid()) writing_.wait();
+}
+
+void Checkpointer::save(TrainCheckpoint state) const {
+  flush();
+  writing_ = std::async(std::launch::async, [dir = run_dir_, c = Checkpoint{job_, std::move(state)}] {
+    write_checkpoint(dir, c);
+  });
+}
+
+void Checkpointer::flush() const {
+  if (writing_.valid()) writing_.get();
+}
 
 }  // namespace dnacnn

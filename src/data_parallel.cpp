@@ -8,10 +8,12 @@
 namespace dnacnn {
 
 StepTotals data_parallel_step(Communicator& comm, SequenceModelImpl& model, torch::optim::Optimizer& optimizer,
-                              const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss, int signal) {
+                              const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss,
+                              const BatchRows& rows, int signal) {
   const std::int64_t len = x.size(0);
   const Range mine = share_of(len, comm.rank(), comm.world_size());
   optimizer.zero_grad();
+  model.batch_rows = BatchRows{rows.seed, rows.first + mine.begin};
   torch::Tensor local_sum = torch::zeros({}, x.options());
   if (mine.size() > 0) {
     // Weighted by its share of the batch: the ranks' gradients then sum to the batch mean's.

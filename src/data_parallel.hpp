@@ -22,10 +22,12 @@ struct StepTotals {
   int signal = 0;       // an interrupt any rank received (0: none): every rank stops after this step
 };
 
-// One optimiser step on global batch (x, y): this rank's rows' share of the gradient, summed over
-// the ranks together with the loss and interrupt requests (one collective), then the update.
+// One optimiser step on global batch (x, y): this rank's rows' share of the gradient (dropout keyed
+// by `rows`: the masks one process would draw), summed over the ranks together with the loss and
+// interrupt requests (one collective), then the update.
 StepTotals data_parallel_step(Communicator& comm, SequenceModelImpl& model, torch::optim::Optimizer& optimizer,
-                              const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss, int signal);
+                              const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss,
+                              const BatchRows& rows, int signal);
 
 // The mean loss over rows (x, y), each rank evaluating its share (NaN without rows).
 double shared_mean_loss(Communicator& comm, SequenceModelImpl& model, const torch::Tensor& x, const torch::Tensor& y,

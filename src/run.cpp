@@ -29,7 +29,7 @@ static nlohmann::json params_json(const TrainOptions& o, const TrainResult& r) {
   nlohmann::json p = {{"arch", o.arch},          {"epochs", o.epochs},         {"lr", o.lr},
                       {"batch_size", o.batch_size}, {"optimizer", o.optimizer}, {"seed", o.seed},
                       {"split_seed", o.split_seed}, {"val_frac", o.val_frac},    {"test_frac", o.test_frac},
-                      {"threads", o.threads},    {"device", o.device},         {"engine", r.engine},         {"length", r.config.length},
+                      {"threads", o.threads},    {"threading", o.threading}, {"device", o.device},         {"engine", r.engine},         {"length", r.config.length},
                       {"parameters", r.parameters}, {"task", o.task},            {"rc_augment", o.rc_augment}};
   if (o.task == "binary") p["pos_weight"] = o.pos_weight;
   if (!o.pad.empty()) p["pad"] = o.pad;

@@ -14,6 +14,7 @@
 #include "dnacnn/predict.hpp"
 #include "dnacnn/random.hpp"
 #include "fused_trainer.hpp"
+#include "thread_team.hpp"
 #include "tensors.hpp"
 #include "train_state.hpp"
 
@@ -53,6 +54,11 @@ double loss_on(SequenceModelImpl& model, const SplitTensors& s, const TrainOptio
   if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
   const torch::Tensor pred = predict_in_batches(model, s.x, 8192, device);
   return loss_of(pred, s.y.to(torch::kCPU), o).item<double>();
+}
+
+double team_mean_loss(ThreadTeam& team, const SplitTensors& s, const TrainOptions& o) {
+  if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
+  return loss_of(team_predict(team, s.x), s.y, o).item<double>();
 }
 
 // Scores of target t over `rows` (n = 0 when there are none).
@@ -105,6 +111,8 @@ void TrainOptions::validate() const {
   if (!(lr > 0) || !std::isfinite(lr)) throw UsageError("--lr must be a positive number");
   if (threads < 1) throw UsageError("--threads must be at least 1");
   if (optimizer != "sgd" && optimizer != "adam") throw UsageError("--optimizer must be sgd or adam, got '" + optimizer + "'");
+  if (threading != "batch" && threading != "ops")
+    throw UsageError("--threading must be batch or ops, got '" + threading + "'");
   if (engine != "auto" && engine != "torch" && engine != "fused")
     throw UsageError("--engine must be auto, torch or fused, got '" + engine + "'");
   if (task != "regression" && task != "binary") throw UsageError("--task must be regression or binary, got '" + task + "'");
@@ -247,8 +255,12 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
                       static_cast<double>(options.epochs), static_cast<double>(first_epoch),
                       static_cast<double>(first_offset)},
                      "the data, the options or the checkpoint");
-  if (comm && comm->rank() != 0) checkpointer = nullptr;  // rank 0 writes; the others only read the resume point
+  if (!writes_outputs(comm)) checkpointer = nullptr;  // the other ranks only read the resume point
   if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, rc_choice, 0);  // resumable from the start
+  // Several CPU threads share each batch rather than each operation (see thread_team.hpp).
+  std::unique_ptr<ThreadTeam> team;
+  if (!fused && !comm && device.is_cpu() && options.threads > 1 && options.threading == "batch")
+    team = std::make_unique<ThreadTeam>(*model, result.config, options.threads);
 
   const auto start = Clock::now();
   for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
@@ -263,8 +275,10 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
     const auto stop_if_interrupted = [&](std::int64_t done, double sse, int signal) {
       if (!signal) return;
       const double epoch_seconds = seconds_before + seconds_since(epoch_start);
-      if (checkpointer) save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, epoch_rc_rng,
-                                        earlier_seconds + seconds_since(start));
+      if (checkpointer) {
+        save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, epoch_rc_rng, earlier_seconds + seconds_since(start));
+        checkpointer->flush();  // on disk before the process exits
+      }
       throw Error(fmt::format("interrupted in epoch {} after {} of {} training rows{}", epoch, done, n,
                               checkpointer ? "; saved, continue with: dnacnn train --resume " +
                                                  checkpointer->run_dir().string()
@@ -295,13 +309,20 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       torch::Tensor loss_sum = torch::full({}, train_sum, torch::TensorOptions().device(device));
       for (std::int64_t b = begin; b < n; b += options.batch_size) {
         const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
+        const BatchRows batch_rows{batch_rows_seed(options.seed, epoch, b), 0};
         if (comm) {
           const StepTotals step = data_parallel_step(*comm, *model, *optimizer, xs.narrow(0, b, len),
-                                                     ys.narrow(0, b, len), loss_fn, interrupt_requested());
+                                                     ys.narrow(0, b, len), loss_fn, batch_rows, interrupt_requested());
           loss_sum += step.loss_sum;
           if (step.signal) stop_if_interrupted(b + len, loss_sum.item<double>(), step.signal);
           continue;
         }
+        if (team) {
+          loss_sum += team_step(*team, *optimizer, xs.narrow(0, b, len), ys.narrow(0, b, len), loss_fn, batch_rows);
+          if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>(), interrupt_requested());
+          continue;
+        }
+        model->batch_rows = batch_rows;
         const torch::Tensor loss = loss_of(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len), options);
         optimizer->zero_grad();
         loss.backward();
@@ -321,8 +342,9 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
                                          static_cast<double>(n_val * n_targets);
     } else {
       model->eval();
-      record.val_loss = comm ? shared_mean_loss(*comm, *model, val.x, val.y, loss_fn, device)
-                             : loss_on(*model, val, options, device);
+      record.val_loss = comm   ? shared_mean_loss(*comm, *model, val.x, val.y, loss_fn, device)
+                        : team ? team_mean_loss(*team, val, options)
+                               : loss_on(*model, val, options, device);
     }
     record.seconds = seconds_before + seconds_since(epoch_start);
     result.history.push_back(record);
@@ -336,12 +358,16 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
       break;
     }
   }
+  if (checkpointer) checkpointer->flush();  // a failed write is this run's error
   result.train_seconds = earlier_seconds + seconds_since(start);
   if (fused) fused_trainer->write_back(*model);
 
   model->eval();
-  result.predictions = comm ? shared_predictions(*comm, *model, data, length, device)
-                            : predict_sequences(*model, data, length, 8192, device);
+  model->batch_rows.reset();
+  result.predictions = comm   ? shared_predictions(*comm, *model, data, length, device)
+                       : team ? team_predict_sequences(*team, data, length)
+                              : predict_sequences(*model, data, length, 8192, device);
+  team.reset();
   to_output_scale(result.config, result.predictions);
   for (std::size_t t = 0; t < data.n_targets(); ++t)
     result.per_target.push_back({scores_of(split.train, data, result.predictions, t, binary),

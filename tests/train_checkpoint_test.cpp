@@ -35,6 +35,11 @@ TrainOptions options(std::string arch, std::string optimizer, std::string engine
   return o;
 }
 
+TrainOptions threads(int n, TrainOptions o) {
+  o.threads = n;
+  return o;
+}
+
 // Binary setups learn "scores above 16", with augmentation: every random stream must resume.
 TrainOptions binary(TrainOptions o) {
   o.task = "binary";
@@ -114,6 +119,19 @@ TEST_P(TrainCheckpoint, EpochCheckpointsContinueTheSameStream) {
   expect_same(run(o, &more), four);
 }
 
+// Checkpoints are written on a background thread; a write that fails is still reported.
+TEST(Checkpointer, AFailedBackgroundWriteIsReportedByTheNextSaveOrFlush) {
+  TempDir dir;
+  const Checkpointer checkpointer(dir.path() / "no-such-dir", {options("cnn", "sgd", "fused"), {}, "d.tsv", "", "m", "t"});
+  decltype(Checkpoint::state) state;  // (TrainCheckpoint here names the test fixture)
+  state.weights.push_back({"w", {1}, {1.0f}});
+  checkpointer.save(state);
+  EXPECT_THROW(checkpointer.flush(), Error);
+  checkpointer.save(state);
+  EXPECT_THROW(checkpointer.save(state), Error);
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "no-such-dir"));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Engines, TrainCheckpoint,
     ::testing::Values(Setup{"FusedCnnSgd", options("cnn", "sgd", "fused")},
@@ -122,7 +140,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Setup{"FusedCnnBinaryRcAugment", binary(options("cnn", "adam", "fused"))},
                       Setup{"TorchCnnBinaryRcAugment", binary(options("cnn", "sgd", "torch"))},
                       Setup{"TorchDeepCnnDropout", options("deepcnn", "adam", "torch",
-                                                           {{"filters", 8}, {"hidden", 8}, {"dropout", 0.3}})}),
+                                                           {{"filters", 8}, {"hidden", 8}, {"dropout", 0.3}})},
+                      // a team of threads sharing each batch (keyed dropout: no generator to restore)
+                      Setup{"TorchDeepCnnDropoutTwoThreads", threads(2, options("deepcnn", "adam", "torch",
+                                                                                {{"filters", 8}, {"hidden", 8}, {"dropout", 0.3}}))}),
     [](const auto& info) { return info.param.name; });
 
 }  // namespace

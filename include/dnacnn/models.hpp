@@ -2,7 +2,9 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "dnacnn/architectures.hpp"
 #include "dnacnn/dataset.hpp"
@@ -10,10 +12,22 @@
 
 namespace dnacnn {
 
+// Where a training batch's rows sit: dropout masks are drawn per row from (seed, row), so a batch
+// split between threads or ranks drops exactly what one process dropping the whole batch would.
+struct BatchRows {
+  std::uint64_t seed = 0;  // one per batch (see batch_rows_seed)
+  std::int64_t first = 0;  // the row of the batch that this forward's first row is
+};
+std::uint64_t batch_rows_seed(std::uint64_t seed, int epoch, std::int64_t batch_start);
+
 // Every model maps one-hot input (batch, length, 4) to (batch, targets).
 struct SequenceModelImpl : torch::nn::Module {
   virtual torch::Tensor forward(const torch::Tensor& onehot) = 0;
+  std::optional<BatchRows> batch_rows;  // set by the trainer; unset, dropout uses LibTorch's generator
 };
+
+// Dropout of (rows, features) `x` in training mode: keyed masks when `rows` is set.
+torch::Tensor row_keyed_dropout(const torch::Tensor& x, double p, bool training, const std::optional<BatchRows>& rows);
 using SequenceModel = std::shared_ptr<SequenceModelImpl>;
 
 // Builds an untrained model (parameters initialised from torch's global generator).

@@ -26,6 +26,9 @@ struct TrainOptions {
   double val_frac = 0.16;
   double test_frac = 0.2;
   int threads = 1;
+  // batch: with threads > 1 on the CPU, each thread trains on its share of every batch (own model
+  // replica, one-threaded ops); ops: LibTorch's threads inside each operation.
+  std::string threading = "batch";
   std::string device = "cpu";
   std::string label;              // name shown in progress lines (default: arch)
   // auto: the fused CPU engine where it applies (notebook cnn/linear, sgd/adam), else LibTorch.

@@ -56,7 +56,6 @@ std::int64_t pooled_length(const ModelConfig& c, const DeepShape& s) {
 struct DeepCnnImpl : SequenceModelImpl {
   DeepShape shape;
   torch::nn::ModuleList convs;
-  torch::nn::Dropout dropout{nullptr};
   torch::nn::Linear hidden{nullptr}, out{nullptr};
 
   explicit DeepCnnImpl(const ModelConfig& c) : shape(deep_shape(c)) {
@@ -66,7 +65,6 @@ struct DeepCnnImpl : SequenceModelImpl {
     for (std::int64_t b = 1; b < shape.blocks; ++b)
       convs->push_back(
           torch::nn::Conv1d(Conv1dOptions(shape.filters, shape.filters, shape.block_kernel).padding(torch::kSame)));
-    dropout = register_module("dropout", torch::nn::Dropout(shape.dropout));
     hidden = register_module("hidden", torch::nn::Linear(2 * shape.filters * shape.bins, shape.hidden));
     out = register_module("out", torch::nn::Linear(shape.hidden, shape.targets));
   }
@@ -94,7 +92,7 @@ struct DeepCnnImpl : SequenceModelImpl {
     }
     // filter-major: all bins of filter 0, then of filter 1, ... (as adaptive pooling + flatten)
     const torch::Tensor pooled = torch::cat({torch::stack(maxes, 2).flatten(1), torch::stack(means, 2).flatten(1)}, 1);
-    return out->forward(torch::relu(hidden->forward(dropout->forward(pooled))));
+    return out->forward(torch::relu(hidden->forward(row_keyed_dropout(pooled, shape.dropout, is_training(), batch_rows))));
   }
 };
 
