@@ -215,23 +215,6 @@ inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::
   return out;
 }
 
-// cnn_output of the only target, with the filter width known: FC/8 independent vector sums (one
-// chain of PF/8 dependent adds was the latency of every sample) and a pairwise horizontal sum.
-template <std::int64_t FC>
-inline __attribute__((always_inline)) float cnn_single_output(const CnnArrays& a, std::int64_t PF) {
-  if constexpr (FC > 0 && FC % 8 == 0) {
-    constexpr std::int64_t V = FC / 8;
-    Vec8 acc[V] = {};
-    for (std::int64_t i = 0; i < PF; i += FC)
-      for (std::int64_t v = 0; v < V; ++v) acc[v] += load8(a.V + i + 8 * v) * load8(a.z + i + 8 * v);
-    for (std::int64_t v = 1; v < V; ++v) acc[0] += acc[v];
-    const Vec8 s = acc[0];
-    return a.bl[0] + (((s[0] + s[4]) + (s[2] + s[6])) + ((s[1] + s[5]) + (s[3] + s[7])));
-  } else {
-    return cnn_output(a, 0, PF);
-  }
-}
-
 // The output layer's backward pass for several targets: gradients of V and bl, and dz (masked
 // by the ReLU) from every target's error.
 inline __attribute__((always_inline)) void cnn_multi_target_backward(const CnnArrays& a,
@@ -264,7 +247,7 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   float* __restrict dz = a.dz;
   cnn_hidden<FC>(a, code, F, P, K);
   if (T == 1) {  // one pass: the output's gradient goes straight into dz, masked by the ReLU
-    const float d = loss_gradient(cnn_single_output<FC>(a, PF), target[0], loss, sse) * scale;
+    const float d = loss_gradient(cnn_output(a, 0, PF), target[0], loss, sse) * scale;
     a.gbl[0] += d;
     const float* __restrict v = a.V;
     float* __restrict gv = a.gV;
@@ -339,17 +322,30 @@ __attribute__((target_clones("avx2", "default"))) void cnn_batch_kernel(
   }
 }
 
+// Outputs of `rows` consecutive rows of codes into out (rows x T).
+template <std::int64_t FC>
+inline __attribute__((always_inline)) void cnn_predict_body(const CnnArrays& a, const std::uint8_t* __restrict codes,
+                                                            std::int64_t rows, std::int64_t length,
+                                                            float* __restrict out, std::int64_t F, std::int64_t P,
+                                                            std::int64_t K, std::int64_t T) {
+  const CnnArrays local = a;  // see cnn_batch_body
+  for (std::int64_t r = 0; r < rows; ++r) {
+    cnn_hidden<FC>(local, codes + r * length, F, P, K);
+    for (std::int64_t t = 0; t < T; ++t) out[r * T + t] = cnn_output(local, t, P * F);
+  }
+}
+
 __attribute__((target_clones("avx2", "default"))) void cnn_predict_kernel(const CnnArrays& a,
-                                                                        const std::uint8_t* __restrict code,
+                                                                        const std::uint8_t* __restrict codes,
+                                                                        std::int64_t rows, std::int64_t length,
                                                                         float* __restrict out, std::int64_t F,
                                                                         std::int64_t P, std::int64_t K, std::int64_t T) {
   switch (F) {  // the same compile-time widths as training: validation runs every epoch
-    case 16: cnn_hidden<16>(a, code, F, P, K); break;
-    case 32: cnn_hidden<32>(a, code, F, P, K); break;
-    case 64: cnn_hidden<64>(a, code, F, P, K); break;
-    default: cnn_hidden<0>(a, code, F, P, K);
+    case 16: return cnn_predict_body<16>(a, codes, rows, length, out, F, P, K, T);
+    case 32: return cnn_predict_body<32>(a, codes, rows, length, out, F, P, K, T);
+    case 64: return cnn_predict_body<64>(a, codes, rows, length, out, F, P, K, T);
+    default: return cnn_predict_body<0>(a, codes, rows, length, out, F, P, K, T);
   }
-  for (std::int64_t t = 0; t < T; ++t) out[t] = cnn_output(a, t, P * F);
 }
 
 }  // namespace
@@ -416,20 +412,29 @@ double FusedTrainer::step(const std::uint8_t* codes, const float* targets, const
 }
 
 double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows) {
-  std::vector<float> out(static_cast<std::size_t>(targets_));
+  constexpr std::int64_t kChunk = 256;  // rows predicted per kernel call
+  std::vector<float> out(static_cast<std::size_t>(kChunk * targets_));
   double total = 0;
-  for (std::int64_t r = 0; r < rows; ++r) {
-    predict_one(codes + r * length_, out.data());
-    for (std::int64_t t = 0; t < targets_; ++t)
-      loss_gradient(out[static_cast<std::size_t>(t)], targets[r * targets_ + t], loss_, total);
+  for (std::int64_t start = 0; start < rows; start += kChunk) {
+    const std::int64_t n = std::min(kChunk, rows - start);
+    predict_rows(codes + start * length_, n, out.data());
+    for (std::int64_t i = 0; i < n * targets_; ++i)
+      loss_gradient(out[static_cast<std::size_t>(i)], targets[start * targets_ + i], loss_, total);
   }
   return total;
 }
 
+void FusedTrainer::predict_rows(const std::uint8_t* codes, std::int64_t rows, float* out) {
+  if (cnn_) {
+    cnn_predict_kernel(arrays(), codes, rows, length_, out, filters_, positions_, kernel_, targets_);
+    return;
+  }
+  for (std::int64_t r = 0; r < rows; ++r) predict_one(codes + r * length_, out + r * targets_);
+}
+
 void FusedTrainer::predict_one(const std::uint8_t* code, float* out) {
   if (cnn_) {
-    const CnnArrays a = arrays();
-    cnn_predict_kernel(a, code, out, filters_, positions_, kernel_, targets_);
+    predict_rows(code, 1, out);
     return;
   }
   for (std::int64_t t = 0; t < targets_; ++t) {

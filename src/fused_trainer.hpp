@@ -63,6 +63,7 @@ class FusedTrainer {
   // Summed loss (squared error or cross-entropy) of `rows` rows at the current parameters.
   double sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows);
   void predict_one(const std::uint8_t* code, float* out);
+  void predict_rows(const std::uint8_t* codes, std::int64_t rows, float* out);  // rows x n_targets
 
   // Copies the working parameters back into the module's tensors.
   void write_back(torch::nn::Module& model) const;

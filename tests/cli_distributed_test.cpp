@@ -139,6 +139,21 @@ TEST(CliDistributed, TwoRanksTrainLikeOneProcessAndResume) {
   expect_same_losses(one, resumed);
 }
 
+// Dropout masks are keyed by (batch, row): each rank drops in its share exactly what one process
+// drops in the whole batch, so runs with dropout match too.
+TEST(CliDistributed, TwoRanksWithDropoutTrainLikeOneProcess) {
+  const TempDir dir;
+  const fs::path data = simulate(dir);
+  const fs::path one = dir / "one", two = dir / "two";
+  const std::vector<std::string> deep = {"--model",  "deepcnn", "--hparam", "filters=8", "--hparam",
+                                         "hidden=8", "--hparam", "dropout=0.5", "--optimizer", "adam"};
+  RunResult r = dnacnn(with(with(train_args(data, one, 2), deep), {"--engine", "torch"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = dnacnn(with({"launch", "--nproc", "2", "--"}, with(with(train_args(data, two, 2), deep), {"--distributed"})));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_same_losses(one, two);
+}
+
 TEST(CliDistributed, KilledRankFailsTheOtherWithinTheTimeout) {
   const TempDir dir;
   const fs::path data = simulate(dir);
