@@ -215,6 +215,34 @@ inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::
   return out;
 }
 
+// cnn_hidden, then cnn_output of target 0, with the dot product taken while each position's
+// activations are still in registers. The same operations in the same order: the same bits.
+template <std::int64_t FC>
+inline __attribute__((always_inline)) float cnn_hidden_and_output(const CnnArrays& a,
+                                                                  const std::uint8_t* __restrict code, std::int64_t P,
+                                                                  std::int64_t K) {
+  constexpr std::int64_t V = FC / 8;
+  Vec8 lanes{};
+  for (std::int64_t p = 0; p < P; ++p) {
+    Vec8 zp[V];
+    for (std::int64_t v = 0; v < V; ++v) zp[v] = load8(a.bc + 8 * v);
+    for (std::int64_t j = 0; j < K; ++j) {
+      const std::uint8_t c = code[p + j];
+      if (c > 3) continue;
+      const float* w = a.W + (j * 4 + c) * FC;
+      for (std::int64_t v = 0; v < V; ++v) zp[v] += load8(w + 8 * v);
+    }
+    for (std::int64_t v = 0; v < V; ++v) {
+      zp[v] = relu8(zp[v]);
+      store8(a.z + p * FC + 8 * v, zp[v]);
+      lanes += load8(a.V + p * FC + 8 * v) * zp[v];
+    }
+  }
+  float out = a.bl[0];
+  for (int l = 0; l < 8; ++l) out += lanes[l];
+  return out;
+}
+
 // The output layer's backward pass for several targets: gradients of V and bl, and dz (masked
 // by the ReLU) from every target's error.
 inline __attribute__((always_inline)) void cnn_multi_target_backward(const CnnArrays& a,
@@ -245,6 +273,33 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   const std::int64_t PF = P * F;
   float* __restrict z = a.z;
   float* __restrict dz = a.dz;
+  if constexpr (FC > 0 && FC % 8 == 0) {
+    if (T == 1) {  // the whole backward pass a position at a time, its gradient in registers
+      const float d = loss_gradient(cnn_hidden_and_output<FC>(a, code, P, K), target[0], loss, sse) * scale;
+      a.gbl[0] += d;
+      constexpr std::int64_t V = FC / 8;
+      Vec8 gbc[V];  // the bias gradient, added position after position (the order of the loop below)
+      for (std::int64_t v = 0; v < V; ++v) gbc[v] = load8(a.gbc + 8 * v);
+      for (std::int64_t p = 0; p < P; ++p) {
+        Vec8 dzp[V];
+        for (std::int64_t v = 0; v < V; ++v) {
+          const std::int64_t i = p * FC + 8 * v;
+          const Vec8 zv = load8(z + i);
+          store8(a.gV + i, load8(a.gV + i) + d * zv);
+          dzp[v] = where_active8(zv, d * load8(a.V + i));
+          gbc[v] += dzp[v];
+        }
+        for (std::int64_t j = 0; j < K; ++j) {
+          const std::uint8_t c = code[p + j];
+          if (c > 3) continue;
+          float* gw = a.gW + (j * 4 + c) * FC;
+          for (std::int64_t v = 0; v < V; ++v) store8(gw + 8 * v, load8(gw + 8 * v) + dzp[v]);
+        }
+      }
+      for (std::int64_t v = 0; v < V; ++v) store8(a.gbc + 8 * v, gbc[v]);
+      return;
+    }
+  }
   cnn_hidden<FC>(a, code, F, P, K);
   if (T == 1) {  // one pass: the output's gradient goes straight into dz, masked by the ReLU
     const float d = loss_gradient(cnn_output(a, 0, PF), target[0], loss, sse) * scale;
