@@ -166,6 +166,20 @@ inline __attribute__((always_inline)) float loss_gradient(float out, float y, co
   return (loss.pos_weight * y + 1.0f - y) * s - loss.pos_weight * y;
 }
 
+// Position p's pre-activations, in registers: the conv bias plus the filter column of each base
+// under the kernel (N adds nothing).
+template <std::int64_t FC>
+inline __attribute__((always_inline)) void position_sums(const CnnArrays& a, const std::uint8_t* __restrict code,
+                                                         std::int64_t p, std::int64_t K, Vec8 (&zp)[FC / 8]) {
+  for (std::int64_t v = 0; v < FC / 8; ++v) zp[v] = load8(a.bc + 8 * v);
+  for (std::int64_t j = 0; j < K; ++j) {
+    const std::uint8_t c = code[p + j];
+    if (c > 3) continue;
+    const float* w = a.W + (j * 4 + c) * FC;
+    for (std::int64_t v = 0; v < FC / 8; ++v) zp[v] += load8(w + 8 * v);
+  }
+}
+
 // Convolution on one-hot input = sum of the filter columns of the bases present; then ReLU.
 // z receives positions x filters hidden activations.
 template <std::int64_t FC>
@@ -177,13 +191,7 @@ inline __attribute__((always_inline)) void cnn_hidden(const CnnArrays& a, const 
     constexpr std::int64_t V = FC / 8;
     for (std::int64_t p = 0; p < P; ++p) {
       Vec8 zp[V];
-      for (std::int64_t v = 0; v < V; ++v) zp[v] = load8(a.bc + 8 * v);
-      for (std::int64_t j = 0; j < K; ++j) {
-        const std::uint8_t c = code[p + j];
-        if (c > 3) continue;
-        const float* w = a.W + (j * 4 + c) * FC;
-        for (std::int64_t v = 0; v < V; ++v) zp[v] += load8(w + 8 * v);
-      }
+      position_sums<FC>(a, code, p, K, zp);
       for (std::int64_t v = 0; v < V; ++v) store8(z + p * FC + 8 * v, relu8(zp[v]));
     }
     return;
@@ -225,13 +233,7 @@ inline __attribute__((always_inline)) float cnn_hidden_and_output(const CnnArray
   Vec8 lanes{};
   for (std::int64_t p = 0; p < P; ++p) {
     Vec8 zp[V];
-    for (std::int64_t v = 0; v < V; ++v) zp[v] = load8(a.bc + 8 * v);
-    for (std::int64_t j = 0; j < K; ++j) {
-      const std::uint8_t c = code[p + j];
-      if (c > 3) continue;
-      const float* w = a.W + (j * 4 + c) * FC;
-      for (std::int64_t v = 0; v < V; ++v) zp[v] += load8(w + 8 * v);
-    }
+    position_sums<FC>(a, code, p, K, zp);
     for (std::int64_t v = 0; v < V; ++v) {
       zp[v] = relu8(zp[v]);
       store8(a.z + p * FC + 8 * v, zp[v]);
