@@ -58,7 +58,7 @@ FusedTrainer::FusedTrainer(const ModelConfig& config, const std::string& optimiz
     filters_ = w[0];
     kernel_ = w[2];
     positions_ = length_ - kernel_ + 1;
-    z_.resize(static_cast<std::size_t>(positions_ * filters_));
+    z_.resize(static_cast<std::size_t>(2 * positions_ * filters_));  // two samples' (cnn_batch_body)
     dz_.resize(z_.size());
   }
   for (const auto& name : names) {
@@ -226,7 +226,7 @@ inline __attribute__((always_inline)) float cnn_output(const CnnArrays& a, std::
 // cnn_hidden, then cnn_output of target 0, with the dot product taken while each position's
 // activations are still in registers. The same operations in the same order: the same bits.
 template <std::int64_t FC>
-inline __attribute__((always_inline)) float cnn_hidden_and_output(const CnnArrays& a,
+inline __attribute__((always_inline)) float cnn_hidden_and_output(const CnnArrays& a, float* __restrict z,
                                                                   const std::uint8_t* __restrict code, std::int64_t P,
                                                                   std::int64_t K) {
   constexpr std::int64_t V = FC / 8;
@@ -236,13 +236,41 @@ inline __attribute__((always_inline)) float cnn_hidden_and_output(const CnnArray
     position_sums<FC>(a, code, p, K, zp);
     for (std::int64_t v = 0; v < V; ++v) {
       zp[v] = relu8(zp[v]);
-      store8(a.z + p * FC + 8 * v, zp[v]);
+      store8(z + p * FC + 8 * v, zp[v]);
       lanes += load8(a.V + p * FC + 8 * v) * zp[v];
     }
   }
   float out = a.bl[0];
   for (int l = 0; l < 8; ++l) out += lanes[l];
   return out;
+}
+
+// The backward pass of one sample with one target (output gradient d, activations z), a position
+// at a time with its gradient in registers; the bias gradient is added position after position.
+template <std::int64_t FC>
+inline __attribute__((always_inline)) void cnn_single_backward(const CnnArrays& a, const float* __restrict z,
+                                                               const std::uint8_t* __restrict code, std::int64_t P,
+                                                               std::int64_t K, float d) {
+  constexpr std::int64_t V = FC / 8;
+  Vec8 gbc[V];
+  for (std::int64_t v = 0; v < V; ++v) gbc[v] = load8(a.gbc + 8 * v);
+  for (std::int64_t p = 0; p < P; ++p) {
+    Vec8 dzp[V];
+    for (std::int64_t v = 0; v < V; ++v) {
+      const std::int64_t i = p * FC + 8 * v;
+      const Vec8 zv = load8(z + i);
+      store8(a.gV + i, load8(a.gV + i) + d * zv);
+      dzp[v] = where_active8(zv, d * load8(a.V + i));
+      gbc[v] += dzp[v];
+    }
+    for (std::int64_t j = 0; j < K; ++j) {
+      const std::uint8_t c = code[p + j];
+      if (c > 3) continue;
+      float* gw = a.gW + (j * 4 + c) * FC;
+      for (std::int64_t v = 0; v < V; ++v) store8(gw + 8 * v, load8(gw + 8 * v) + dzp[v]);
+    }
+  }
+  for (std::int64_t v = 0; v < V; ++v) store8(a.gbc + 8 * v, gbc[v]);
 }
 
 // The output layer's backward pass for several targets: gradients of V and bl, and dz (masked
@@ -276,29 +304,10 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   float* __restrict z = a.z;
   float* __restrict dz = a.dz;
   if constexpr (FC > 0 && FC % 8 == 0) {
-    if (T == 1) {  // the whole backward pass a position at a time, its gradient in registers
-      const float d = loss_gradient(cnn_hidden_and_output<FC>(a, code, P, K), target[0], loss, sse) * scale;
+    if (T == 1) {
+      const float d = loss_gradient(cnn_hidden_and_output<FC>(a, z, code, P, K), target[0], loss, sse) * scale;
       a.gbl[0] += d;
-      constexpr std::int64_t V = FC / 8;
-      Vec8 gbc[V];  // the bias gradient, added position after position (the order of the loop below)
-      for (std::int64_t v = 0; v < V; ++v) gbc[v] = load8(a.gbc + 8 * v);
-      for (std::int64_t p = 0; p < P; ++p) {
-        Vec8 dzp[V];
-        for (std::int64_t v = 0; v < V; ++v) {
-          const std::int64_t i = p * FC + 8 * v;
-          const Vec8 zv = load8(z + i);
-          store8(a.gV + i, load8(a.gV + i) + d * zv);
-          dzp[v] = where_active8(zv, d * load8(a.V + i));
-          gbc[v] += dzp[v];
-        }
-        for (std::int64_t j = 0; j < K; ++j) {
-          const std::uint8_t c = code[p + j];
-          if (c > 3) continue;
-          float* gw = a.gW + (j * 4 + c) * FC;
-          for (std::int64_t v = 0; v < V; ++v) store8(gw + 8 * v, load8(gw + 8 * v) + dzp[v]);
-        }
-      }
-      for (std::int64_t v = 0; v < V; ++v) store8(a.gbc + 8 * v, gbc[v]);
+      cnn_single_backward<FC>(a, z, code, P, K, d);
       return;
     }
   }
@@ -358,7 +367,32 @@ inline __attribute__((always_inline)) void cnn_batch_body(const CnnArrays& a, co
   const CnnArrays local = a;
   const FusedLoss local_loss = loss;
   double local_sse = 0;
-  for (std::int64_t i = 0; i < batch; ++i) {
+  std::int64_t i = 0;
+  if constexpr (FC > 0 && FC % 8 == 0) {
+    // Two samples' forward passes, then their backward passes in order: each forward pass is a
+    // chain of dependent adds (its dot product), and two independent chains keep the core busy.
+    // Gradients are added in the same order as one sample at a time: the same bits.
+    float* __restrict z0 = local.z;
+    float* __restrict z1 = local.z + P * FC;
+    for (; T == 1 && i + 1 < batch; i += 2) {
+      const std::int64_t r0 = rows ? rows[i] : i, r1 = rows ? rows[i + 1] : i + 1;
+      if (rows && i + 3 < batch) {
+        __builtin_prefetch(codes + rows[i + 2] * length);
+        __builtin_prefetch(codes + rows[i + 3] * length);
+      }
+      const std::uint8_t* code0 = codes + r0 * length;
+      const std::uint8_t* code1 = codes + r1 * length;
+      const float out0 = cnn_hidden_and_output<FC>(local, z0, code0, P, K);
+      const float out1 = cnn_hidden_and_output<FC>(local, z1, code1, P, K);
+      const float d0 = loss_gradient(out0, targets[r0], local_loss, local_sse) * scale;
+      local.gbl[0] += d0;
+      cnn_single_backward<FC>(local, z0, code0, P, K, d0);
+      const float d1 = loss_gradient(out1, targets[r1], local_loss, local_sse) * scale;
+      local.gbl[0] += d1;
+      cnn_single_backward<FC>(local, z1, code1, P, K, d1);
+    }
+  }
+  for (; i < batch; ++i) {
     const std::int64_t r = rows ? rows[i] : i;
     // Rows come in shuffled order: fetch the next one's bases while this one computes.
     if (rows && i + 1 < batch) __builtin_prefetch(codes + rows[i + 1] * length);
