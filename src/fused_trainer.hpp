@@ -11,30 +11,10 @@
 #include <vector>
 
 #include "dnacnn/io/safetensors.hpp"
+#include "cnn_kernels.hpp"
 #include "dnacnn/model_config.hpp"
 
 namespace dnacnn {
-
-// Parameters and gradients of the notebook CNN in the trainer's filter-innermost layouts.
-struct CnnArrays {
-  const float* __restrict W;   // [k][4][F]
-  const float* __restrict bc;  // [F]
-  const float* __restrict V;   // [T][P][F]
-  const float* __restrict bl;  // [T]
-  float* __restrict gW;
-  float* __restrict gbc;
-  float* __restrict gV;
-  float* __restrict gbl;
-  float* __restrict z;   // scratch [P][F]
-  float* __restrict dz;  // scratch [P][F]
-};
-
-// The training loss: mean squared error, or binary cross-entropy on logits with a weight on the
-// positive term (torch's BCEWithLogitsLoss(pos_weight)). Both are means over every output.
-struct FusedLoss {
-  bool bce = false;
-  float pos_weight = 1.0f;
-};
 
 // A=0 C=1 G=2 T=3, N=4 (contributes nothing), for rows x length bases.
 std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows);
