@@ -84,12 +84,16 @@ inline __attribute__((always_inline)) float cnn_hidden_and_output(const CnnArray
   return out;
 }
 
-// The backward pass of one sample with one target (output gradient d, activations z), a position
-// at a time with its gradient in registers; the bias gradient is added position after position.
+// The loss and backward pass of one sample with one target, from its output `out` and activations
+// z: a position at a time with its gradient in registers; the bias gradient is added position after
+// position.
 template <std::int64_t FC>
 inline __attribute__((always_inline)) void cnn_single_backward(const CnnArrays& a, const float* __restrict z,
                                                                const std::uint8_t* __restrict code, std::int64_t P,
-                                                               std::int64_t K, float d) {
+                                                               std::int64_t K, float out, float y, float scale,
+                                                               const FusedLoss& loss, double& sse) {
+  const float d = loss_gradient(out, y, loss, sse) * scale;
+  a.gbl[0] += d;
   constexpr std::int64_t V = FC / 8;
   Vec8 gbc[V];
   for (std::int64_t v = 0; v < V; ++v) gbc[v] = load8(a.gbc + 8 * v);
@@ -144,9 +148,8 @@ inline __attribute__((always_inline)) void cnn_sample_body(const CnnArrays& a, c
   float* __restrict dz = a.dz;
   if constexpr (FC > 0 && FC % 8 == 0) {
     if (T == 1) {
-      const float d = loss_gradient(cnn_hidden_and_output<FC>(a, z, code, P, K), target[0], loss, sse) * scale;
-      a.gbl[0] += d;
-      cnn_single_backward<FC>(a, z, code, P, K, d);
+      cnn_single_backward<FC>(a, z, code, P, K, cnn_hidden_and_output<FC>(a, z, code, P, K), target[0], scale, loss,
+                              sse);
       return;
     }
   }
@@ -223,12 +226,8 @@ inline __attribute__((always_inline)) void cnn_batch_body(const CnnArrays& a, co
       const std::uint8_t* code1 = codes + r1 * length;
       const float out0 = cnn_hidden_and_output<FC>(local, z0, code0, P, K);
       const float out1 = cnn_hidden_and_output<FC>(local, z1, code1, P, K);
-      const float d0 = loss_gradient(out0, targets[r0], local_loss, local_sse) * scale;
-      local.gbl[0] += d0;
-      cnn_single_backward<FC>(local, z0, code0, P, K, d0);
-      const float d1 = loss_gradient(out1, targets[r1], local_loss, local_sse) * scale;
-      local.gbl[0] += d1;
-      cnn_single_backward<FC>(local, z1, code1, P, K, d1);
+      cnn_single_backward<FC>(local, z0, code0, P, K, out0, targets[r0], scale, local_loss, local_sse);
+      cnn_single_backward<FC>(local, z1, code1, P, K, out1, targets[r1], scale, local_loss, local_sse);
     }
   }
   for (; i < batch; ++i) {

@@ -18,7 +18,7 @@ struct CnnArrays {
   float* __restrict gbc;
   float* __restrict gV;
   float* __restrict gbl;
-  float* __restrict z;   // scratch [P][F]
+  float* __restrict z;   // scratch [2][P][F]: two samples' activations (cnn_batch_kernel)
   float* __restrict dz;  // scratch [P][F]
 };
 

@@ -58,8 +58,8 @@ FusedTrainer::FusedTrainer(const ModelConfig& config, const std::string& optimiz
     filters_ = w[0];
     kernel_ = w[2];
     positions_ = length_ - kernel_ + 1;
-    z_.resize(static_cast<std::size_t>(2 * positions_ * filters_));  // two samples' (cnn_batch_body)
-    dz_.resize(z_.size());
+    z_.resize(static_cast<std::size_t>(2 * positions_ * filters_));  // two samples' (cnn_batch_kernel)
+    dz_.resize(static_cast<std::size_t>(positions_ * filters_));
   }
   for (const auto& name : names) {
     const torch::Tensor t = parameter(model, name).detach().contiguous();
@@ -224,19 +224,17 @@ double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, s
   return total;
 }
 
+void FusedTrainer::predict_one(const std::uint8_t* code, float* out) { predict_rows(code, 1, out); }
+
 void FusedTrainer::predict_rows(const std::uint8_t* codes, std::int64_t rows, float* out) {
   if (cnn_) {
     cnn_predict_kernel(arrays(), codes, rows, length_, out, filters_, positions_, kernel_, targets_);
     return;
   }
-  for (std::int64_t r = 0; r < rows; ++r) predict_one(codes + r * length_, out + r * targets_);
+  for (std::int64_t r = 0; r < rows; ++r) linear_predict(codes + r * length_, out + r * targets_);
 }
 
-void FusedTrainer::predict_one(const std::uint8_t* code, float* out) {
-  if (cnn_) {
-    predict_rows(code, 1, out);
-    return;
-  }
+void FusedTrainer::linear_predict(const std::uint8_t* code, float* out) const {
   for (std::int64_t t = 0; t < targets_; ++t) {
     const float* w = params_[0].value.data() + t * 4 * length_;
     float v = params_[1].value[static_cast<std::size_t>(t)];

@@ -62,6 +62,7 @@ class FusedTrainer {
   void accumulate_gradients(const std::uint8_t* codes, const float* targets, const std::int64_t* rows,
                             std::int64_t batch, double& sse);
   void linear_sample(const std::uint8_t* code, const float* target, float scale, double& sse);
+  void linear_predict(const std::uint8_t* code, float* out) const;
   void update();
   CnnArrays arrays();
   std::vector<float> torch_layout(const Param& p) const;

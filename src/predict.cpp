@@ -59,19 +59,23 @@ Predictor Predictor::load(const std::filesystem::path& model_dir, const std::str
 
 const ModelConfig& Predictor::config() const { return impl_->config; }
 
-std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
-                                     std::int64_t batch_size, const torch::Device& device) {
+std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
+                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict) {
   std::vector<float> out;
-  // Encode chunk by chunk so memory stays bounded by the batch, not the input.
   std::vector<std::int64_t> rows;
-  for (std::int64_t start = 0; start < data.size(); start += batch_size) {
+  for (std::int64_t start = 0; start < data.size(); start += chunk) {
     rows.clear();
-    for (std::int64_t r = start; r < std::min(start + batch_size, data.size()); ++r) rows.push_back(r);
-    const torch::Tensor x = onehot_tensor(encode_sequences(data, length, rows));
-    const std::vector<float> part = to_vector(predict_in_batches(model, x, batch_size, device));
+    for (std::int64_t r = start; r < std::min(start + chunk, data.size()); ++r) rows.push_back(r);
+    const std::vector<float> part = to_vector(predict(onehot_tensor(encode_sequences(data, length, rows))));
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
+}
+
+std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
+                                     std::int64_t batch_size, const torch::Device& device) {
+  return predict_in_chunks(data, length, batch_size,
+                           [&](const torch::Tensor& x) { return predict_in_batches(model, x, batch_size, device); });
 }
 
 void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {

@@ -1,7 +1,6 @@
 #include "thread_team.hpp"
 
 #include "dnacnn/distributed.hpp"
-#include "tensors.hpp"
 
 namespace dnacnn {
 
@@ -81,7 +80,7 @@ void ThreadTeam::run(const std::function<void(int)>& task) {
 }
 
 double team_step(ThreadTeam& team, torch::optim::Optimizer& optimizer, const torch::Tensor& x, const torch::Tensor& y,
-                 const TeamLossFn& loss, const BatchRows& rows) {
+                 const LossFn& loss, const BatchRows& rows) {
   const std::int64_t len = x.size(0);
   std::vector<double> sums(static_cast<std::size_t>(team.size()), 0.0);
   team.run([&](int i) {
@@ -124,19 +123,6 @@ torch::Tensor team_predict(ThreadTeam& team, const torch::Tensor& onehot) {
   for (auto& p : parts)
     if (p.defined()) nonempty.push_back(p);
   return torch::cat(nonempty);
-}
-
-std::vector<float> team_predict_sequences(ThreadTeam& team, const SequenceData& data, std::int64_t length) {
-  constexpr std::int64_t kChunk = 8192;  // rows encoded at a time: memory bounded by the chunk
-  std::vector<float> out;
-  std::vector<std::int64_t> rows;
-  for (std::int64_t start = 0; start < data.size(); start += kChunk) {
-    rows.clear();
-    for (std::int64_t r = start; r < std::min(start + kChunk, data.size()); ++r) rows.push_back(r);
-    const std::vector<float> part = to_vector(team_predict(team, onehot_tensor(encode_sequences(data, length, rows))));
-    out.insert(out.end(), part.begin(), part.end());
-  }
-  return out;
 }
 
 }  // namespace dnacnn

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "data_parallel.hpp"  // LossFn
 #include "dnacnn/models.hpp"
 
 namespace dnacnn {
@@ -49,19 +50,13 @@ class ThreadTeam {
   int intra_op_threads_;
 };
 
-// The mean training loss of (predictions, targets).
-using TeamLossFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&)>;
-
 // One optimiser step on batch (x, y), each thread computing the gradient of its share of the rows
 // (dropout keyed by `rows`, see BatchRows); the shares' gradients are summed in a fixed order into
 // the model's. Returns the batch's mean loss times its rows.
 double team_step(ThreadTeam& team, torch::optim::Optimizer& optimizer, const torch::Tensor& x, const torch::Tensor& y,
-                 const TeamLossFn& loss, const BatchRows& rows);
+                 const LossFn& loss, const BatchRows& rows);
 
 // predict_in_batches over the rows of `onehot`, each thread predicting its share: (rows, targets).
 torch::Tensor team_predict(ThreadTeam& team, const torch::Tensor& onehot);
-
-// predict_sequences over every row of `data`, encoded chunk by chunk, predicted by the team.
-std::vector<float> team_predict_sequences(ThreadTeam& team, const SequenceData& data, std::int64_t length);
 
 }  // namespace dnacnn

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "dnacnn/checkpoint.hpp"
@@ -50,15 +51,11 @@ torch::Tensor loss_of(const torch::Tensor& out, const torch::Tensor& y, const Tr
       out, y, F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(torch::full({1}, o.pos_weight, out.options())));
 }
 
-double loss_on(SequenceModelImpl& model, const SplitTensors& s, const TrainOptions& o, const torch::Device& device) {
-  if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
-  const torch::Tensor pred = predict_in_batches(model, s.x, 8192, device);
-  return loss_of(pred, s.y.to(torch::kCPU), o).item<double>();
-}
+using PredictFn = std::function<torch::Tensor(const torch::Tensor&)>;  // one-hot rows -> CPU outputs
 
-double team_mean_loss(ThreadTeam& team, const SplitTensors& s, const TrainOptions& o) {
+double loss_on(const SplitTensors& s, const TrainOptions& o, const PredictFn& predict) {
   if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
-  return loss_of(team_predict(team, s.x), s.y, o).item<double>();
+  return loss_of(predict(s.x), s.y.to(torch::kCPU), o).item<double>();
 }
 
 // Scores of target t over `rows` (n = 0 when there are none).
@@ -261,6 +258,9 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   std::unique_ptr<ThreadTeam> team;
   if (!fused && !comm && device.is_cpu() && options.threads > 1 && options.threading == "batch")
     team = std::make_unique<ThreadTeam>(*model, result.config, options.threads);
+  const PredictFn predict = [&](const torch::Tensor& x) {
+    return team ? team_predict(*team, x) : predict_in_batches(*model, x, 8192, device);
+  };
 
   const auto start = Clock::now();
   for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
@@ -342,9 +342,8 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
                                          static_cast<double>(n_val * n_targets);
     } else {
       model->eval();
-      record.val_loss = comm   ? shared_mean_loss(*comm, *model, val.x, val.y, loss_fn, device)
-                        : team ? team_mean_loss(*team, val, options)
-                               : loss_on(*model, val, options, device);
+      record.val_loss =
+          comm ? shared_mean_loss(*comm, *model, val.x, val.y, loss_fn, device) : loss_on(val, options, predict);
     }
     record.seconds = seconds_before + seconds_since(epoch_start);
     result.history.push_back(record);
@@ -364,9 +363,8 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
 
   model->eval();
   model->batch_rows.reset();
-  result.predictions = comm   ? shared_predictions(*comm, *model, data, length, device)
-                       : team ? team_predict_sequences(*team, data, length)
-                              : predict_sequences(*model, data, length, 8192, device);
+  result.predictions = comm ? shared_predictions(*comm, *model, data, length, device)
+                            : predict_in_chunks(data, length, 8192, predict);
   team.reset();
   to_output_scale(result.config, result.predictions);
   for (std::size_t t = 0; t < data.n_targets(); ++t)

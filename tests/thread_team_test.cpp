@@ -53,7 +53,7 @@ TEST(ThreadTeam, StepsLikeOneThreadOnTheWholeBatch) {
     torch::optim::SGD one_sgd(one->parameters(), torch::optim::SGDOptions(0.1));
     torch::optim::SGD shared_sgd(shared->parameters(), torch::optim::SGDOptions(0.1));
     ThreadTeam team(*shared, config, size);
-    const TeamLossFn mse = [](const torch::Tensor& p, const torch::Tensor& y) { return torch::mse_loss(p, y); };
+    const LossFn mse = [](const torch::Tensor& p, const torch::Tensor& y) { return torch::mse_loss(p, y); };
     for (int step = 0; step < 3; ++step) {
       const torch::Tensor x = random_onehot(13, 24), y = torch::randn({13, 1});
       const BatchRows rows{batch_rows_seed(3, 1, step * 13), 0};

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -36,7 +37,12 @@ SequenceModel build_model(const ModelConfig& config);
 // Forward pass in batches under InferenceMode; returns (rows, targets) on the CPU.
 torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
                                  const torch::Device& device);
-// Every sequence of `data` (of `length` bases), encoded batch by batch: rows x targets, row-major.
+// Every sequence of `data` (of `length` bases), encoded `chunk` rows at a time (memory bounded by
+// the chunk) and passed to `predict` (one-hot rows -> (rows, targets) on the CPU): rows x targets,
+// row-major.
+std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
+                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict);
+// predict_in_chunks through predict_in_batches(model).
 std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
                                      std::int64_t batch_size, const torch::Device& device);
 
