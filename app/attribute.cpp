@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "dnacnn/attribute.hpp"
-#include "dnacnn/run.hpp"
+#include "dnacnn/interpret/attribute.hpp"
+#include "dnacnn/train/run.hpp"
 
 namespace dnacnn::app {
 

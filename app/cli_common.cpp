@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "dnacnn/error.hpp"
-#include "dnacnn/train.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/train/train.hpp"
 #include "dnacnn/io/table.hpp"
 
 namespace dnacnn::app {
@@ -43,14 +43,13 @@ void add_training_run_options(CLI::App& app, TrainOptions& o) {
       ->check(CLI::Range(0.0, 0.99))
       ->check(finite_number());
   add_threads_option(app, o.threads);
-  app.add_option("--threading", o.threading,
-                 "How --threads share the LibTorch engine's training: batch (each thread a share of every "
-                 "batch) or ops (threads inside each operation)")
-      ->check(CLI::IsMember({"batch", "ops"}));
+  add_enum_option(app, "--threading", o.threading, parse_threading, threading_name,
+                  "How --threads share the LibTorch engine's training: batch (each thread a share of every "
+                  "batch) or ops (threads inside each operation)");
   app.add_option("--device", o.device, "cpu, cuda or cuda:N");
-  app.add_option("--engine", o.engine,
-                 "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise")
-      ->check(CLI::IsMember({"auto", "torch", "fused"}));
+  add_enum_option(app, "--engine", o.engine, parse_engine, engine_name,
+                  "auto: hand-fused CPU loops for the notebook's cnn/linear with sgd/adam, LibTorch otherwise; "
+                  "torch; fused");
 }
 
 CLI::Option* add_threads_option(CLI::App& app, int& threads) {

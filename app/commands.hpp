@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
-#include "dnacnn/dataset.hpp"
-#include "dnacnn/intervals.hpp"
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/data/intervals.hpp"
+
+#include "dnacnn/models/model_config.hpp"
 
 namespace dnacnn {
 struct TrainOptions;
@@ -51,7 +53,17 @@ CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
 // The training task: --negatives makes binary labels, so it implies --task binary (and refuses
 // an explicit other task).
-std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given);
+Task task_for_input(const IntervalDataOptions& intervals, Task task, bool task_given);
+
+// An option whose value is one of an enum's names (--engine auto|torch|fused): `parse` turns the
+// text into the value (its UsageError names the choices), `name` shows the live default in --help.
+template <class E, class Parse, class Name>
+CLI::Option* add_enum_option(CLI::App& app, const std::string& flag, E& value, Parse parse, Name name,
+                             const std::string& help) {
+  return app.add_option_function<std::string>(flag, [&value, parse](const std::string& text) { value = parse(text); },
+                                              help)
+      ->default_str(std::string(name(value)));
+}
 
 // CLI11's range checks let NaN through (every comparison with NaN is false): options that take a
 // real number add this check too.

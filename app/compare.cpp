@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "dnacnn/compare.hpp"
+#include "dnacnn/report/compare.hpp"
 
 namespace dnacnn::app {
 

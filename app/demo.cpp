@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "dnacnn/demo.hpp"
+#include "dnacnn/train/demo.hpp"
 
 namespace dnacnn::app {
 

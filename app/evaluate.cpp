@@ -2,9 +2,9 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
-#include "dnacnn/device.hpp"
-#include "dnacnn/predict.hpp"
-#include "dnacnn/train_job.hpp"
+#include "dnacnn/core/device.hpp"
+#include "dnacnn/infer/predict.hpp"
+#include "dnacnn/train/train_job.hpp"
 
 namespace dnacnn::app {
 
@@ -36,7 +36,7 @@ void add_evaluate(CLI::App& root) {
     intervals.length = predictor.config().length;  // intervals are resized to the model's input
     // The columns it was trained on (with --bed: a regression model's BED column; binary labels
     // come from --negatives).
-    const bool bed_column = intervals.negatives.empty() && predictor.config().task == "regression";
+    const bool bed_column = intervals.negatives.empty() && predictor.config().task == Task::regression;
     if (table.target_cols.empty() && (intervals.beds.empty() || bed_column))
       table.target_cols = predictor.config().targets;
     const SequenceData data = read_input_data(a->data, table, intervals);
@@ -45,7 +45,7 @@ void add_evaluate(CLI::App& root) {
     nlohmann::json j = scores.front();
     if (scores.size() > 1)
       for (std::size_t t = 0; t < scores.size(); ++t) j["per_target"][predictor.config().targets[t]] = scores[t];
-    j["task"] = predictor.config().task;
+    j["task"] = task_name(predictor.config().task);
     j["model"] = a->model;
     j["data"] = a->data.empty() ? intervals.beds.front().string() : a->data;
     std::cout << j.dump(2) << std::endl;

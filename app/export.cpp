@@ -1,6 +1,6 @@
 #include "commands.hpp"
-#include "dnacnn/error.hpp"
-#include "dnacnn/export.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/infer/export.hpp"
 
 namespace dnacnn::app {
 

@@ -2,7 +2,7 @@
 // --target-col and --length are the input options' own (cli_common.cpp); with --bed they name a BED
 // column and the window length.
 #include "commands.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::app {
 
@@ -29,12 +29,12 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
       ->delimiter(',');
 }
 
-std::string task_for_input(const IntervalDataOptions& intervals, const std::string& task, bool task_given) {
+Task task_for_input(const IntervalDataOptions& intervals, Task task, bool task_given) {
   if (intervals.negatives.empty()) return task;
-  if (task_given && task != "binary")
+  if (task_given && task != Task::binary)
     throw UsageError("--negatives makes binary labels (1 for the intervals, 0 for the negatives): it takes --task "
-                     "binary, not --task " + task);
-  return "binary";
+                     "binary, not --task " + std::string(task_name(task)));
+  return Task::binary;
 }
 
 }  // namespace dnacnn::app

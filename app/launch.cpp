@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "dnacnn/launch.hpp"
+#include "dnacnn/train/launch.hpp"
 
 namespace dnacnn::app {
 

@@ -6,7 +6,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "dnacnn/progress.hpp"
-#include "dnacnn/shard.hpp"
+#include "dnacnn/core/progress.hpp"
+#include "dnacnn/data/shard.hpp"
 
 namespace dnacnn::app {
 

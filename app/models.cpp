@@ -3,8 +3,8 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "dnacnn/architectures.hpp"
-#include "dnacnn/model_config.hpp"
+#include "dnacnn/models/architectures.hpp"
+#include "dnacnn/models/model_config.hpp"
 
 namespace dnacnn::app {
 

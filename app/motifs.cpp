@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "dnacnn/interpret.hpp"
+#include "dnacnn/interpret/interpret.hpp"
 
 namespace dnacnn::app {
 

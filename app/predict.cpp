@@ -5,11 +5,11 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "dnacnn/device.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/device.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
-#include "dnacnn/predict.hpp"
-#include "dnacnn/progress.hpp"
+#include "dnacnn/infer/predict.hpp"
+#include "dnacnn/core/progress.hpp"
 
 namespace dnacnn::app {
 

@@ -1,7 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "dnacnn/report.hpp"
+#include "dnacnn/report/report.hpp"
 
 namespace dnacnn::app {
 

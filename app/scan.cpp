@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "dnacnn/scan.hpp"
+#include "dnacnn/genome/scan.hpp"
 
 namespace dnacnn::app {
 

@@ -1,5 +1,5 @@
 #include "commands.hpp"
-#include "dnacnn/simulate.hpp"
+#include "dnacnn/data/simulate.hpp"
 
 namespace dnacnn::app {
 

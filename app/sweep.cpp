@@ -3,10 +3,10 @@
 #include <iostream>
 
 #include "commands.hpp"
-#include "dnacnn/architectures.hpp"
-#include "dnacnn/device.hpp"
-#include "dnacnn/scoring_rule.hpp"
-#include "dnacnn/sweep.hpp"
+#include "dnacnn/models/architectures.hpp"
+#include "dnacnn/core/device.hpp"
+#include "dnacnn/data/scoring_rule.hpp"
+#include "dnacnn/train/sweep.hpp"
 
 namespace dnacnn::app {
 
@@ -42,7 +42,8 @@ static void run_sweep_command(const SweepArgs& a) {
   for (const SweepRow& r : rows) {
     const auto& h = r.result.history;
     const std::string status =
-        r.result.status == "diverged" ? fmt::format("div@{}", r.result.diverged_epoch) : r.result.status;
+        r.result.status == RunStatus::diverged ? fmt::format("div@{}", r.result.diverged_epoch)
+                                               : std::string(status_name(r.result.status));
     std::cout << fmt::format("{:<32} {:>9} {:>12.5g} {:>12.5g} {:>8.4f} {:>8.2f}\n", r.run, status,
                              h.empty() ? NAN : h.back().train_loss, h.empty() ? NAN : h.back().val_loss,
                              r.result.test.r2, r.result.train_seconds);
@@ -60,7 +61,12 @@ void add_sweep(CLI::App& root) {
   cmd->add_option("--lrs", a->grid.lrs, "Learning rates, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
   cmd->add_option("--optimizers", a->grid.optimizers, "Optimizers (sgd, adam), comma-separated")
       ->delimiter(',')
-      ->check(CLI::IsMember({"sgd", "adam"}));
+      ->check(CLI::Validator(
+          [](std::string& name) {
+            parse_optimizer(name);  // its UsageError names the choices
+            return std::string();
+          },
+          "sgd|adam"));
   cmd->add_option("--batch-sizes", a->grid.batch_sizes, "Batch sizes, comma-separated")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);

@@ -5,16 +5,16 @@
 #include <memory>
 
 #include "commands.hpp"
-#include "dnacnn/architectures.hpp"
-#include "dnacnn/checkpoint.hpp"
-#include "dnacnn/device.hpp"
-#include "dnacnn/distributed.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/models/architectures.hpp"
+#include "dnacnn/train/checkpoint.hpp"
+#include "dnacnn/core/device.hpp"
+#include "dnacnn/train/distributed.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/table.hpp"
-#include "dnacnn/run.hpp"
-#include "dnacnn/scoring_rule.hpp"
-#include "dnacnn/train.hpp"
-#include "dnacnn/train_job.hpp"
+#include "dnacnn/train/run.hpp"
+#include "dnacnn/data/scoring_rule.hpp"
+#include "dnacnn/train/train.hpp"
+#include "dnacnn/train/train_job.hpp"
 
 namespace dnacnn::app {
 
@@ -77,7 +77,8 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
           : "";
   progress.log(fmt::format("{}: {} epochs in {:.2f} s; {}{}{} -> {}", job.name, result.history.size(),
                            result.train_seconds, summary, targets,
-                           result.status == "ok" ? "" : " (" + result.status + ")", out.string()));
+                           result.status == RunStatus::ok ? "" : fmt::format(" ({})", status_name(result.status)),
+                           out.string()));
 }
 
 // --resume RUN: the job comes from RUN's checkpoint; only --epochs (to train longer) and --quiet go with it.
@@ -116,7 +117,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.task = task_for_input(a.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
   check_device(options.device);
-  if (a.dist.enabled && options.engine == "fused")
+  if (a.dist.enabled && options.engine == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
   find_architecture(options.arch);
   const std::optional<ScoringRule> rule = a.data.empty() ? std::nullopt : rule_of_data(a.data, a.rule);
@@ -168,7 +169,7 @@ void add_train(CLI::App& root) {
   cmd->add_option("--epochs", a->train.epochs, "Passes over the training split")->check(CLI::PositiveNumber);
   cmd->add_option("--lr", a->train.lr, "Learning rate")->check(finite_number())->check(CLI::PositiveNumber);
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
-  cmd->add_option("--optimizer", a->train.optimizer, "Optimiser")->check(CLI::IsMember({"sgd", "adam"}));
+  add_enum_option(*cmd, "--optimizer", a->train.optimizer, parse_optimizer, optimizer_name, "Optimiser: sgd or adam");
   add_training_run_options(*cmd, a->train);
   cmd->add_option("--filters", a->filters, "Convolution filters (when not given: the model's own default)")
       ->check(CLI::PositiveNumber);
@@ -176,9 +177,8 @@ void add_train(CLI::App& root) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--hparam", a->hparams, "Any model hyper-parameter as name=value (repeatable; see `dnacnn models`)");
   add_input_options(*cmd, a->input, InputUse::train);
-  cmd->add_option("--task", a->train.task,
-                  "regression (MSE) or binary (targets 0/1; BCE on logits, AUROC/AUPRC; implied by --negatives)")
-      ->check(CLI::IsMember({"regression", "binary"}));
+  add_enum_option(*cmd, "--task", a->train.task, parse_task, task_name,
+                  "regression (MSE) or binary (targets 0/1; BCE on logits, AUROC/AUPRC; implied by --negatives)");
   cmd->add_option("--pos-weight", a->train.pos_weight, "Binary task: weight of the positives in the loss (e.g. #neg/#pos)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--rc-augment", a->train.rc_augment, "Reverse-complement a random half of the training sequences each epoch");

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "dnacnn/variants.hpp"
+#include "dnacnn/genome/variants.hpp"
 
 namespace dnacnn::app {
 

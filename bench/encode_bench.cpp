@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "dnacnn/encode.hpp"
-#include "dnacnn/random.hpp"
+#include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/random.hpp"
 
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include <system_error>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::io {
 

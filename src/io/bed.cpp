@@ -3,7 +3,7 @@
 #include <array>
 #include <charconv>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/line_reader.hpp"
 #include "dnacnn/io/table.hpp"
 

@@ -1,7 +1,7 @@
 #include "dnacnn/io/fasta.hpp"
 
-#include "dnacnn/encode.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::io {
 

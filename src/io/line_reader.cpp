@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::io {
 

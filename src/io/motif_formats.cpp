@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/io/line_reader.hpp"
 #include "dnacnn/io/table.hpp"

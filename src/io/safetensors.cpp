@@ -5,7 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 
 static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");

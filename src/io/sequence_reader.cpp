@@ -3,8 +3,8 @@
 #include <optional>
 #include <unordered_map>
 
-#include "../checked_sequence.hpp"
-#include "dnacnn/error.hpp"
+#include "data/checked_sequence.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/fasta.hpp"
 #include "dnacnn/io/table.hpp"
 

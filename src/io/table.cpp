@@ -3,7 +3,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::io {
 

@@ -4,7 +4,7 @@
 #include <htslib/hts_log.h>
 #include <htslib/vcf.h>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::io {
 

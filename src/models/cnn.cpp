@@ -2,8 +2,8 @@
 // The convolution finds motifs (TAT, GCG); the linear layer weighs where they occur.
 #include <fmt/format.h>
 
-#include "dnacnn/error.hpp"
-#include "dnacnn/models.hpp"
+#include "dnacnn/core/error.hpp"
+#include "models/models.hpp"
 
 namespace dnacnn {
 namespace {

@@ -7,9 +7,9 @@
 
 #include <optional>
 
-#include "dnacnn/error.hpp"
-#include "dnacnn/models.hpp"
-#include "onehot_conv.hpp"
+#include "dnacnn/core/error.hpp"
+#include "models/models.hpp"
+#include "models/onehot_conv.hpp"
 
 namespace dnacnn {
 namespace {

@@ -1,7 +1,7 @@
 // The notebook's DNA_Linear: one weight per (position, base). It cannot see motifs, only
 // position-wise base preferences, which is why it stays near R^2 0.28 on the notebook's data.
-#include "dnacnn/error.hpp"
-#include "dnacnn/models.hpp"
+#include "dnacnn/core/error.hpp"
+#include "models/models.hpp"
 
 namespace dnacnn {
 namespace {

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
-#include "dnacnn/error.hpp"
-#include "dnacnn/models.hpp"
+#include "dnacnn/core/error.hpp"
+#include "models/models.hpp"
 
 namespace dnacnn {
 namespace {

@@ -1,7 +1,7 @@
 // Dropout whose mask is a function of (batch seed, row, feature) instead of a generator's stream:
 // any split of a batch between threads or ranks draws the same masks as one process would, and a
 // resumed run draws what the uninterrupted run drew without saving generator state.
-#include "dnacnn/models.hpp"
+#include "models/models.hpp"
 
 namespace dnacnn {
 namespace {

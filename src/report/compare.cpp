@@ -1,12 +1,12 @@
-#include "dnacnn/compare.hpp"
+#include "dnacnn/report/compare.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "dnacnn/error.hpp"
-#include "dnacnn/report.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/report/report.hpp"
 #include "report/run_data.hpp"
 
 namespace dnacnn {

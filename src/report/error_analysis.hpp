@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "dnacnn/scoring_rule.hpp"
+#include "dnacnn/data/scoring_rule.hpp"
 #include "report/test_points.hpp"
 
 namespace dnacnn::report {

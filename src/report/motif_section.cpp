@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "dnacnn/error.hpp"
-#include "dnacnn/logos.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/interpret/logos.hpp"
 #include "report/html.hpp"
 #include "report/sections.hpp"
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "report/assets.hpp"
 #include "report/html.hpp"
 #include "report/sha256.hpp"

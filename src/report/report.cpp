@@ -1,4 +1,4 @@
-#include "dnacnn/report.hpp"
+#include "dnacnn/report/report.hpp"
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "report/html.hpp"
 #include "report/page.hpp"

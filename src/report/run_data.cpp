@@ -6,7 +6,7 @@
 #include <fstream>
 #include <map>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/table.hpp"
 
 namespace dnacnn::report {

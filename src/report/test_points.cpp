@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/table.hpp"
 
 namespace dnacnn::report {

@@ -6,13 +6,13 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "dnacnn/checkpoint.hpp"
-#include "dnacnn/dataset.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/train/checkpoint.hpp"
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/motif_formats.hpp"
 #include "dnacnn/io/safetensors.hpp"
-#include "dnacnn/model_config.hpp"
-#include "dnacnn/scoring_rule.hpp"
+#include "dnacnn/models/model_config.hpp"
+#include "dnacnn/data/scoring_rule.hpp"
 
 namespace dnacnn::fuzz {
 

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "test_support.hpp"
 
 namespace dnacnn::io {

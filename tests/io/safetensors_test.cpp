@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "test_support.hpp"
 
 namespace dnacnn::io {

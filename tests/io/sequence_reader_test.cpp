@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include "dnacnn/dataset.hpp"
-#include "dnacnn/error.hpp"
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/fasta.hpp"
 #include "test_support.hpp"
 

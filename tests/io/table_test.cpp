@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "dnacnn/io/line_reader.hpp"
 #include "test_support.hpp"
 

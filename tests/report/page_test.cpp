@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "report/html.hpp"
 #include "report/sha256.hpp"
 #include "fake_run.hpp"

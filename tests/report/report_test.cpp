@@ -1,10 +1,10 @@
-#include "dnacnn/report.hpp"
+#include "dnacnn/report/report.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "fake_run.hpp"
 
 namespace dnacnn {

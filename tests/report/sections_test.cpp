@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "report/charts.hpp"
 #include "fake_run.hpp"
 

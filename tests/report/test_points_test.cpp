@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 #include "fake_run.hpp"
 
 namespace dnacnn::report {

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dnacnn/error.hpp"
+#include "dnacnn/core/error.hpp"
 
 namespace dnacnn::io {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "dnacnn/motifs.hpp"
+#include "dnacnn/interpret/motifs.hpp"
 
 namespace dnacnn::io {
 

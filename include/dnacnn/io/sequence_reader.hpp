@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "dnacnn/dataset.hpp"
+#include "dnacnn/data/dataset.hpp"
 
 namespace dnacnn::io {
 

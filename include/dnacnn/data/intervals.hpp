@@ -1,0 +1,54 @@
+// Training data from genomic intervals: BED regions over a reference genome, resized around their
+// centres, with targets from a BED column or binary labels against generated negatives.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "dnacnn/data/dataset.hpp"
+
+namespace dnacnn {
+
+namespace io {
+class Genome;
+}
+
+struct Interval {
+  std::string chrom;
+  std::int64_t start = 0;  // 0-based, half-open
+  std::int64_t end = 0;
+};
+
+// `length` bases centred on the interval's midpoint (may extend past either chromosome end).
+Interval centred(const Interval& interval, std::int64_t length);
+std::string interval_id(const Interval& interval);  // "chr1:100-300"
+
+struct IntervalDataOptions {
+  std::vector<std::filesystem::path> beds;
+  std::filesystem::path genome;
+  std::int64_t length = 0;          // 0: the intervals' common width
+  std::string target_col;           // a BED column (number or name); empty: binary labels
+  std::string negatives;            // shuffle | flank | gc-matched: negatives for binary labels
+  double negative_ratio = 1;        // negatives per positive
+  std::uint64_t negative_seed = 1;
+  std::vector<std::string> val_chroms, test_chroms;  // chromosome hold-out (fills given_split)
+
+  void validate() const;  // UsageError for contradictory options
+};
+void to_json(nlohmann::json& j, const IntervalDataOptions& options);
+void from_json(const nlohmann::json& j, IntervalDataOptions& options);
+
+// One row per interval (id "chr:start-end", sequence fetched from the genome, N off the ends) and,
+// for binary labels, generated negatives with target 0 after the positives (target 1). A sequence
+// name absent from the genome is an Error at the BED file and line naming it.
+SequenceData read_interval_data(const IntervalDataOptions& options);
+
+// Negatives of `length` bases: `count` windows that overlap no positive and are mostly (>= 90%)
+// real bases, seeded. shuffle: uniform over the genome; flank: beside the positives, 1-3 window
+// widths away; gc-matched: from a random pool, each matched to a positive's GC content.
+std::vector<Interval> generate_negatives(const io::Genome& genome, const std::vector<Interval>& positives,
+                                         const std::string& method, std::int64_t count, std::int64_t length,
+                                         std::uint64_t seed);
+
+}  // namespace dnacnn

@@ -1,0 +1,69 @@
+// Using a trained model: predictions for new sequences (in memory or streamed from a file), and
+// evaluation against known targets.
+#pragma once
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <vector>
+
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/infer/metrics.hpp"
+#include "dnacnn/models/model_store.hpp"
+#include "dnacnn/core/progress.hpp"
+#include "dnacnn/data/shard.hpp"
+
+namespace dnacnn {
+
+class Predictor {
+ public:
+  // Loads <dir>/config.json + weights.safetensors; every shape is checked against the config.
+  static Predictor load(const std::filesystem::path& model_dir, const std::string& device = "cpu");
+  static Predictor from_stored(const StoredModel& stored, const std::string& source, const std::string& device = "cpu");
+  Predictor(Predictor&&) noexcept;
+  Predictor& operator=(Predictor&&) noexcept;
+  ~Predictor();
+
+  const ModelConfig& config() const;
+  // rows x targets, row-major: the model's outputs (probabilities for binary tasks). Sequences
+  // must have the model's input length. rc_average: the mean of the predictions for each
+  // sequence and for its reverse complement.
+  std::vector<float> predict(const SequenceData& data, std::int64_t batch_size = 4096, bool rc_average = false) const;
+
+  // How inputs are read for this model: a model trained with --length fits them to its length.
+  TableOptions input_options(TableOptions options) const;
+
+ private:
+  struct Impl;
+  explicit Predictor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// How inputs are read for a model of this config (Predictor::input_options, and tools that load the
+// network otherwise, e.g. attribution): a model trained with --length fits them to its length.
+TableOptions input_options_for(const ModelConfig& config, TableOptions options);
+
+// Model outputs to predictions, in place: sigmoid for binary tasks (the models output logits).
+void to_output_scale(const ModelConfig& config, std::vector<float>& outputs);
+
+// Predicts `data` (which needs the model's targets) and scores every target, in config order.
+std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average = false);
+
+struct PredictFileOptions {
+  TableOptions input{.require_target = false};
+  std::int64_t batch_size = 4096;
+  bool rc_average = false;
+  bool with_seq = false;  // a `seq` column after the id
+  Shard shard;            // predict only the records of this shard (see shard.hpp)
+};
+
+struct PredictFileStats {
+  std::int64_t rows = 0, cropped = 0, padded = 0;
+  double seconds = 0;
+};
+
+// Streams `in` batch by batch into a TSV on `out`: `id` (the input's id, else the 1-based record
+// number), optionally `seq`, then one column per target. Memory is that of one batch.
+PredictFileStats predict_file(const Predictor& predictor, const std::filesystem::path& in,
+                              const PredictFileOptions& options, std::ostream& out, Progress& progress);
+
+}  // namespace dnacnn

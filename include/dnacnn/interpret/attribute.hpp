@@ -1,0 +1,36 @@
+// `dnacnn attribute`: per-base attribution of a model's predictions for sequences from a FASTA
+// file or a table, written as tables, SVG logos and a report.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "dnacnn/interpret/attribution.hpp"
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/core/progress.hpp"
+
+namespace dnacnn {
+
+struct AttributeRequest {
+  std::filesystem::path model_dir;
+  std::filesystem::path in;  // FASTA or TSV/CSV table, read as `predict` reads them
+  TableOptions table{.require_target = false};  // a model trained with --length fits the sequences
+  AttributionMethod method = AttributionMethod::ism;
+  std::string target;        // target name; empty: the first
+  std::filesystem::path out; // directory
+  std::int64_t logos = 10;   // logos (and report entries) for the first N sequences
+  std::string device = "cpu";
+};
+
+struct AttributeResult {
+  std::int64_t sequences = 0;
+  std::int64_t logos = 0;
+  double seconds = 0;
+};
+
+// Writes into `out`: attributions.tsv (id, pos, base, A, C, G, T, attribution: one row per base),
+// sequences.tsv (id, prediction: as `predict` gives it, attribution_sum), logos/<n>_<id>.svg for the first `logos`
+// sequences (letter height = attribution of the observed base) and report.html showing them.
+AttributeResult run_attribute(const AttributeRequest& request, Progress& progress);
+
+}  // namespace dnacnn

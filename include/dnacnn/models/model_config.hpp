@@ -1,0 +1,50 @@
+// What a saved model is: its architecture and hyper-parameters, stored as model/config.json.
+// Plain data, so loading a model never runs code.
+#pragma once
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dnacnn {
+
+inline constexpr int kModelFormatVersion = 1;
+
+// What a model predicts: regression (MSE on the targets) or binary (BCE on logits; targets 0/1;
+// predictions are sigmoid(logit)).
+enum class Task { regression, binary };
+Task parse_task(std::string_view name);  // UsageError "--task must be regression or binary, got ..."
+std::string_view task_name(Task task);
+
+struct ModelConfig {
+  std::string arch;                       // registry name: "linear", "cnn", ...
+  std::int64_t length = 0;                // input length in bases
+  std::string alphabet = "ACGT";          // one-hot channel order
+  std::vector<std::string> targets{"score"};
+  Task task = Task::regression;
+  // "left" | "right" | "both" when trained with --length: inputs of another length are centre-cropped
+  // or N-padded to `length` at prediction time too. Empty: inputs must have `length` bases.
+  std::string pad;
+  // How targets were transformed before training; "none" (predictions are on the targets' own scale).
+  std::string target_normalisation = "none";
+  std::map<std::string, double> hparams;  // architecture hyper-parameters (filters, kernel_size, ...)
+  int format_version = kModelFormatVersion;
+  std::string dnacnn_version = DNACNN_VERSION;
+
+  double hparam(const std::string& name) const;  // throws Error when missing
+  std::int64_t int_hparam(const std::string& name) const;
+  bool binary() const { return task == Task::binary; }
+};
+
+void to_json(nlohmann::json& j, const ModelConfig& c);
+// Whole numbers as JSON integers (32, not 32.0).
+nlohmann::json hparams_json(const std::map<std::string, double>& hparams);
+// Validates as it reads: unknown format versions, missing keys and absurd sizes are Errors.
+ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source);
+
+ModelConfig read_model_config(const std::filesystem::path& model_dir);
+
+}  // namespace dnacnn

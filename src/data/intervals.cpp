@@ -1,0 +1,130 @@
+#include "dnacnn/data/intervals.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/io/bed.hpp"
+#include "dnacnn/io/genome.hpp"
+#include "dnacnn/io/table.hpp"
+
+namespace dnacnn {
+
+Interval centred(const Interval& interval, std::int64_t length) {
+  // floor((start + end) / 2), also for the (theoretical) negative sums of shifted windows
+  const std::int64_t sum = interval.start + interval.end;
+  const std::int64_t mid = sum >= 0 ? sum / 2 : -((-sum + 1) / 2);
+  const std::int64_t start = mid - length / 2;
+  return {interval.chrom, start, start + length};
+}
+
+std::string interval_id(const Interval& interval) {
+  return fmt::format("{}:{}-{}", interval.chrom, interval.start, interval.end);
+}
+
+void IntervalDataOptions::validate() const {
+  if (beds.empty()) throw UsageError("--bed needs at least one BED file");
+  if (genome.empty()) throw UsageError("--bed needs --genome FASTA");
+  if (length < 0) throw UsageError("--length must be positive");
+  if (target_col.empty() && negatives.empty())
+    throw UsageError("--bed needs --target-col COLUMN (a number per interval) or --negatives "
+                     "shuffle|flank|gc-matched (the intervals are positives, labelled 1 against 0)");
+  if (!target_col.empty() && !negatives.empty())
+    throw UsageError("--target-col and --negatives exclude each other: a BED column is a regression target, "
+                     "--negatives makes binary labels");
+  if (!negatives.empty() && negatives != "shuffle" && negatives != "flank" && negatives != "gc-matched")
+    throw UsageError("--negatives must be shuffle, flank or gc-matched, got '" + negatives + "'");
+  if (!(negative_ratio > 0) || !std::isfinite(negative_ratio)) throw UsageError("--neg-ratio must be positive");
+}
+
+namespace {
+
+// The intervals' common width, or a UsageError that lists the widths found.
+std::int64_t common_width(const std::vector<Interval>& intervals) {
+  std::map<std::int64_t, std::size_t> widths;
+  for (const auto& i : intervals) ++widths[i.end - i.start];
+  if (widths.size() == 1 && widths.begin()->first > 0) return widths.begin()->first;
+  std::string found;
+  for (auto it = widths.begin(); it != widths.end() && std::distance(widths.begin(), it) < 4; ++it)
+    found += fmt::format("{}{} bp ({})", found.empty() ? "" : ", ", it->first, it->second);
+  throw UsageError("the intervals have different widths (" + found + (widths.size() > 4 ? ", ..." : "") +
+                   "); give --length to resize them around their centres");
+}
+
+std::vector<Split> chromosome_split(const std::vector<std::string>& chroms, const IntervalDataOptions& o,
+                                    const io::Genome& genome) {
+  if (o.val_chroms.empty() && o.test_chroms.empty()) return {};
+  std::set<std::string> val, test;
+  for (const auto& [names, flag, set] : {std::tuple{&o.val_chroms, "--val-chroms", &val},
+                                         std::tuple{&o.test_chroms, "--test-chroms", &test}})
+    for (const auto& c : *names) {
+      if (!genome.contains(c)) throw UsageError(std::string(flag) + ": '" + c + "' is not a sequence of the genome " + genome.path());
+      set->insert(c);
+    }
+  for (const auto& c : val)
+    if (test.count(c)) throw UsageError("'" + c + "' is in both --val-chroms and --test-chroms");
+  std::vector<Split> out;
+  for (const auto& c : chroms) out.push_back(test.count(c) ? Split::test : val.count(c) ? Split::val : Split::train);
+  return out;
+}
+
+}  // namespace
+
+SequenceData read_interval_data(const IntervalDataOptions& o) {
+  o.validate();
+  const io::Genome genome(o.genome);
+  const std::optional<std::size_t> column =
+      o.target_col.empty() ? std::nullopt : std::optional(io::bed_column(o.target_col));
+
+  SequenceData data;
+  data.source = o.beds.front().string();
+  data.target_names = {column ? io::bed_column_name(*column) : "label"};
+  std::vector<Interval> positives;
+  for (const auto& path : o.beds) {
+    for (const io::BedRecord& r : io::read_bed(path)) {
+      genome.length(r.chrom, {path.string(), r.line, 1});  // an unknown name is an Error here
+      positives.push_back({r.chrom, r.start, r.end});
+      data.lines.push_back(r.line);
+      if (!column) {
+        data.targets.push_back(1);
+        continue;
+      }
+      if (*column >= r.fields.size())
+        throw Error(fmt::format("no column {} ('{}') on this line: it has {} columns", *column + 1,
+                                io::bed_column_name(*column), r.fields.size()),
+                    {path.string(), r.line});
+      const auto value = io::parse_finite_float(r.fields[*column]);
+      if (!value)
+        throw Error(fmt::format("column {} ('{}') is not a finite number: '{}'", *column + 1,
+                                io::bed_column_name(*column), r.fields[*column].substr(0, 30)),
+                    {path.string(), r.line});
+      data.targets.push_back(*value);
+    }
+  }
+  const std::int64_t length = o.length > 0 ? o.length : common_width(positives);
+
+  std::vector<Interval> rows;
+  for (const auto& p : positives) rows.push_back(centred(p, length));
+  if (!column) {
+    const auto count = static_cast<std::int64_t>(std::llround(o.negative_ratio * static_cast<double>(positives.size())));
+    for (Interval& n : generate_negatives(genome, positives, o.negatives, count, length, o.negative_seed)) {
+      rows.push_back(std::move(n));
+      data.targets.push_back(0);
+      data.lines.push_back(0);
+    }
+  }
+  std::vector<std::string> chroms;
+  for (const Interval& r : rows) {
+    data.ids.push_back(interval_id(r));
+    data.seqs.push_back(genome.fetch(r.chrom, r.start, r.end));
+    chroms.push_back(r.chrom);
+  }
+  data.given_split = chromosome_split(chroms, o, genome);
+  return data;
+}
+
+}  // namespace dnacnn

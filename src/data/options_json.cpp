@@ -1,0 +1,55 @@
+// The JSON form of the options that say how data were read (checkpoints keep them so that a
+// resumed run reads the same rows the same way).
+#include <nlohmann/json.hpp>
+
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/data/intervals.hpp"
+
+namespace dnacnn {
+
+void to_json(nlohmann::json& j, const TableOptions& t) {
+  j = {{"format", t.format},          {"seq_col", t.seq_col},        {"id_col", t.id_col},
+       {"target_cols", t.target_cols}, {"labels", t.labels.string()}, {"split_col", t.split_col},
+       {"length", t.length},          {"pad", std::string(pad_name(t.pad))}};
+}
+
+void from_json(const nlohmann::json& j, TableOptions& t) {
+  t = TableOptions{};
+  j.at("format").get_to(t.format);
+  j.at("seq_col").get_to(t.seq_col);
+  j.at("id_col").get_to(t.id_col);
+  j.at("target_cols").get_to(t.target_cols);
+  t.labels = j.at("labels").get<std::string>();
+  j.at("split_col").get_to(t.split_col);
+  j.at("length").get_to(t.length);
+  t.pad = parse_pad(j.at("pad").get<std::string>());
+}
+
+void to_json(nlohmann::json& j, const IntervalDataOptions& o) {
+  std::vector<std::string> beds;
+  for (const auto& b : o.beds) beds.push_back(b.string());
+  j = {{"beds", beds},
+       {"genome", o.genome.string()},
+       {"length", o.length},
+       {"target_col", o.target_col},
+       {"negatives", o.negatives},
+       {"negative_ratio", o.negative_ratio},
+       {"negative_seed", o.negative_seed},
+       {"val_chroms", o.val_chroms},
+       {"test_chroms", o.test_chroms}};
+}
+
+void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
+  o = IntervalDataOptions{};
+  for (const auto& b : j.at("beds").get<std::vector<std::string>>()) o.beds.emplace_back(b);
+  o.genome = j.at("genome").get<std::string>();
+  j.at("length").get_to(o.length);
+  j.at("target_col").get_to(o.target_col);
+  j.at("negatives").get_to(o.negatives);
+  j.at("negative_ratio").get_to(o.negative_ratio);
+  j.at("negative_seed").get_to(o.negative_seed);
+  j.at("val_chroms").get_to(o.val_chroms);
+  j.at("test_chroms").get_to(o.test_chroms);
+}
+
+}  // namespace dnacnn

@@ -1,0 +1,225 @@
+#include "dnacnn/genome/scan.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "dnacnn/core/device.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/data/intervals.hpp"
+#include "dnacnn/io/atomic_file.hpp"
+#include "dnacnn/io/bed.hpp"
+#include "dnacnn/io/genome.hpp"
+#include "dnacnn/models/model_store.hpp"
+#include "dnacnn/infer/predict.hpp"
+
+namespace dnacnn {
+
+namespace {
+
+bool is_table(const std::filesystem::path& out) { return out.extension() == ".tsv"; }
+
+// Every sequence, or the BED regions clipped to their sequences, sorted by name and start and merged.
+std::vector<Interval> scan_regions(const io::Genome& genome, const ScanRequest& r) {
+  std::vector<Interval> regions;
+  if (!r.regions) {
+    for (const auto& name : genome.names()) regions.push_back({name, 0, genome.length(name)});
+  } else {
+    for (const io::BedRecord& b : io::read_bed(*r.regions)) {
+      const std::int64_t len = genome.length(b.chrom, {r.regions->string(), b.line, 1});
+      const Interval clipped{b.chrom, std::min(b.start, len), std::min(b.end, len)};
+      if (clipped.end > clipped.start) regions.push_back(clipped);
+    }
+  }
+  std::sort(regions.begin(), regions.end(),
+            [](const Interval& a, const Interval& b) { return std::tie(a.chrom, a.start) < std::tie(b.chrom, b.start); });
+  std::vector<Interval> merged;
+  for (const Interval& i : regions) {
+    if (!merged.empty() && merged.back().chrom == i.chrom && i.start <= merged.back().end)
+      merged.back().end = std::max(merged.back().end, i.end);
+    else
+      merged.push_back(i);
+  }
+  return merged;
+}
+
+// Regions cut into units of at most `chunk_bins` bins.
+std::vector<Interval> chunks_of(const std::vector<Interval>& regions, std::int64_t step, std::int64_t chunk_bins) {
+  std::vector<Interval> chunks;
+  const std::int64_t span = step * chunk_bins;
+  for (const Interval& r : regions)
+    for (std::int64_t s = r.start; s < r.end; s += span) chunks.push_back({r.chrom, s, std::min(s + span, r.end)});
+  return chunks;
+}
+
+// One worker's tools: its own genome handle (faidx is not thread-safe) and network.
+struct Worker {
+  io::Genome genome;
+  Predictor predictor;
+};
+
+// The formatted output lines of one chunk, one string per output file.
+std::vector<std::string> scan_chunk(Worker& w, const Interval& chunk, const ScanRequest& r, std::int64_t* windows) {
+  const std::int64_t length = w.predictor.config().length;
+  const std::int64_t from = chunk.start - length, to = chunk.end + length;
+  const std::string around = w.genome.fetch(chunk.chrom, from, to);
+  SequenceData data;
+  data.source = chunk.chrom;
+  std::vector<std::pair<std::int64_t, std::int64_t>> bins;
+  for (std::int64_t b = chunk.start; b < chunk.end; b += r.step) {
+    const std::int64_t e = std::min(b + r.step, chunk.end);
+    const std::int64_t window = (b + e) / 2 - length / 2;
+    data.seqs.push_back(around.substr(static_cast<std::size_t>(window - from), static_cast<std::size_t>(length)));
+    bins.emplace_back(b, e);
+  }
+  const std::vector<float> values = w.predictor.predict(data, r.batch_size, r.rc_average);
+  *windows = static_cast<std::int64_t>(bins.size());
+  const std::size_t n_targets = w.predictor.config().targets.size();
+  const bool table = is_table(r.out);
+  std::vector<std::string> out(table ? 1 : n_targets);
+  for (std::size_t i = 0; i < bins.size(); ++i) {
+    const auto [b, e] = bins[i];
+    if (table) {
+      fmt::format_to(std::back_inserter(out[0]), "{}\t{}\t{}", chunk.chrom, b, e);
+      for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(out[0]), "\t{:.6g}", values[i * n_targets + t]);
+      out[0] += '\n';
+    } else {
+      for (std::size_t t = 0; t < n_targets; ++t)
+        fmt::format_to(std::back_inserter(out[t]), "{}\t{}\t{}\t{:.6g}\n", chunk.chrom, b, e, values[i * n_targets + t]);
+    }
+  }
+  return out;
+}
+
+// Chunks are handed out in order; a worker may run at most `ahead` chunks past the last one
+// written, so finished-but-unwritten output (memory) stays bounded.
+class OrderedPipeline {
+ public:
+  OrderedPipeline(std::size_t chunks, std::size_t ahead) : n_(chunks), ahead_(ahead) {}
+
+  std::optional<std::size_t> take() {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return error_ || next_ >= n_ || next_ < written_ + ahead_; });
+    if (error_ || next_ >= n_) return std::nullopt;
+    return next_++;
+  }
+  void finish(std::size_t i, std::vector<std::string> text, std::int64_t windows) {
+    std::lock_guard lock(m_);
+    done_[i] = {std::move(text), windows};
+    cv_.notify_all();
+  }
+  void fail(std::exception_ptr e) {
+    std::lock_guard lock(m_);
+    if (!error_) error_ = e;
+    cv_.notify_all();
+  }
+  // Waits for chunk `i` (in order); nullopt after a worker failed.
+  std::optional<std::pair<std::vector<std::string>, std::int64_t>> wait_for(std::size_t i) {
+    std::unique_lock lock(m_);
+    cv_.wait(lock, [&] { return error_ || done_.count(i); });
+    if (error_) return std::nullopt;
+    auto out = std::move(done_[i]);
+    done_.erase(i);
+    written_ = i + 1;
+    cv_.notify_all();
+    return out;
+  }
+  std::exception_ptr error() {
+    std::lock_guard lock(m_);
+    return error_;
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::size_t n_, ahead_, next_ = 0, written_ = 0;
+  std::map<std::size_t, std::pair<std::vector<std::string>, std::int64_t>> done_;
+  std::exception_ptr error_;
+};
+
+}  // namespace
+
+std::vector<std::filesystem::path> scan_output_paths(const std::filesystem::path& out,
+                                                     const std::vector<std::string>& targets) {
+  if (is_table(out) || targets.size() == 1) return {out};
+  std::vector<std::filesystem::path> paths;
+  const std::string ext = out.has_extension() ? out.extension().string() : ".bedGraph";
+  for (const auto& t : targets) paths.push_back(out.parent_path() / (out.stem().string() + "." + t + ext));
+  return paths;
+}
+
+ScanResult run_scan(const ScanRequest& r, Progress& progress) {
+  if (r.step < 1) throw UsageError("--step must be at least 1");
+  if (r.threads < 1) throw UsageError("--threads must be at least 1");
+  const StoredModel stored = load_model(r.model_dir);
+  const std::string weights = (r.model_dir / "weights.safetensors").string();
+  const io::Genome genome(r.genome);
+  std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(r.chunk_bins, 1));
+  if (r.shard) {  // whole chunks per shard: each output stays in genome order, for merge
+    std::vector<Interval> mine;
+    for (std::size_t i = 0; i < chunks.size(); ++i)
+      if (r.shard->owns(static_cast<std::int64_t>(i))) mine.push_back(chunks[i]);
+    chunks = std::move(mine);
+  }
+  std::int64_t total = 0;
+  for (const Interval& c : chunks) total += c.end - c.start;
+
+  // Open every output before the work: an unwritable --out fails now, not after the scan.
+  ScanResult result;
+  result.outputs = scan_output_paths(r.out, stored.config.targets);
+  if (r.shard)
+    for (auto& p : result.outputs) p = shard_path(p, *r.shard);
+  std::vector<std::unique_ptr<io::AtomicFile>> files;
+  for (const auto& p : result.outputs) files.push_back(std::make_unique<io::AtomicFile>(p));
+  if (is_table(r.out)) {
+    files[0]->stream() << "chrom\tstart\tend";
+    for (const auto& t : stored.config.targets) files[0]->stream() << '\t' << t;
+    files[0]->stream() << '\n';
+  }
+
+  set_thread_count(1);  // parallel over chunks, one intra-op thread per worker
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (int t = 0; t < r.threads; ++t)
+    workers.push_back(std::make_unique<Worker>(Worker{io::Genome(r.genome), Predictor::from_stored(stored, weights, r.device)}));
+  OrderedPipeline pipeline(chunks.size(), 2 * static_cast<std::size_t>(r.threads));
+  std::vector<std::thread> threads;
+  for (auto& w : workers)
+    threads.emplace_back([&pipeline, &chunks, &r, worker = w.get()] {
+      try {
+        while (auto i = pipeline.take()) {
+          std::int64_t windows = 0;
+          auto text = scan_chunk(*worker, chunks[*i], r, &windows);
+          pipeline.finish(*i, std::move(text), windows);
+        }
+      } catch (...) {
+        pipeline.fail(std::current_exception());
+      }
+    });
+
+  const auto start = std::chrono::steady_clock::now();
+  const auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    auto done = pipeline.wait_for(i);
+    if (!done) break;
+    for (std::size_t f = 0; f < files.size(); ++f) files[f]->stream() << done->first[f];
+    result.windows += done->second;
+    result.bases += chunks[i].end - chunks[i].start;
+    progress.update(fmt::format("scan: {} {:.1f}% ({:.0f} bases/s)", chunks[i].chrom,
+                                100.0 * static_cast<double>(result.bases) / static_cast<double>(std::max<std::int64_t>(total, 1)),
+                                static_cast<double>(result.bases) / std::max(elapsed(), 1e-9)));
+  }
+  for (auto& t : threads) t.join();
+  if (auto e = pipeline.error()) std::rethrow_exception(e);
+  for (auto& f : files) f->commit();
+  result.seconds = elapsed();
+  return result;
+}
+
+}  // namespace dnacnn

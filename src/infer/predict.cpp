@@ -1,0 +1,202 @@
+#include "dnacnn/infer/predict.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ostream>
+
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/io/sequence_reader.hpp"
+#include "models/models.hpp"
+#include "dnacnn/data/sequence.hpp"
+#include "models/tensors.hpp"
+
+namespace dnacnn {
+
+// On the CPU a forward pass over a few hundred rows keeps each layer's activations in cache; a
+// GPU wants the whole batch at once.
+constexpr std::int64_t kCpuForwardRows = kPredictBlockRows;
+
+// `rows` rounded up to whole forward blocks: chunks of data then start where blocks start.
+std::int64_t whole_blocks(std::int64_t rows) {
+  return (std::max<std::int64_t>(rows, 1) + kPredictBlockRows - 1) / kPredictBlockRows * kPredictBlockRows;
+}
+
+// `x` (rows <= kCpuForwardRows) grown to kCpuForwardRows rows with copies of its first row.
+torch::Tensor padded_to_forward_rows(const torch::Tensor& x) {
+  const std::int64_t missing = kCpuForwardRows - x.size(0);
+  if (missing == 0) return x;
+  std::vector<std::int64_t> shape = x.sizes().vec();
+  shape[0] = missing;
+  return torch::cat({x, x.narrow(0, 0, 1).expand(shape)});
+}
+
+torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
+                                 const torch::Device& device) {
+  c10::InferenceMode inference;
+  std::vector<torch::Tensor> parts;
+  if (!device.is_cpu()) {
+    for (std::int64_t b = 0; b < onehot.size(0); b += batch_size) {
+      const std::int64_t len = std::min(batch_size, onehot.size(0) - b);
+      parts.push_back(model.forward(onehot.narrow(0, b, len).to(device)).to(torch::kCPU));
+    }
+    return parts.size() == 1 ? parts.front() : torch::cat(parts);
+  }
+  // Every CPU forward has the same shape, kCpuForwardRows rows (a short tail is padded): LibTorch's
+  // kernels choose algorithm, blocking and so rounding by shape and by a row's place among the
+  // others (differently with AVX2 and AVX-512). Callers keep blocks where one process has them
+  // (multiples of kPredictBlockRows from the data's first row), so shards, --batch-size, scan
+  // chunks and thread shares all give one process's values, bit for bit.
+  for (std::int64_t b = 0; b < onehot.size(0); b += kCpuForwardRows) {
+    const std::int64_t len = std::min(kCpuForwardRows, onehot.size(0) - b);
+    parts.push_back(model.forward(padded_to_forward_rows(onehot.narrow(0, b, len))).narrow(0, 0, len));
+  }
+  if (parts.empty()) return torch::empty({0, 0});
+  return parts.size() == 1 ? parts.front() : torch::cat(parts);
+}
+
+struct Predictor::Impl {
+  ModelConfig config;
+  SequenceModel model;
+  torch::Device device{torch::kCPU};
+};
+
+Predictor::Predictor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Predictor::Predictor(Predictor&&) noexcept = default;
+Predictor& Predictor::operator=(Predictor&&) noexcept = default;
+Predictor::~Predictor() = default;
+
+Predictor Predictor::from_stored(const StoredModel& stored, const std::string& source, const std::string& device) {
+  auto impl = std::make_unique<Impl>();
+  impl->config = stored.config;
+  impl->device = parse_device(device);
+  impl->model = build_model(stored.config);
+  import_weights(*impl->model, stored.weights, source);
+  impl->model->to(impl->device);
+  impl->model->eval();
+  return Predictor(std::move(impl));
+}
+
+Predictor Predictor::load(const std::filesystem::path& model_dir, const std::string& device) {
+  return from_stored(load_model(model_dir), (model_dir / "weights.safetensors").string(), device);
+}
+
+const ModelConfig& Predictor::config() const { return impl_->config; }
+
+std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
+                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict) {
+  std::vector<float> out;
+  std::vector<std::int64_t> rows;
+  for (std::int64_t start = 0; start < data.size(); start += chunk) {
+    rows.clear();
+    for (std::int64_t r = start; r < std::min(start + chunk, data.size()); ++r) rows.push_back(r);
+    const std::vector<float> part = to_vector(predict(onehot_tensor(encode_sequences(data, length, rows))));
+    out.insert(out.end(), part.begin(), part.end());
+  }
+  return out;
+}
+
+std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
+                                     std::int64_t batch_size, const torch::Device& device) {
+  const std::int64_t chunk = device.is_cpu() ? whole_blocks(batch_size) : batch_size;
+  return predict_in_chunks(data, length, chunk,
+                           [&](const torch::Tensor& x) { return predict_in_batches(model, x, chunk, device); });
+}
+
+void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
+  if (!config.binary()) return;
+  for (float& v : outputs) v = 1.0f / (1.0f + std::exp(-v));
+}
+
+std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average) const {
+  std::vector<float> out = predict_sequences(*impl_->model, data, impl_->config.length, batch_size, impl_->device);
+  to_output_scale(impl_->config, out);
+  if (rc_average) {
+    SequenceData rc = data;
+    for (auto& s : rc.seqs) s = reverse_complement(s);
+    std::vector<float> back = predict_sequences(*impl_->model, rc, impl_->config.length, batch_size, impl_->device);
+    to_output_scale(impl_->config, back);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + back[i]) / 2;
+  }
+  return out;
+}
+
+TableOptions input_options_for(const ModelConfig& config, TableOptions options) {
+  if (!config.pad.empty()) {
+    options.length = config.length;
+    options.pad = parse_pad(config.pad);
+  }
+  return options;
+}
+
+TableOptions Predictor::input_options(TableOptions options) const { return input_options_for(impl_->config, options); }
+
+std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average) {
+  if (!data.has_targets()) throw Error("evaluation needs a target column", {data.source});
+  const ModelConfig& config = predictor.config();
+  if (data.n_targets() != config.targets.size())
+    throw Error(fmt::format("the data has {} target column(s) ({}), the model predicts {} ({}); choose them with "
+                            "--target-col",
+                            data.n_targets(), fmt::join(data.target_names, ", "), config.targets.size(),
+                            fmt::join(config.targets, ", ")),
+                {data.source}, kExitUsageError);
+  const std::vector<float> pred = predictor.predict(data, 4096, rc_average);
+  const std::size_t n_targets = config.targets.size();
+  std::vector<Scores> scores;
+  for (std::size_t t = 0; t < n_targets; ++t) {
+    std::vector<float> p(static_cast<std::size_t>(data.size()));
+    for (std::size_t i = 0; i < p.size(); ++i) p[i] = pred[i * n_targets + t];
+    scores.push_back(score_predictions(data.target_column(t), p, config.binary()));
+  }
+  return scores;
+}
+
+PredictFileStats predict_file(const Predictor& predictor, const std::filesystem::path& in,
+                              const PredictFileOptions& options, std::ostream& out, Progress& progress) {
+  io::SequenceReader reader(in, predictor.input_options(options.input));
+  const ModelConfig& config = predictor.config();
+  const std::size_t n_targets = config.targets.size();
+  // The header goes out with the first batch: input that is bad from its first rows leaves the
+  // output (stdout too) empty.
+  std::string header = options.with_seq ? "id\tseq" : "id";
+  for (const auto& t : config.targets) header += '\t' + t;
+  header += '\n';
+  PredictFileStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  SequenceData batch;
+  std::string text;
+  std::int64_t records = 0;  // read so far, every shard's
+  // Whole blocks per read: a record sits in the block (and so gets the bits) it has in any run.
+  const std::int64_t batch_size = whole_blocks(options.batch_size);
+  while (const std::int64_t read = reader.read(batch, batch_size)) {
+    const std::vector<std::int64_t> numbers = keep_shard_rows(batch, records, options.shard);
+    records += read;
+    const auto n = static_cast<std::int64_t>(numbers.size());
+    if (n == 0) continue;
+    const std::vector<float> values = predictor.predict(batch, batch_size, options.rc_average);
+    text = stats.rows == 0 ? header : "";
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+      if (batch.ids.empty())
+        fmt::format_to(std::back_inserter(text), "{}", numbers[i]);
+      else
+        text += batch.ids[i];
+      if (options.with_seq) text += '\t' + batch.seqs[i];
+      for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(text), "\t{:.7g}", values[i * n_targets + t]);
+      text += '\n';
+    }
+    out << text;
+    if (!out) throw Error("write error (disk full?)");
+    stats.rows += n;
+    stats.cropped += batch.cropped;
+    stats.padded += batch.padded;
+    stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    progress.update(fmt::format("predicted {} sequences ({:.0f} seq/s)", stats.rows,
+                                static_cast<double>(stats.rows) / std::max(stats.seconds, 1e-9)));
+  }
+  if (stats.rows == 0) out << header;  // a header-only table: an empty table of predictions
+  return stats;
+}
+
+}  // namespace dnacnn

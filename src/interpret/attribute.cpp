@@ -1,0 +1,128 @@
+#include "dnacnn/interpret/attribute.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/io/atomic_file.hpp"
+#include "dnacnn/interpret/logos.hpp"
+#include "dnacnn/infer/predict.hpp"
+#include "report/html.hpp"
+#include "report/page.hpp"
+
+namespace dnacnn {
+
+namespace {
+
+// A tick spacing of 1, 2 or 5 x 10^k giving about four ticks over `span`.
+double nice_step(double span) {
+  const double raw = span / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  for (double m : {1.0, 2.0, 5.0})
+    if (raw <= m * magnitude) return m * magnitude;
+  return 10 * magnitude;
+}
+
+std::string attribution_logo(const std::string& seq, const SequenceAttribution& a, const std::string& title,
+                             const std::string& method) {
+  std::vector<Column> heights(seq.size(), Column{});
+  double lo = 0, hi = 0;
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    const int b = base_index(seq[i]);
+    if (b >= kChannels) continue;
+    heights[i][static_cast<std::size_t>(b)] = a.observed[i];
+    lo = std::min(lo, double(a.observed[i]));
+    hi = std::max(hi, double(a.observed[i]));
+  }
+  if (hi - lo < 1e-12) hi = lo + 1;
+  LogoAxis axis;
+  axis.column_width = std::clamp(1600.0 / static_cast<double>(seq.size()), 4.0, 36.0);
+  axis.tick_step = nice_step(hi - lo);
+  axis.label_every = seq.size() > 40 ? 10 : 1;
+  return logo_svg(heights, lo, hi, method + " attribution", title, axis);
+}
+
+std::string sequence_label(const SequenceData& data, std::size_t i) {
+  return data.ids.empty() ? "seq" + std::to_string(i + 1) : data.ids[i];
+}
+
+}  // namespace
+
+AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
+  if (r.logos < 0) throw UsageError("--logos must be 0 or more");
+  const Attributor attributor = Attributor::load(r.model_dir, r.device);
+  const ModelConfig& config = attributor.config();
+  std::size_t target = 0;
+  if (!r.target.empty()) {
+    const auto it = std::find(config.targets.begin(), config.targets.end(), r.target);
+    if (it == config.targets.end()) throw UsageError("--target '" + r.target + "' is not one of the model's targets");
+    target = static_cast<std::size_t>(it - config.targets.begin());
+  }
+  const SequenceData data = read_sequence_table(r.in, input_options_for(config, r.table));  // FASTA or table
+  for (std::size_t i = 0; i < data.seqs.size(); ++i)
+    if (static_cast<std::int64_t>(data.seqs[i].size()) != config.length)
+      throw Error(fmt::format("sequence '{}' has {} bases, the model expects {}", sequence_label(data, i),
+                              data.seqs[i].size(), config.length),
+                  {data.source, data.lines.empty() ? 0 : data.lines[i]});
+  io::ensure_directory(r.out);
+  io::ensure_directory(r.out / "logos");
+
+  const std::string method = attribution_method_name(r.method);
+  io::AtomicFile table(r.out / "attributions.tsv"), summary(r.out / "sequences.tsv");
+  table.stream() << "id\tpos\tbase\tA\tC\tG\tT\tattribution\n";
+  summary.stream() << "id\tprediction\tattribution_sum\n";
+  std::vector<report::Block> blocks;
+  AttributeResult result;
+  const auto start = std::chrono::steady_clock::now();
+  constexpr std::size_t kChunk = 256;  // sequences per call: bounded memory for any input size
+  for (std::size_t c = 0; c < data.seqs.size(); c += kChunk) {
+    const std::vector<std::string> part(data.seqs.begin() + static_cast<std::ptrdiff_t>(c),
+                                        data.seqs.begin() + static_cast<std::ptrdiff_t>(std::min(c + kChunk, data.seqs.size())));
+    const std::vector<SequenceAttribution> attributions = attributor.attribute(part, r.method, target);
+    std::vector<float> predictions;  // as `predict` gives them: probabilities for binary models
+    for (const SequenceAttribution& a : attributions) predictions.push_back(a.prediction);
+    to_output_scale(config, predictions);
+    for (std::size_t k = 0; k < part.size(); ++k) {
+      const std::size_t i = c + k;
+      const SequenceAttribution& a = attributions[k];
+      const std::string id = sequence_label(data, i);
+      std::string rows;
+      double sum = 0;
+      for (std::size_t p = 0; p < part[k].size(); ++p) {
+        const float* s = a.scores.data() + p * kChannels;
+        fmt::format_to(std::back_inserter(rows), "{}\t{}\t{}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\t{:.6g}\n", id, p + 1,
+                       part[k][p], s[0], s[1], s[2], s[3], a.observed[p]);
+        sum += a.observed[p];
+      }
+      table.stream() << rows;
+      summary.stream() << fmt::format("{}\t{:.6g}\t{:.6g}\n", id, predictions[k], sum);
+      if (static_cast<std::int64_t>(i) < r.logos) {
+        const std::string svg = attribution_logo(part[k], a, fmt::format("{} ({} = {:.4g})", id, config.targets[target], predictions[k]), method);
+        io::write_file_atomically(r.out / "logos" / fmt::format("{}_{}.svg", i + 1, report::file_slug(id)), svg);
+        blocks.push_back(report::Html{"<div class=\"card\">" + svg + "</div>\n"});
+        ++result.logos;
+      }
+    }
+    result.sequences += static_cast<std::int64_t>(part.size());
+    progress.update(fmt::format("attribute: {}/{} sequences", result.sequences, data.size()));
+  }
+  table.commit();
+  summary.commit();
+  const std::string intro = fmt::format(
+      "<p>{} attribution of <code>{}</code> ({}) for {} sequences from <code>{}</code>; the first {} are drawn. "
+      "Letter height is the attribution of the base in the sequence; every base's values are in "
+      "<code>attributions.tsv</code>.</p>\n",
+      report::escape_html(method), report::escape_html(config.targets[target]), report::escape_html(config.arch),
+      result.sequences, report::escape_html(data.source), result.logos);
+  blocks.insert(blocks.begin(), report::Html{intro});
+  io::write_file_atomically(r.out / "report.html",
+                            report::render_page({"dnacnn attribution", r.model_dir.string()},
+                                                {report::Section{"attribution", "Attribution logos", blocks}}));
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace dnacnn

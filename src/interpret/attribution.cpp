@@ -1,0 +1,151 @@
+#include "dnacnn/interpret/attribution.hpp"
+
+#include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/models/model_store.hpp"
+#include "models/models.hpp"
+#include "models/tensors.hpp"
+
+namespace dnacnn {
+
+AttributionMethod parse_attribution_method(const std::string& name) {
+  if (name == "ism") return AttributionMethod::ism;
+  if (name == "saliency") return AttributionMethod::saliency;
+  if (name == "gradxinput") return AttributionMethod::gradxinput;
+  throw UsageError("--method must be ism, saliency or gradxinput, got '" + name + "'");
+}
+
+std::string attribution_method_name(AttributionMethod method) {
+  switch (method) {
+    case AttributionMethod::ism: return "ism";
+    case AttributionMethod::saliency: return "saliency";
+    case AttributionMethod::gradxinput: return "gradxinput";
+  }
+  return "?";
+}
+
+struct Attributor::Impl {
+  ModelConfig config;
+  SequenceModel model;
+  torch::Device device{torch::kCPU};
+};
+
+Attributor::Attributor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Attributor::Attributor(Attributor&&) noexcept = default;
+Attributor& Attributor::operator=(Attributor&&) noexcept = default;
+Attributor::~Attributor() = default;
+
+Attributor Attributor::load(const std::filesystem::path& model_dir, const std::string& device) {
+  const StoredModel stored = load_model(model_dir);
+  auto impl = std::make_unique<Impl>();
+  impl->config = stored.config;
+  impl->device = parse_device(device);
+  impl->model = build_model(stored.config);
+  import_weights(*impl->model, stored.weights, (model_dir / "weights.safetensors").string());
+  impl->model->to(impl->device);
+  impl->model->eval();
+  return Attributor(std::move(impl));
+}
+
+const ModelConfig& Attributor::config() const { return impl_->config; }
+
+namespace {
+
+// The sequence and all its single-base mutants, one forward pass.
+SequenceAttribution ism(SequenceModelImpl& model, const std::string& seq, std::size_t target, const torch::Device& device) {
+  const auto length = static_cast<std::int64_t>(seq.size());
+  std::vector<std::pair<std::int64_t, int>> mutants;  // (position, new base)
+  for (std::int64_t i = 0; i < length; ++i)
+    for (int b = 0; b < kChannels; ++b)
+      if (b != base_index(seq[static_cast<std::size_t>(i)])) mutants.emplace_back(i, b);
+  EncodedSequences x;
+  x.rows = 1 + static_cast<std::int64_t>(mutants.size());
+  x.length = length;
+  x.values.assign(static_cast<std::size_t>(x.rows * length * kChannels), 0.0f);
+  const std::size_t row = static_cast<std::size_t>(length * kChannels);
+  one_hot_encode(seq, x.values.data());
+  for (std::size_t m = 0; m < mutants.size(); ++m) {
+    float* r = x.values.data() + (m + 1) * row;
+    std::copy(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(row), r);
+    const auto [i, b] = mutants[m];
+    std::fill(r + i * kChannels, r + (i + 1) * kChannels, 0.0f);
+    r[i * kChannels + b] = 1.0f;
+  }
+  const torch::Tensor out = predict_in_batches(model, onehot_tensor(std::move(x)), 1 << 30, device)
+                                .select(1, static_cast<std::int64_t>(target))
+                                .contiguous();
+  const std::vector<float> f = to_vector(out);
+  SequenceAttribution a;
+  a.prediction = f[0];
+  a.scores.assign(row, 0.0f);
+  a.observed.assign(static_cast<std::size_t>(length), 0.0f);
+  for (std::size_t m = 0; m < mutants.size(); ++m) {
+    const auto [i, b] = mutants[m];
+    a.scores[static_cast<std::size_t>(i * kChannels + b)] = f[m + 1] - f[0];
+  }
+  for (std::int64_t i = 0; i < length; ++i) {
+    if (base_index(seq[static_cast<std::size_t>(i)]) >= kChannels) continue;  // N: nothing observed
+    float sum = 0;
+    for (int b = 0; b < kChannels; ++b) sum += a.scores[static_cast<std::size_t>(i * kChannels + b)];
+    a.observed[static_cast<std::size_t>(i)] = -sum / 3.0f;
+  }
+  return a;
+}
+
+std::vector<SequenceAttribution> gradients(SequenceModelImpl& model, const std::vector<std::string>& seqs,
+                                           std::size_t target, bool times_input, const torch::Device& device) {
+  const auto length = static_cast<std::int64_t>(seqs.front().size());
+  EncodedSequences enc;
+  enc.rows = static_cast<std::int64_t>(seqs.size());
+  enc.length = length;
+  enc.values.assign(static_cast<std::size_t>(enc.rows * length * kChannels), 0.0f);
+  for (std::size_t s = 0; s < seqs.size(); ++s)
+    one_hot_encode(seqs[s], enc.values.data() + s * static_cast<std::size_t>(length * kChannels));
+  const std::vector<float> onehot = enc.values;
+  torch::Tensor x = onehot_tensor(std::move(enc)).to(device).requires_grad_(true);
+  // Rows are independent in eval mode, so the gradient of the sum is each row's own gradient.
+  const torch::Tensor out = model.forward(x).select(1, static_cast<std::int64_t>(target));
+  const torch::Tensor dx = torch::autograd::grad({out.sum()}, {x})[0];  // no parameter gradients
+  const std::vector<float> f = to_vector(out.detach().to(torch::kCPU).contiguous());
+  const std::vector<float> grad = to_vector(dx.to(torch::kCPU).contiguous());
+  std::vector<SequenceAttribution> result(seqs.size());
+  const std::size_t row = static_cast<std::size_t>(length * kChannels);
+  for (std::size_t s = 0; s < seqs.size(); ++s) {
+    SequenceAttribution& a = result[s];
+    a.prediction = f[s];
+    a.scores.assign(grad.begin() + static_cast<std::ptrdiff_t>(s * row), grad.begin() + static_cast<std::ptrdiff_t>((s + 1) * row));
+    a.observed.assign(static_cast<std::size_t>(length), 0.0f);
+    for (std::size_t k = 0; k < row; ++k) {
+      if (times_input) a.scores[k] *= onehot[s * row + k];
+      if (onehot[s * row + k] > 0) a.observed[k / kChannels] = a.scores[k];
+    }
+  }
+  return result;
+}
+
+}  // namespace
+
+std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::string>& seqs, AttributionMethod method,
+                                                       std::size_t target) const {
+  if (target >= impl_->config.targets.size()) throw UsageError("--target is out of range");
+  std::vector<SequenceAttribution> out;
+  if (seqs.empty()) return out;
+  for (const auto& s : seqs)
+    if (static_cast<std::int64_t>(s.size()) != impl_->config.length)
+      throw Error("sequence has " + std::to_string(s.size()) + " bases, the model expects " +
+                  std::to_string(impl_->config.length));
+  if (method == AttributionMethod::ism) {
+    for (const auto& s : seqs) out.push_back(ism(*impl_->model, s, target, impl_->device));
+    return out;
+  }
+  constexpr std::size_t kBatch = 256;
+  for (std::size_t b = 0; b < seqs.size(); b += kBatch) {
+    const std::vector<std::string> part(seqs.begin() + static_cast<std::ptrdiff_t>(b),
+                                        seqs.begin() + static_cast<std::ptrdiff_t>(std::min(b + kBatch, seqs.size())));
+    for (auto& a : gradients(*impl_->model, part, target, method == AttributionMethod::gradxinput, impl_->device))
+      out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace dnacnn

@@ -1,0 +1,64 @@
+// The networks themselves (LibTorch modules) and the registry that builds them from a config.
+#pragma once
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "dnacnn/models/architectures.hpp"
+#include "dnacnn/data/dataset.hpp"
+#include "dnacnn/models/model_config.hpp"
+
+namespace dnacnn {
+
+// Where a training batch's rows sit: dropout masks are drawn per row from (seed, row), so a batch
+// split between threads or ranks drops exactly what one process dropping the whole batch would.
+struct BatchRows {
+  std::uint64_t seed = 0;  // one per batch (see batch_rows_seed)
+  std::int64_t first = 0;  // the row of the batch that this forward's first row is
+};
+std::uint64_t batch_rows_seed(std::uint64_t seed, int epoch, std::int64_t batch_start);
+
+// Every model maps one-hot input (batch, length, 4) to (batch, targets).
+struct SequenceModelImpl : torch::nn::Module {
+  virtual torch::Tensor forward(const torch::Tensor& onehot) = 0;
+  std::optional<BatchRows> batch_rows;  // set by the trainer; unset, dropout uses LibTorch's generator
+};
+
+// Dropout of (rows, features) `x` in training mode: keyed masks when `rows` is set.
+torch::Tensor row_keyed_dropout(const torch::Tensor& x, double p, bool training, const std::optional<BatchRows>& rows);
+using SequenceModel = std::shared_ptr<SequenceModelImpl>;
+
+// Builds an untrained model (parameters initialised from torch's global generator).
+SequenceModel build_model(const ModelConfig& config);
+
+// Forward pass in batches under InferenceMode; returns (rows, targets) on the CPU.
+torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
+                                 const torch::Device& device);
+// Every sequence of `data` (of `length` bases), encoded `chunk` rows at a time (memory bounded by
+// the chunk) and passed to `predict` (one-hot rows -> (rows, targets) on the CPU): rows x targets,
+// row-major.
+std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
+                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict);
+// predict_in_chunks through predict_in_batches(model).
+std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
+                                     std::int64_t batch_size, const torch::Device& device);
+
+// One entry per architecture file (src/models/<name>.cpp); registry.cpp lists them.
+struct ArchitectureEntry {
+  ArchitectureInfo info;
+  std::function<SequenceModel(const ModelConfig&)> build;
+  // TorchScript source of `def logits(self, x)` for `dnacnn export`: x is (batch, length, 4), the
+  // parameters are attributes named like the weights with '.' as '_' (conv.weight -> self.conv_weight).
+  std::function<std::string(const ModelConfig&)> torchscript;
+};
+
+// The TorchScript source of the architecture (see ArchitectureEntry::torchscript).
+std::string torchscript_logits(const ModelConfig& config);
+ArchitectureEntry linear_architecture();
+ArchitectureEntry cnn_architecture();
+ArchitectureEntry deep_cnn_architecture();
+
+}  // namespace dnacnn

@@ -1,0 +1,260 @@
+#include "train/fused/fused_trainer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "train/fused/adam_kernel.hpp"
+#include "train/fused/cnn_kernels.hpp"
+#include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/error.hpp"
+
+namespace dnacnn {
+
+std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows) {
+  std::vector<std::uint8_t> codes;
+  for (auto r : rows)
+    for (char c : seqs[static_cast<std::size_t>(r)]) codes.push_back(static_cast<std::uint8_t>(base_index(c)));
+  return codes;
+}
+
+std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_t>& codes, std::int64_t length) {
+  std::vector<std::uint8_t> out(codes);
+  out.resize(2 * codes.size());
+  const auto L = static_cast<std::size_t>(length);
+  for (std::size_t row = 0; row < codes.size() / L; ++row)
+    for (std::size_t i = 0; i < L; ++i) {
+      const std::uint8_t c = codes[row * L + L - 1 - i];
+      out[codes.size() + row * L + i] = c < 4 ? static_cast<std::uint8_t>(3 - c) : c;
+    }
+  return out;
+}
+
+bool FusedTrainer::supports(const ModelConfig& config, Optimizer, const torch::Device& device) {
+  return device.is_cpu() && (config.arch == "cnn" || config.arch == "linear");  // sgd and adam alike
+}
+
+// By value: named_parameters() returns a temporary dict, so a reference into it would dangle
+// (AddressSanitizer's heap-use-after-free in `make sanitize`).
+static torch::Tensor parameter(torch::nn::Module& model, const std::string& name) {
+  for (const auto& item : model.named_parameters(true))
+    if (item.key() == name) return item.value();
+  throw Error("fused trainer: model has no parameter '" + name + "'");
+}
+
+FusedTrainer::FusedTrainer(const ModelConfig& config, Optimizer optimizer, double lr, torch::nn::Module& model,
+                           FusedLoss loss)
+    : cnn_(config.arch == "cnn"),
+      adam_(optimizer == Optimizer::adam),
+      loss_(loss),
+      lr_(lr),
+      length_(config.length),
+      targets_(static_cast<std::int64_t>(config.targets.size())) {
+  const std::vector<std::string> names = cnn_ ? std::vector<std::string>{"conv.weight", "conv.bias", "linear.weight", "linear.bias"}
+                                              : std::vector<std::string>{"lin.weight", "lin.bias"};
+  if (cnn_) {
+    const auto w = parameter(model, "conv.weight").sizes();
+    filters_ = w[0];
+    kernel_ = w[2];
+    positions_ = length_ - kernel_ + 1;
+    z_.resize(static_cast<std::size_t>(2 * positions_ * filters_));  // two samples' (cnn_batch_kernel)
+    dz_.resize(static_cast<std::size_t>(positions_ * filters_));
+  }
+  for (const auto& name : names) {
+    const torch::Tensor t = parameter(model, name).detach().contiguous();
+    Param p;
+    p.name = name;
+    p.value.resize(static_cast<std::size_t>(t.numel()));
+    from_torch_layout(p, t.data_ptr<float>());
+    p.grad.assign(p.value.size(), 0.0f);
+    if (adam_) {
+      p.m.assign(p.value.size(), 0.0f);
+      p.v.assign(p.value.size(), 0.0f);
+    }
+    params_.push_back(std::move(p));
+  }
+}
+
+// Index of torch's element i in the working layout (only the two cnn weights differ).
+void FusedTrainer::from_torch_layout(Param& p, const float* src) const {
+  const auto F = filters_, P = positions_, K = kernel_;
+  if (p.name == "conv.weight") {
+    for (std::int64_t f = 0; f < F; ++f)
+      for (std::int64_t c = 0; c < 4; ++c)
+        for (std::int64_t j = 0; j < K; ++j) p.value[static_cast<std::size_t>((j * 4 + c) * F + f)] = src[(f * 4 + c) * K + j];
+  } else if (p.name == "linear.weight") {
+    for (std::int64_t t = 0; t < targets_; ++t)
+      for (std::int64_t f = 0; f < F; ++f)
+        for (std::int64_t q = 0; q < P; ++q)
+          p.value[static_cast<std::size_t>(t * P * F + q * F + f)] = src[t * F * P + f * P + q];
+  } else {
+    std::memcpy(p.value.data(), src, p.value.size() * sizeof(float));
+  }
+}
+
+std::vector<float> FusedTrainer::torch_layout(const Param& p) const {
+  const auto F = filters_, P = positions_, K = kernel_;
+  std::vector<float> out(p.value.size());
+  const std::vector<float>& src = p.value;
+  if (p.name == "conv.weight") {
+    for (std::int64_t f = 0; f < F; ++f)
+      for (std::int64_t c = 0; c < 4; ++c)
+        for (std::int64_t j = 0; j < K; ++j) out[static_cast<std::size_t>((f * 4 + c) * K + j)] = src[(j * 4 + c) * F + f];
+  } else if (p.name == "linear.weight") {
+    for (std::int64_t t = 0; t < targets_; ++t)
+      for (std::int64_t f = 0; f < F; ++f)
+        for (std::int64_t q = 0; q < P; ++q)
+          out[static_cast<std::size_t>(t * F * P + f * P + q)] = src[t * P * F + q * F + f];
+  } else {
+    out = src;
+  }
+  return out;
+}
+
+void FusedTrainer::write_back(torch::nn::Module& model) const {
+  torch::NoGradGuard no_grad;
+  for (const Param& p : params_) {
+    const std::vector<float> values = torch_layout(p);
+    torch::Tensor t = parameter(model, p.name);
+    t.copy_(torch::from_blob(const_cast<float*>(values.data()), t.sizes(), torch::kFloat32));
+  }
+}
+
+std::vector<io::NamedTensor> FusedTrainer::optimizer_state() const {
+  std::vector<io::NamedTensor> out;
+  if (!adam_) return out;
+  for (const Param& p : params_) {
+    out.push_back({p.name + ".m", {static_cast<std::int64_t>(p.m.size())}, p.m});
+    out.push_back({p.name + ".v", {static_cast<std::int64_t>(p.v.size())}, p.v});
+  }
+  return out;
+}
+
+void FusedTrainer::restore_optimizer_state(const std::vector<io::NamedTensor>& state, long steps,
+                                           const std::string& source) {
+  steps_ = steps;
+  if (!adam_) return;
+  const auto take = [&](const std::string& name, std::vector<float>& into) {
+    for (const auto& t : state)
+      if (t.name == name) {
+        if (t.values.size() != into.size()) throw Error("checkpoint tensor '" + name + "' has the wrong size", {source});
+        into = t.values;
+        return;
+      }
+    throw Error("checkpoint lacks optimiser state '" + name + "'", {source});
+  };
+  for (Param& p : params_) {
+    take(p.name + ".m", p.m);
+    take(p.name + ".v", p.v);
+  }
+}
+
+CnnArrays FusedTrainer::arrays() {
+  return {params_[0].value.data(), params_[1].value.data(), params_[2].value.data(), params_[3].value.data(),
+          params_[0].grad.data(),  params_[1].grad.data(),  params_[2].grad.data(),  params_[3].grad.data(),
+          z_.data(),               dz_.data()};
+}
+
+void FusedTrainer::linear_sample(const std::uint8_t* code, const float* target, float scale, double& sse) {
+  const std::int64_t row = 4 * length_;
+  for (std::int64_t t = 0; t < targets_; ++t) {
+    const float* w = params_[0].value.data() + t * row;
+    float out = params_[1].value[static_cast<std::size_t>(t)];
+    for (std::int64_t p = 0; p < length_; ++p)
+      if (code[p] < 4) out += w[p * 4 + code[p]];
+    const float d = loss_gradient(out, target[t], loss_, sse) * scale;
+    params_[1].grad[static_cast<std::size_t>(t)] += d;
+    float* g = params_[0].grad.data() + t * row;
+    for (std::int64_t p = 0; p < length_; ++p)
+      if (code[p] < 4) g[p * 4 + code[p]] += d;
+  }
+}
+
+void FusedTrainer::accumulate_gradients(const std::uint8_t* codes, const float* targets, const std::int64_t* rows,
+                                        std::int64_t batch, double& sse) {
+  for (Param& p : params_) std::fill(p.grad.begin(), p.grad.end(), 0.0f);
+  const float scale = 1.0f / static_cast<float>(batch * targets_);  // the loss is a mean over every output
+  if (cnn_) {
+    cnn_batch_kernel(arrays(), codes, targets, rows, batch, length_, filters_, positions_, kernel_, targets_, scale,
+                     loss_, sse);
+    return;
+  }
+  for (std::int64_t i = 0; i < batch; ++i) {
+    const std::int64_t r = rows ? rows[i] : i;
+    if (rows && i + 1 < batch) __builtin_prefetch(codes + rows[i + 1] * length_);
+    linear_sample(codes + r * length_, targets + r * targets_, scale, sse);
+  }
+}
+
+void FusedTrainer::update() {
+  ++steps_;
+  if (!adam_) {
+    const float lr = static_cast<float>(lr_);
+    for (Param& p : params_)
+      for (std::size_t i = 0; i < p.value.size(); ++i) p.value[i] -= lr * p.grad[i];
+    return;
+  }
+  constexpr double beta1 = 0.9, beta2 = 0.999;  // as in adam_kernel
+  const double bias1 = 1 - std::pow(beta1, static_cast<double>(steps_));
+  const double bias2 = 1 - std::pow(beta2, static_cast<double>(steps_));
+  const float step_size = static_cast<float>(lr_ / bias1);
+  const float bias2_sqrt = static_cast<float>(std::sqrt(bias2));
+  for (Param& p : params_)
+    adam_kernel(p.value.data(), p.grad.data(), p.m.data(), p.v.data(), p.value.size(), step_size, bias2_sqrt);
+}
+
+double FusedTrainer::step(const std::uint8_t* codes, const float* targets, const std::int64_t* rows, std::int64_t batch) {
+  double sse = 0;
+  accumulate_gradients(codes, targets, rows, batch, sse);
+  update();
+  return sse;
+}
+
+double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows) {
+  constexpr std::int64_t kChunk = 256;  // rows predicted per kernel call
+  std::vector<float> out(static_cast<std::size_t>(kChunk * targets_));
+  double total = 0;
+  for (std::int64_t start = 0; start < rows; start += kChunk) {
+    const std::int64_t n = std::min(kChunk, rows - start);
+    predict_rows(codes + start * length_, n, out.data());
+    for (std::int64_t i = 0; i < n * targets_; ++i)
+      loss_gradient(out[static_cast<std::size_t>(i)], targets[start * targets_ + i], loss_, total);
+  }
+  return total;
+}
+
+void FusedTrainer::predict_one(const std::uint8_t* code, float* out) { predict_rows(code, 1, out); }
+
+void FusedTrainer::predict_rows(const std::uint8_t* codes, std::int64_t rows, float* out) {
+  if (cnn_) {
+    cnn_predict_kernel(arrays(), codes, rows, length_, out, filters_, positions_, kernel_, targets_);
+    return;
+  }
+  for (std::int64_t r = 0; r < rows; ++r) linear_predict(codes + r * length_, out + r * targets_);
+}
+
+void FusedTrainer::linear_predict(const std::uint8_t* code, float* out) const {
+  for (std::int64_t t = 0; t < targets_; ++t) {
+    const float* w = params_[0].value.data() + t * 4 * length_;
+    float v = params_[1].value[static_cast<std::size_t>(t)];
+    for (std::int64_t p = 0; p < length_; ++p)
+      if (code[p] < 4) v += w[p * 4 + code[p]];
+    out[t] = v;
+  }
+}
+
+std::vector<std::pair<std::string, std::vector<float>>> FusedTrainer::gradients(const std::uint8_t* codes,
+                                                                                const float* targets,
+                                                                                std::int64_t batch) {
+  double sse = 0;
+  accumulate_gradients(codes, targets, nullptr, batch, sse);
+  std::vector<std::pair<std::string, std::vector<float>>> out;
+  for (const Param& p : params_) {
+    Param g = p;
+    g.value = p.grad;
+    out.emplace_back(p.name, torch_layout(g));
+  }
+  return out;
+}
+
+}  // namespace dnacnn

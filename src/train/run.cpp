@@ -1,0 +1,148 @@
+#include "dnacnn/train/run.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <htslib/hts.h>
+
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/io/atomic_file.hpp"
+#include "dnacnn/models/model_store.hpp"
+
+namespace dnacnn {
+
+namespace fs = std::filesystem;
+
+void prepare_output_directory(const fs::path& dir, bool force) {
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw Error("exists and is not a directory", {dir.string()});
+  if (fs::is_directory(dir, ec) && !fs::is_empty(dir, ec) && !force)
+    throw Error("output directory exists and is not empty; choose another --out or add --force", {dir.string()},
+                kExitUsageError);
+  io::ensure_directory(dir);
+}
+
+// run.json's and metrics.json's "params": the options as checkpoints store them (one serialiser),
+// with the engine that trained, the model's size, and its hyper-parameters inline.
+static nlohmann::json params_json(const TrainOptions& o, const TrainResult& r) {
+  nlohmann::json p = o;
+  for (const char* internal : {"hparams", "label", "pos_weight", "pad"}) p.erase(internal);
+  p["engine"] = engine_name(r.engine);
+  p["length"] = r.config.length;
+  p["parameters"] = r.parameters;
+  if (o.task == Task::binary) p["pos_weight"] = o.pos_weight;
+  if (!o.pad.empty()) p["pad"] = o.pad;
+  p.update(hparams_json(r.config.hparams));
+  return p;
+}
+
+nlohmann::json model_metrics_json(const TrainOptions& options, const TrainResult& result) {
+  const auto split_scores = [&](const TrainResult::TargetScores& s) {
+    return nlohmann::json{{"test", s.test}, {"val", s.val}, {"train", s.train}};
+  };
+  nlohmann::json j = result.per_target.empty()
+                         ? nlohmann::json{{"test", result.test}, {"val", result.val}, {"train", result.train}}
+                         : split_scores(result.per_target[0]);
+  j.update({{"train_seconds", result.train_seconds},
+                      {"epochs", static_cast<int>(result.history.size())},
+                      {"status", status_name(result.status)},
+                      {"task", task_name(result.config.task)},
+                      {"params", params_json(options, result)}});
+  if (result.per_target.size() > 1) {  // several targets: each one's scores; the first's are also above
+    for (std::size_t t = 0; t < result.per_target.size(); ++t)
+      j["per_target"][result.config.targets[t]] = split_scores(result.per_target[t]);
+  }
+  if (result.status == RunStatus::diverged) j["diverged_epoch"] = result.diverged_epoch;
+  if (!result.history.empty()) {
+    j["final_train_loss"] = result.history.back().train_loss;
+    j["final_val_loss"] = result.history.back().val_loss;
+  }
+  return j;
+}
+
+static std::string number(double v) { return std::isfinite(v) ? fmt::format("{:.7g}", v) : "NA"; }
+
+static void write_history(const fs::path& path, const TrainResult& r) {
+  io::AtomicFile f(path);
+  f.stream() << "epoch\ttrain_loss\tval_loss\tseconds\n";
+  for (const auto& e : r.history)
+    f.stream() << fmt::format("{}\t{}\t{}\t{:.4f}\n", e.epoch, number(e.train_loss), number(e.val_loss), e.seconds);
+  f.commit();
+}
+
+static void write_predictions(const fs::path& path, const SequenceData& data, const TrainResult& r) {
+  io::AtomicFile f(path);
+  const bool ids = !data.ids.empty();
+  // actual/predicted: the first target; with several targets, <target>_actual/<target>_predicted for each.
+  const std::size_t n_targets = r.config.targets.size();
+  f.stream() << (ids ? "id\t" : "") << "seq\tsplit\tactual\tpredicted";
+  if (n_targets > 1)
+    for (const auto& t : r.config.targets) f.stream() << '\t' << t << "_actual\t" << t << "_predicted";
+  f.stream() << '\n';
+  std::string line;
+  for (std::size_t i = 0; i < data.seqs.size(); ++i) {
+    line.clear();
+    if (ids) line += data.ids[i] + '\t';
+    fmt::format_to(std::back_inserter(line), "{}\t{}\t{}\t{}", data.seqs[i], split_name(r.split_of_row[i]),
+                   data.target(i), number(r.predictions[i * n_targets]));
+    if (n_targets > 1)
+      for (std::size_t t = 0; t < n_targets; ++t)
+        fmt::format_to(std::back_inserter(line), "\t{}\t{}", data.target(i, t), number(r.predictions[i * n_targets + t]));
+    line += '\n';
+    f.stream() << line;
+  }
+  f.commit();
+}
+
+std::string file_md5(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return "";
+  hts_md5_context* ctx = hts_md5_init();
+  if (!ctx) return "";
+  std::vector<char> buf(1 << 20);
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
+    hts_md5_update(ctx, buf.data(), static_cast<unsigned long>(in.gcount()));
+  unsigned char digest[16];
+  hts_md5_final(digest, ctx);
+  hts_md5_destroy(ctx);
+  char hex[33];
+  hts_md5_hex(hex, digest);
+  return hex;
+}
+
+void write_run(const fs::path& dir, const std::string& name, const SequenceData& data, const TrainOptions& options,
+               const TrainResult& result, const RunContext& context) {
+  io::ensure_directory(dir);
+  save_model(dir / "model", {result.config, result.weights});
+  write_history(dir / "history.tsv", result);
+  write_predictions(dir / "predictions.tsv", data, result);
+  const nlohmann::json metrics = {{"models", {{name, model_metrics_json(options, result)}}}};
+  io::write_file_atomically(dir / "metrics.json", metrics.dump(2) + "\n");
+
+  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  nlohmann::json run = {{"name", name},
+                        {"dnacnn_version", DNACNN_VERSION},
+                        {"command", context.command_line},
+                        {"finished", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(now))},
+                        {"data",
+                         {{"source", data.source},
+                          {"rows", data.size()},
+                          {"length", result.config.length},
+                          {"target", data.target_names.empty() ? "" : data.target_names[0]},
+                          {"targets", data.target_names},
+                          {"split", data.given_split.empty() ? "random" : "given"},
+                          {"cropped", data.cropped},
+                          {"padded", data.padded}}},
+                        {"params", params_json(options, result)}};
+  if (!context.data_path.empty()) {
+    run["data"]["path"] = context.data_path.string();
+    run["data"]["md5"] = file_md5(context.data_path);
+  }
+  if (!context.rule.is_null()) run["rule"] = context.rule;
+  io::write_file_atomically(dir / "run.json", run.dump(2) + "\n");
+}
+
+}  // namespace dnacnn

@@ -1,0 +1,128 @@
+#include "train/torch/thread_team.hpp"
+
+#include "dnacnn/train/distributed.hpp"
+
+namespace dnacnn {
+
+ThreadTeam::ThreadTeam(SequenceModelImpl& model, const ModelConfig& config, int size)
+    : intra_op_threads_(torch::get_num_threads()) {
+  torch::set_num_threads(1);
+  replicas_.push_back(&model);
+  parameters_.push_back(model.parameters());
+  for (int i = 1; i < size; ++i) {
+    owned_.push_back(build_model(config));
+    std::vector<torch::Tensor> params = owned_.back()->parameters();
+    torch::NoGradGuard no_grad;
+    for (std::size_t k = 0; k < params.size(); ++k) params[k].set_data(parameters_[0][k]);
+    replicas_.push_back(owned_.back().get());
+    parameters_.push_back(std::move(params));
+  }
+  errors_.resize(static_cast<std::size_t>(size));
+  for (int i = 1; i < size; ++i) threads_.emplace_back([this, i] { serve(i); });
+}
+
+ThreadTeam::~ThreadTeam() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  start_.notify_all();
+  for (auto& t : threads_) t.join();
+  torch::set_num_threads(intra_op_threads_);
+}
+
+void ThreadTeam::serve(int i) {
+  torch::set_num_threads(1);  // this thread's OpenMP setting: one-threaded ops
+  std::uint64_t seen = 0;
+  for (;;) {
+    const std::function<void(int)>* task = nullptr;
+    {
+      std::unique_lock lock(mutex_);
+      start_.wait(lock, [&] { return stopping_ || round_ != seen; });
+      if (stopping_) return;
+      seen = round_;
+      task = task_;
+    }
+    try {
+      (*task)(i);
+    } catch (...) {
+      errors_[static_cast<std::size_t>(i)] = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      --running_;
+    }
+    finished_.notify_one();
+  }
+}
+
+void ThreadTeam::run(const std::function<void(int)>& task) {
+  for (auto* r : replicas_) r->train(replicas_[0]->is_training());
+  for (auto& e : errors_) e = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    task_ = &task;
+    running_ = size() - 1;
+    ++round_;
+  }
+  start_.notify_all();
+  try {
+    task(0);
+  } catch (...) {
+    errors_[0] = std::current_exception();
+  }
+  {
+    std::unique_lock lock(mutex_);
+    finished_.wait(lock, [&] { return running_ == 0; });
+  }
+  for (auto& e : errors_)
+    if (e) std::rethrow_exception(e);
+}
+
+double team_step(ThreadTeam& team, torch::optim::Optimizer& optimizer, const torch::Tensor& x, const torch::Tensor& y,
+                 const LossFn& loss, const BatchRows& rows) {
+  const std::int64_t len = x.size(0);
+  std::vector<double> sums(static_cast<std::size_t>(team.size()), 0.0);
+  team.run([&](int i) {
+    SequenceModelImpl& model = team.replica(i);
+    for (const torch::Tensor& p : team.parameters(i))
+      if (p.grad().defined()) p.grad().zero_();
+    const Range mine = share_of(len, i, team.size());
+    model.batch_rows = BatchRows{rows.seed, rows.first + mine.begin};
+    if (mine.size() == 0) return;
+    const torch::Tensor l = loss(model.forward(x.narrow(0, mine.begin, mine.size())), y.narrow(0, mine.begin, mine.size()));
+    // Weighted by its share of the batch: the shares' gradients then sum to the batch mean's.
+    (l * (static_cast<double>(mine.size()) / static_cast<double>(len))).backward();
+    sums[static_cast<std::size_t>(i)] = l.item<double>() * static_cast<double>(mine.size());
+  });
+  const std::vector<torch::Tensor>& total = team.parameters(0);
+  for (int i = 1; i < team.size(); ++i)
+    for (std::size_t k = 0; k < total.size(); ++k) {
+      const torch::Tensor& g = team.parameters(i)[k].grad();
+      if (!g.defined()) continue;
+      if (total[k].grad().defined())
+        total[k].mutable_grad().add_(g);
+      else
+        total[k].mutable_grad() = g.clone();
+    }
+  optimizer.step();
+  double sum = 0;
+  for (double s : sums) sum += s;
+  return sum;
+}
+
+torch::Tensor team_predict(ThreadTeam& team, const torch::Tensor& onehot) {
+  std::vector<torch::Tensor> parts(static_cast<std::size_t>(team.size()));
+  team.run([&](int i) {
+    const Range mine = share_of(onehot.size(0), i, team.size());
+    if (mine.size() > 0)
+      parts[static_cast<std::size_t>(i)] =
+          predict_in_batches(team.replica(i), onehot.narrow(0, mine.begin, mine.size()), mine.size(), torch::kCPU);
+  });
+  std::vector<torch::Tensor> nonempty;
+  for (auto& p : parts)
+    if (p.defined()) nonempty.push_back(p);
+  return torch::cat(nonempty);
+}
+
+}  // namespace dnacnn

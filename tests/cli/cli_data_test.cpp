@@ -1,0 +1,175 @@
+// Users' own data through the real binary: FASTA with labels, mixed lengths and --length, a binary
+// task with a given split, several targets, streaming predict, and export to TorchScript (run in
+// Python when Debian's python3-torch is installed).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cli_support.hpp"
+#include "dnacnn/core/random.hpp"
+#include "test_support.hpp"
+
+namespace dnacnn {
+namespace {
+
+using namespace clitest;
+
+// 600 records of 30-50 bp, wrapped at 20 columns, CRLF line ends, gzip; labelled 1 when they contain
+// TATA; the last 100 are the test split, the 100 before them validation.
+void write_fasta_with_labels(const TempDir& dir) {
+  Rng rng(5);
+  std::string fasta, labels = "id\tbound\tsplit\n";
+  for (int i = 0; i < 600; ++i) {
+    std::string s;
+    const auto len = 30 + rng.below(21);
+    for (std::uint64_t j = 0; j < len; ++j) s += "ACGT"[rng.below(4)];
+    if (rng.below(2) == 0) s.replace(len / 2 - 2, 4, "TATA");
+    const std::string id = "peak" + std::to_string(i);
+    fasta += ">" + id + " chr1:" + std::to_string(1000 * i) + "\r\n";
+    for (std::size_t p = 0; p < s.size(); p += 20) fasta += s.substr(p, 20) + "\r\n";
+    labels += id + "\t" + (s.find("TATA") != std::string::npos ? "1" : "0") + "\t" +
+              (i >= 500 ? "test" : i >= 400 ? "val" : "train") + "\n";
+  }
+  test::write_gzip(dir / "peaks.fa.gz", fasta);
+  test::write_file(dir / "labels.tsv", labels);
+}
+
+TEST(CliUserData, FastaBinaryTaskEndToEnd) {
+  TempDir dir;
+  write_fasta_with_labels(dir);
+  const std::string fa = (dir / "peaks.fa.gz").string(), labels = (dir / "labels.tsv").string();
+  const std::vector<std::string> base{"train", "--data", fa, "--labels", labels, "--task", "binary", "--split-col", "split",
+                                      "--optimizer", "adam", "--epochs", "30", "--batch-size", "32", "--quiet"};
+  // Mixed lengths without --length: one line naming the lengths and suggesting --length.
+  std::vector<std::string> args = base;
+  args.insert(args.end(), {"--out", (dir / "bad").string()});
+  const RunResult mixed = dnacnn(args);
+  expect_one_line_error(mixed, 1, "dnacnn train: " + fa + ":");  // + the line of the first odd record
+  EXPECT_NE(mixed.err.find(": sequences have different lengths: 30 bp ("), std::string::npos) << mixed.err;
+  EXPECT_NE(mixed.err.find("give --length L"), std::string::npos) << mixed.err;
+  EXPECT_FALSE(fs::exists(dir / "bad"));
+
+  args = base;
+  args.insert(args.end(), {"--out", (dir / "run").string(), "--length", "40", "--pos-weight", "1.5"});
+  const RunResult r = dnacnn(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json config = read_json(dir / "run" / "model" / "config.json");
+  EXPECT_EQ(config.at("task"), "binary");
+  EXPECT_EQ(config.at("length"), 40);
+  EXPECT_EQ(config.at("pad"), "both");
+  EXPECT_EQ(config.at("targets"), json({"bound"}));
+  EXPECT_EQ(config.at("normalisation").at("targets"), "none");
+  const json test = read_json(dir / "run" / "metrics.json").at("models").at("cnn").at("test");
+  EXPECT_EQ(test.at("n"), 100);  // the given split
+  EXPECT_GT(test.at("auroc").get<double>(), 0.8);
+  for (const char* key : {"auprc", "accuracy", "mse", "r2", "pearson", "spearman"}) EXPECT_TRUE(test.contains(key)) << key;
+  const auto pred = read_tsv(dir / "run" / "predictions.tsv");
+  EXPECT_EQ(pred.at("id").front(), "peak0");
+  EXPECT_EQ(pred.at("split").back(), "test");
+
+  // evaluate and predict fit the inputs to the model's 40 bp the same way.
+  const std::string model = (dir / "run" / "model").string();
+  const RunResult ev = dnacnn({"evaluate", "--model", model, "--data", fa, "--labels", labels, "--rc-average"});
+  ASSERT_EQ(ev.exit_code, 0) << ev.err;
+  const json j = json::parse(ev.out);
+  EXPECT_EQ(j.at("n"), 600);
+  EXPECT_GT(j.at("auroc").get<double>(), 0.8);
+  const RunResult pr = dnacnn({"predict", "--model", model, "--in", fa, "--out", (dir / "p.tsv").string(), "--batch-size", "64"});
+  ASSERT_EQ(pr.exit_code, 0) << pr.err;
+  EXPECT_NE(pr.err.find("centre-cropped"), std::string::npos) << pr.err;
+  EXPECT_NE(pr.err.find("predicted 600 sequences"), std::string::npos) << pr.err;
+  const auto lines = test::read_lines(dir / "p.tsv");
+  ASSERT_EQ(lines.size(), 601u);
+  EXPECT_EQ(lines[0], "id\tbound");
+  const auto p = read_tsv(dir / "p.tsv");
+  EXPECT_EQ(p.at("id")[599], "peak599");
+  for (float v : floats(p.at("bound"))) ASSERT_TRUE(v >= 0 && v <= 1) << v;
+}
+
+TEST(CliUserData, SeveralTargetsFromCsv) {
+  TempDir dir;
+  std::string csv = "name,seq,activity,gc,note\n";
+  Rng rng(2);
+  for (int i = 0; i < 400; ++i) {
+    std::string s;
+    for (int j = 0; j < 12; ++j) s += "ACGT"[rng.below(4)];
+    const auto gc = std::count_if(s.begin(), s.end(), [](char c) { return c == 'G' || c == 'C'; });
+    csv += "s" + std::to_string(i) + "," + s + "," + std::to_string(s.find("TAT") != std::string::npos ? 5 : 1) + "," +
+           std::to_string(gc) + ",x\n";
+  }
+  test::write_file(dir / "d.csv", csv);
+  const RunResult r = dnacnn({"train", "--data", (dir / "d.csv").string(), "--id-col", "name", "--out", (dir / "run").string(),
+                              "--epochs", "5", "--batch-size", "32", "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json m = read_json(dir / "run" / "metrics.json").at("models").at("cnn");
+  EXPECT_EQ(m.at("per_target").size(), 2u);
+  EXPECT_EQ(m.at("per_target").at("activity").at("test"), m.at("test"));  // the first target also at the old place
+  EXPECT_TRUE(m.at("per_target").at("gc").at("test").contains("r2"));
+  const auto pred = read_tsv(dir / "run" / "predictions.tsv");
+  EXPECT_EQ(pred.at("gc_actual").size(), 400u);
+  const RunResult pr = dnacnn({"predict", "--model", (dir / "run" / "model").string(), "--in", (dir / "d.csv").string(),
+                               "--id-col", "name"});
+  ASSERT_EQ(pr.exit_code, 0) << pr.err;
+  EXPECT_EQ(pr.out.substr(0, pr.out.find('\n')), "id\tactivity\tgc");
+  EXPECT_EQ(test::split(pr.out, '\n')[1].rfind("s0\t", 0), 0u);
+  // Naming one target trains a one-output model.
+  const RunResult one = dnacnn({"train", "--data", (dir / "d.csv").string(), "--target-col", "gc", "--out",
+                                (dir / "one").string(), "--epochs", "2", "--quiet"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  EXPECT_EQ(read_json(dir / "one" / "model" / "config.json").at("targets"), json({"gc"}));
+}
+
+TEST(CliUserData, PredictOfAHeaderOnlyFileWritesTheHeader) {
+  TempDir dir;
+  const fs::path run = train(dir, simulate(dir, 4), {"--batch-size", "16"});
+  test::write_file(dir / "empty.tsv", "id\tseq\n");
+  const RunResult r = dnacnn({"predict", "--model", (run / "model").string(), "--in", (dir / "empty.tsv").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "id\tscore\n");
+  expect_one_line_error(dnacnn({"train", "--data", (dir / "empty.tsv").string(), "--out", (dir / "r2").string()}), 1,
+                        "dnacnn train: " + (dir / "empty.tsv").string() + ": ");
+}
+
+// The exported TorchScript, loaded by Python's torch.jit.load, predicts what dnacnn predicts.
+TEST(CliExport, TorchScriptRunsInPythonWithTheSamePredictions) {
+  TempDir dir;
+  const fs::path data = simulate(dir, 5);
+  const fs::path run = train(dir, data);
+  const fs::path pt = dir / "model.pt";
+  const RunResult ex = dnacnn({"export", "--model", (run / "model").string(), "--torchscript", pt.string()});
+  ASSERT_EQ(ex.exit_code, 0) << ex.err;
+  ASSERT_TRUE(fs::exists(pt));
+  // A damaged model: one line, no file.
+  fs::create_directories(dir / "bad");
+  test::write_file(dir / "bad" / "config.json", "{\"format\": \"something else\"}");
+  expect_one_line_error(dnacnn({"export", "--model", (dir / "bad").string(), "--torchscript", (dir / "b.pt").string()}), 1,
+                        "dnacnn export: " + (dir / "bad" / "config.json").string() + ": invalid model config");
+  EXPECT_FALSE(fs::exists(dir / "b.pt"));
+
+  if (test::run_program("/usr/bin/python3", {"-c", "import torch"}).exit_code != 0)
+    GTEST_SKIP() << "/usr/bin/python3 with torch (Debian: python3-torch) is not installed: Python round trip skipped";
+  const std::string script = R"(
+import sys, torch
+m = torch.jit.load(sys.argv[1])
+rows = [l.split('\t')[0] for l in open(sys.argv[2]).read().splitlines()[1:]]
+x = torch.zeros(len(rows), len(rows[0]), 4)
+for i, s in enumerate(rows):
+    for j, c in enumerate(s):
+        if c in 'ACGT': x[i, j, 'ACGT'.index(c)] = 1
+with torch.no_grad():
+    y = m(x)
+print('\n'.join('%.7g' % v for v in y[:, 0].tolist()))
+)";
+  const RunResult py = test::run_program("/usr/bin/python3", {"-c", script, pt.string(), data.string()});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  const RunResult pr = dnacnn({"predict", "--model", (run / "model").string(), "--in", data.string(), "--out",
+                               (dir / "p.tsv").string()});
+  ASSERT_EQ(pr.exit_code, 0) << pr.err;
+  const std::vector<float> expected = floats(read_tsv(dir / "p.tsv").at("score"));
+  const auto got = test::split(py.out, '\n');
+  ASSERT_GE(got.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(std::stof(got[i]), expected[i], 1e-4) << i;
+}
+
+}  // namespace
+}  // namespace dnacnn
