@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/interpret/attribute.hpp"
 #include "dnacnn/train/run.hpp"
 
@@ -28,6 +29,7 @@ void add_attribute(CLI::App& root) {
   cmd->add_flag("--force", *force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, *quiet);
   cmd->final_callback([q, quiet, force, method, input] {
+    load_torch();
     q->table = input->options();
     q->method = parse_attribution_method(*method);
     prepare_output_directory(q->out, *force);

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/train/demo.hpp"
 
 namespace dnacnn::app {
@@ -17,6 +18,7 @@ void add_demo(CLI::App& root) {
   cmd->add_flag("--force", o->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, o->quiet);
   cmd->final_callback([o] {
+    load_torch();
     o->command_line = command_line();
     run_demo(*o, std::cout);
   });

@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/core/device.hpp"
 #include "dnacnn/infer/predict.hpp"
 #include "dnacnn/train/train_job.hpp"
@@ -29,6 +30,7 @@ void add_evaluate(CLI::App& root) {
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
   cmd->final_callback([a] {
+    load_torch();
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
     TableOptions table = predictor.input_options(a->input.options());

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/infer/export.hpp"
 
@@ -16,7 +17,10 @@ void add_export(CLI::App& root) {
   cmd->add_option("--torchscript", a->torchscript,
                   "TorchScript file to write (Python: torch.jit.load(path); input (batch, length, 4) one-hot ACGT)")
       ->required();
-  cmd->final_callback([a] { export_torchscript(a->model, a->torchscript); });
+  cmd->final_callback([a] {
+    load_torch();
+    export_torchscript(a->model, a->torchscript);
+  });
 }
 
 }  // namespace dnacnn::app

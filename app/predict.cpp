@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/core/device.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
@@ -44,6 +45,7 @@ void add_predict(CLI::App& root) {
                   "`dnacnn merge --out OUT` joins them. auto: I/N from RANK/WORLD_SIZE or Slurm's variables");
   add_quiet_flag(*cmd, a->quiet);
   cmd->final_callback([a] {
+    load_torch();
     PredictFileOptions options = a->predict;
     std::string out = a->out;
     if (!a->shard.empty()) {

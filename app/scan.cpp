@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/genome/scan.hpp"
 
 namespace dnacnn::app {
@@ -27,6 +28,7 @@ void add_scan(CLI::App& root) {
                   "processes or jobs; `dnacnn merge --out OUT` joins them. auto: I/N from RANK/WORLD_SIZE or Slurm");
   add_quiet_flag(*cmd, *quiet);
   cmd->final_callback([q, quiet, regions, shard] {
+    load_torch();
     if (!regions->empty()) q->regions = *regions;
     if (!shard->empty()) q->shard = parse_shard(*shard);
     Progress progress(*quiet);

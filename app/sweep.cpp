@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/models/architectures.hpp"
 #include "dnacnn/core/device.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
@@ -78,7 +79,10 @@ void add_sweep(CLI::App& root) {
   cmd->add_option("--rule", a->rule, "Scoring rule of simulated data, for the error analysis (default: the data's .rule.json)");
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, a->quiet);
-  cmd->final_callback([a] { run_sweep_command(*a); });
+  cmd->final_callback([a] {
+    load_torch();
+    run_sweep_command(*a);
+  });
 }
 
 }  // namespace dnacnn::app

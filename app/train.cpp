@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/models/architectures.hpp"
 #include "dnacnn/train/checkpoint.hpp"
 #include "dnacnn/core/device.hpp"
@@ -92,6 +93,7 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
                        " (only --epochs, --quiet and the --distributed options may be given)");
   }
   Checkpoint c = read_checkpoint(a.resume);
+  load_torch();
   const int done = static_cast<int>(c.state.history.size());
   if (cmd.count("--epochs")) {
     if (a.train.epochs < done)
@@ -116,7 +118,6 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   for (const auto& [name, value] : parse_hparams(a.hparams)) options.hparams[name] = value;
   options.task = task_for_input(a.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
-  check_device(options.device);
   if (a.dist.enabled && options.engine == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
   find_architecture(options.arch);
@@ -125,6 +126,8 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
   const SequenceData data = read_input_data(a.data, table, a.intervals);  // bad data: fail before creating --out
   data.common_length();                                                   // (mixed lengths too)
+  load_torch();  // the data are good: now the part that computes
+  check_device(options.device);
   Group group = join_group(a.dist, options.device);
   const bool created = group.writes() && !std::filesystem::exists(a.out);
   if (group.writes()) prepare_output_directory(a.out, a.force);

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "torch_library.hpp"
 #include "dnacnn/genome/variants.hpp"
 
 namespace dnacnn::app {
@@ -21,6 +22,7 @@ void add_variants(CLI::App& root) {
   cmd->add_option("--device", q->device, "cpu, cuda or cuda:N");
   add_quiet_flag(*cmd, *quiet);
   cmd->final_callback([q, quiet] {
+    load_torch();
     Progress progress(*quiet);
     const VariantsResult r = run_variants(*q, progress);
     progress.log(fmt::format("{} records, {} alleles: {} scored, {} skipped; {} records whose REF differs from the "

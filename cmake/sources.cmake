@@ -30,6 +30,11 @@ set(DNACNN_CORE_SOURCES
   src/data/shard.cpp
   src/data/options_json.cpp
   src/models/model_config.cpp
+  src/models/shapes.cpp
+  src/models/model_store.cpp
+  src/train/run.cpp
+  src/train/job_input.cpp
+  src/interpret/interpret.cpp
   src/train/options.cpp
   src/train/checkpoint.cpp
   src/train/dist/launch.cpp
@@ -67,23 +72,24 @@ set(DNACNN_TORCH_SOURCES
   src/models/row_dropout.cpp
   src/models/tensors.cpp
   src/models/onehot_conv.cpp
-  src/models/model_store.cpp
   src/train/train.cpp
+  src/train/engine_select.cpp
   src/train/train_state.cpp
   src/train/train_job.cpp
-  src/train/run.cpp
   src/train/sweep.cpp
   src/train/exercises.cpp
   src/train/demo.cpp
   src/train/fused/fused_trainer.cpp
+  src/train/fused/fused_engine.cpp
+  src/train/torch/torch_engine.cpp
+  src/train/torch/gradient_sharing.cpp
   src/train/torch/thread_team.cpp
   src/train/dist/distributed.cpp
-  src/train/dist/data_parallel.cpp
+  src/train/dist/rank_sharing.cpp
   src/infer/predict.cpp
   src/infer/export.cpp
   src/interpret/attribution.cpp
   src/interpret/attribute.cpp
-  src/interpret/interpret.cpp
   src/genome/scan.cpp
   src/genome/variants.cpp
 )

@@ -8,6 +8,7 @@
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/io/motif_formats.hpp"
 #include "dnacnn/interpret/logos.hpp"
+#include "dnacnn/models/architectures.hpp"
 #include "dnacnn/models/model_store.hpp"
 
 namespace dnacnn {
@@ -89,7 +90,8 @@ nlohmann::json result_json(const MotifsRequest& q, const MotifsResult& r) {
 MotifsResult run_motifs(const MotifsRequest& q, Progress& progress) {
   const StoredModel model = load_model(q.model_dir);
   MotifsResult r;
-  r.conv = first_conv_layer(model.weights, (q.model_dir / "weights.safetensors").string());
+  r.conv = first_conv_layer(model.weights, find_architecture(model.config.arch).first_conv,
+                            (q.model_dir / "weights.safetensors").string());
   std::vector<Motif> database;
   if (q.database) database = io::read_motif_file(*q.database);  // read first: a bad file fails fast
   const SequenceData data = read_sequence_table(q.data, q.table);

@@ -38,16 +38,14 @@ std::string consensus(const std::vector<Column>& probs) {
   return s;
 }
 
-ConvFilters first_conv_layer(const std::vector<io::NamedTensor>& weights, const std::string& source) {
+ConvFilters first_conv_layer(const std::vector<io::NamedTensor>& weights, const std::string& prefix,
+                             const std::string& source) {
   const io::NamedTensor* w = nullptr;
   for (const auto& t : weights)
-    if (t.name == "conv.weight") w = &t;
-  if (!w)
-    for (const auto& t : weights)
-      if (!w && t.shape.size() == 3 && t.shape[1] == 4 && t.name.ends_with(".weight")) w = &t;
+    if (!prefix.empty() && t.name == prefix + ".weight") w = &t;
   if (!w || w->shape.size() != 3 || w->shape[1] != 4)
     throw Error("the model has no convolution layer on the one-hot input (motifs need a CNN)", {source});
-  const std::string bias_name = w->name.substr(0, w->name.size() - std::string("weight").size()) + "bias";
+  const std::string bias_name = prefix + ".bias";
   ConvFilters conv;
   conv.filters = w->shape[0];
   conv.width = w->shape[2];

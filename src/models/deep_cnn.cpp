@@ -10,33 +10,10 @@
 #include "dnacnn/core/error.hpp"
 #include "models/models.hpp"
 #include "models/onehot_conv.hpp"
+#include "models/shapes.hpp"
 
 namespace dnacnn {
 namespace {
-
-struct DeepShape {
-  std::int64_t filters, kernel, blocks, block_kernel, pool, hidden, bins, targets;
-  double dropout;
-};
-
-DeepShape deep_shape(const ModelConfig& c) {
-  DeepShape s{c.int_hparam("filters"), c.int_hparam("kernel_size"), c.int_hparam("blocks"),
-              c.int_hparam("block_kernel_size"), c.int_hparam("pool"), c.int_hparam("hidden"),
-              c.hparams.contains("bins") ? c.int_hparam("bins") : 1,  // models saved before bins existed
-              static_cast<std::int64_t>(c.targets.size()), c.hparam("dropout")};
-  if (s.filters < 1 || s.kernel < 1 || s.blocks < 1 || s.block_kernel < 1 || s.pool < 1 || s.hidden < 1 ||
-      s.bins < 1)
-    throw UsageError("deepcnn: filters, kernel sizes, blocks, pool, hidden and bins must be at least 1");
-  if (!(s.dropout >= 0 && s.dropout < 1)) throw UsageError("deepcnn: dropout must be in [0, 1)");
-  // 'same' padding keeps the length; each extra block first pools it down.
-  std::int64_t length = c.length;
-  for (std::int64_t b = 1; b < s.blocks; ++b) length /= s.pool;
-  if (length < 1)
-    throw UsageError(fmt::format("deepcnn: {} bp is too short for {} blocks with pool {}", c.length, s.blocks, s.pool));
-  if (s.bins > length)
-    throw UsageError(fmt::format("deepcnn: bins {} is more than the {} positions left after pooling", s.bins, length));
-  return s;
-}
 
 // The stretches adaptive pooling uses: bin b covers [floor(b*L/bins), ceil((b+1)*L/bins)). Plain
 // slices are several times faster than LibTorch's adaptive pooling kernels on short sequences.
@@ -44,13 +21,6 @@ std::vector<std::pair<std::int64_t, std::int64_t>> bin_bounds(std::int64_t lengt
   std::vector<std::pair<std::int64_t, std::int64_t>> bounds;
   for (std::int64_t b = 0; b < bins; ++b) bounds.emplace_back(b * length / bins, ((b + 1) * length + bins - 1) / bins);
   return bounds;
-}
-
-// The length after the first convolution and blocks-1 max-pools ('same' convolutions keep it).
-std::int64_t pooled_length(const ModelConfig& c, const DeepShape& s) {
-  std::int64_t length = c.length;
-  for (std::int64_t b = 1; b < s.blocks; ++b) length /= s.pool;
-  return length;
 }
 
 struct DeepCnnImpl : SequenceModelImpl {
@@ -99,19 +69,7 @@ struct DeepCnnImpl : SequenceModelImpl {
 }  // namespace
 
 ArchitectureEntry deep_cnn_architecture() {
-  ArchitectureInfo info{
-      "deepcnn",
-      "Conv1d + ReLU, then (blocks-1) x [MaxPool, Conv1d + ReLU], max+mean pooling over `bins` equal "
-      "stretches (1: global), dropout, "
-      "Linear(hidden) + ReLU, Linear -> targets",
-      {{"filters", 64}, {"kernel_size", 3}, {"blocks", 2}, {"block_kernel_size", 3}, {"pool", 2}, {"hidden", 64},
-       {"dropout", 0.1}, {"bins", 1}},
-      [](const ModelConfig& c) {
-        const DeepShape s = deep_shape(c);
-        return s.filters * (4 * s.kernel + 1) + (s.blocks - 1) * s.filters * (s.filters * s.block_kernel + 1) +
-               (2 * s.filters * s.bins + 1) * s.hidden + (s.hidden + 1) * s.targets;
-      }};
-  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); },
+  return {deep_cnn_info(), [](const ModelConfig& c) -> SequenceModel { return std::make_shared<DeepCnnImpl>(c); },
           [](const ModelConfig& c) {
             const DeepShape s = deep_shape(c);
             std::string src = "def logits(self, x):\n    h = x.permute([0, 2, 1])\n";

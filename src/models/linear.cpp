@@ -2,6 +2,7 @@
 // position-wise base preferences, which is why it stays near R^2 0.28 on the notebook's data.
 #include "dnacnn/core/error.hpp"
 #include "models/models.hpp"
+#include "models/shapes.hpp"
 
 namespace dnacnn {
 namespace {
@@ -19,15 +20,13 @@ struct LinearModelImpl : SequenceModelImpl {
 }  // namespace
 
 ArchitectureEntry linear_architecture() {
-  ArchitectureInfo info{
-      "linear", "Linear(4*L -> targets) on the flattened one-hot sequence (the notebook's DNA_Linear)", {},
-      [](const ModelConfig& c) { return (4 * c.length + 1) * static_cast<std::int64_t>(c.targets.size()); }};
-  return {info, [](const ModelConfig& c) -> SequenceModel { return std::make_shared<LinearModelImpl>(c); },
+  return {linear_info(), [](const ModelConfig& c) -> SequenceModel { return std::make_shared<LinearModelImpl>(c); },
           [](const ModelConfig& c) {
             return "def logits(self, x):\n"
                    "    return torch.addmm(self.lin_bias, x.reshape([x.size(0), " +
                    std::to_string(4 * c.length) + "]), self.lin_weight.t())\n";
-          }};
+          },
+          {FusedLayout::Kernels::linear, {"lin.weight", "lin.bias"}}};
 }
 
 }  // namespace dnacnn

@@ -46,6 +46,14 @@ std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t leng
 std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
                                      std::int64_t batch_size, const torch::Device& device);
 
+// How the fused CPU engine (train/fused/) trains an architecture: which of its kernels, and the
+// module's parameters in the kernels' order. cnn: conv weight (filters, 4, kernel), conv bias,
+// dense weight (targets, filters x positions), dense bias. linear: weight (targets, 4 x length), bias.
+struct FusedLayout {
+  enum class Kernels { none, cnn, linear } kernels = Kernels::none;
+  std::vector<std::string> parameters;
+};
+
 // One entry per architecture file (src/models/<name>.cpp); registry.cpp lists them.
 struct ArchitectureEntry {
   ArchitectureInfo info;
@@ -53,7 +61,16 @@ struct ArchitectureEntry {
   // TorchScript source of `def logits(self, x)` for `dnacnn export`: x is (batch, length, 4), the
   // parameters are attributes named like the weights with '.' as '_' (conv.weight -> self.conv_weight).
   std::function<std::string(const ModelConfig&)> torchscript;
+  FusedLayout fused = {};  // none: the LibTorch engine only
 };
+
+// The architecture's entry in the registry (UsageError for an unknown name).
+const ArchitectureEntry& architecture_entry(const std::string& name);
+// Whether the fused engine has kernels for the config's architecture.
+bool has_fused_kernels(const ModelConfig& config);
+
+// Rows encoded and predicted at a time when a whole data set is predicted: memory stays bounded.
+inline constexpr std::int64_t kPredictChunkRows = 8192;
 
 // The TorchScript source of the architecture (see ArchitectureEntry::torchscript).
 std::string torchscript_logits(const ModelConfig& config);

@@ -1,22 +1,23 @@
+// train_model: the training loop, the same for every engine (see train/engine.hpp). It owns the
+// epochs, the batch order and --rc-augment's flips, interrupts, checkpoints and resuming, the
+// history and divergence; the engine runs the batches.
 #include "dnacnn/train/train.hpp"
 
 #include <fmt/format.h>
 
 #include <chrono>
 #include <cmath>
-#include <functional>
 #include <limits>
 
-#include "dnacnn/train/checkpoint.hpp"
-#include "train/dist/data_parallel.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/core/interrupt.hpp"
-#include "models/models.hpp"
-#include "dnacnn/infer/predict.hpp"
 #include "dnacnn/core/random.hpp"
-#include "train/fused/fused_trainer.hpp"
-#include "train/torch/thread_team.hpp"
+#include "dnacnn/infer/predict.hpp"
+#include "dnacnn/train/checkpoint.hpp"
+#include "dnacnn/train/distributed.hpp"
+#include "models/models.hpp"
 #include "models/tensors.hpp"
+#include "train/engine_select.hpp"
 #include "train/train_state.hpp"
 
 namespace dnacnn {
@@ -24,39 +25,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(Optimizer kind, SequenceModelImpl& model, double lr) {
-  if (kind == Optimizer::adam)
-    return std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(lr));
-  return std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(lr));
-}
-
-// Rows of `data` as device tensors.
-struct SplitTensors {
-  torch::Tensor x, y;
-  std::int64_t rows() const { return x.defined() ? x.size(0) : 0; }
-};
-
-SplitTensors tensors_for(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows,
-                         const torch::Device& device) {
-  if (rows.empty()) return {};
-  return {onehot_tensor(encode_sequences(data, length, rows)).to(device), targets_tensor(data, rows).to(device)};
-}
-
-// The training loss, a mean over every output: MSE, or BCE on logits for binary tasks.
-torch::Tensor loss_of(const torch::Tensor& out, const torch::Tensor& y, const TrainOptions& o) {
-  if (o.task != Task::binary) return torch::mse_loss(out, y);
-  namespace F = torch::nn::functional;
-  return F::binary_cross_entropy_with_logits(
-      out, y, F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(torch::full({1}, o.pos_weight, out.options())));
-}
-
-using PredictFn = std::function<torch::Tensor(const torch::Tensor&)>;  // one-hot rows -> CPU outputs
-
-double loss_on(const SplitTensors& s, const TrainOptions& o, const PredictFn& predict) {
-  if (s.rows() == 0) return std::numeric_limits<double>::quiet_NaN();
-  return loss_of(predict(s.x), s.y.to(torch::kCPU), o).item<double>();
-}
 
 // Scores of target t over `rows` (n = 0 when there are none).
 Scores scores_of(const std::vector<std::int64_t>& rows, const SequenceData& data, const std::vector<float>& predictions,
@@ -100,6 +68,183 @@ void check_batch_fits(int batch_size, std::size_t train_rows) {
     throw UsageError(fmt::format("--batch-size {} is larger than the training split ({} rows)", batch_size, train_rows));
 }
 
+// Validates `options` against `data` and fixes what the run trains on.
+TrainSetup prepare_training(const SequenceData& data, const TrainOptions& options) {
+  options.validate();
+  if (!data.has_targets()) throw Error("training needs a target column", {data.source});
+  // (length first: an aggregate whose initialiser throws half-built trips GCC 12's cleanup)
+  const std::int64_t length = data.common_length();
+  TrainSetup s{data, options, {}, {}, length, static_cast<std::int64_t>(data.n_targets())};
+  if (options.task == Task::binary) check_binary_targets(data);
+  s.config = make_model_config(options.arch, s.length, options.hparams, data.target_names);
+  s.config.task = options.task;
+  s.config.pad = options.pad;
+  s.split = split_for(data, options);
+  check_batch_fits(options.batch_size, s.split.train.size());
+  return s;
+}
+
+// Where a run stands: what a checkpoint records to continue from here. Training rows [offset, n)
+// of `epoch` remain; `batch_rng` (the generator before that epoch's shuffle) reproduces their order.
+struct TrainPosition {
+  int epoch = 1;
+  std::int64_t offset = 0;
+  double loss_sum = 0;       // of the epoch's finished batches, in the engine's units
+  double epoch_seconds = 0;  // spent in them
+  Rng batch_rng{0}, rc_rng{0};
+  double total_seconds = 0;  // training time of the run so far
+};
+
+class TrainLoop {
+ public:
+  TrainLoop(const TrainSetup& setup, Engine& engine, SequenceModelImpl& model, const Checkpointer* checkpointer,
+            Progress& progress, TrainResult& result)
+      : setup_(setup), engine_(engine), model_(model), checkpointer_(checkpointer), progress_(progress),
+        result_(result), batch_order_(setup.options.seed), rc_choice_(setup.options.seed ^ 0x5243u) {}
+
+  // Continues from an interrupted or finished run's checkpoint (its weights are in the model).
+  void resume_from(const TrainCheckpoint& c, const std::string& source);
+  // Runs the epochs from the start or the resume point; only this saves checkpoints.
+  void run();
+  int first_epoch() const { return first_.epoch; }
+  std::int64_t first_offset() const { return first_.offset; }
+
+ private:
+  void run_epoch(int epoch);
+  void save(const TrainPosition& at);
+  [[noreturn]] void stop(const TrainPosition& at, int signal);
+
+  const TrainSetup& setup_;
+  Engine& engine_;
+  SequenceModelImpl& model_;
+  const Checkpointer* checkpointer_;
+  Progress& progress_;
+  TrainResult& result_;
+  Rng batch_order_;
+  Rng rc_choice_;  // its own stream: runs without --rc-augment are unchanged
+  TrainPosition first_;  // where this process starts
+  bool resumed_ = false;
+  Clock::time_point start_ = Clock::now();
+};
+
+void TrainLoop::resume_from(const TrainCheckpoint& c, const std::string& source) {
+  engine_.restore_optimizer(c, source);
+  restore_torch_rng_state(c.torch_rng, source);
+  batch_order_.set_state(c.batch_rng);
+  rc_choice_.set_state(c.rc_rng);
+  result_.history = c.history;
+  resumed_ = true;
+  first_ = {c.next_epoch, c.batch_offset, c.partial_sse, c.partial_seconds, batch_order_, rc_choice_, c.train_seconds};
+  if (!result_.history.empty() && !std::isfinite(result_.history.back().train_loss)) {
+    result_.status = RunStatus::diverged;
+    result_.diverged_epoch = result_.history.back().epoch;
+    first_.epoch = setup_.options.epochs + 1;
+  }
+}
+
+void TrainLoop::save(const TrainPosition& at) {
+  TrainCheckpoint s;
+  s.next_epoch = at.epoch;
+  s.batch_offset = at.offset;
+  s.partial_sse = at.loss_sum;
+  s.partial_seconds = at.epoch_seconds;
+  s.batch_rng = at.batch_rng.state();
+  s.rc_rng = at.rc_rng.state();
+  s.torch_rng = torch_rng_state();
+  s.history = result_.history;
+  s.train_seconds = at.total_seconds;
+  s.engine = engine_.kind();
+  engine_.sync_model();
+  engine_.save_optimizer(s);
+  s.weights = export_weights(model_);
+  checkpointer_->save(std::move(s));
+}
+
+// Ctrl-C: save where this batch leaves off, then stop (exit 128 + signal).
+void TrainLoop::stop(const TrainPosition& at, int signal) {
+  if (checkpointer_) {
+    save(at);
+    checkpointer_->flush();  // on disk before the process exits
+  }
+  const std::string resume =
+      checkpointer_ ? "; saved, continue with: dnacnn train --resume " + checkpointer_->run_dir().string() : "";
+  throw Error(fmt::format("interrupted in epoch {} after {} of {} training rows{}", at.epoch, at.offset,
+                          setup_.train_rows(), resume),
+              {checkpointer_ ? checkpointer_->run_dir().string() : ""}, interrupted_exit_code(signal));
+}
+
+void TrainLoop::run_epoch(int epoch) {
+  const auto epoch_start = Clock::now();
+  const std::int64_t n = setup_.train_rows();
+  const bool continuing = epoch == first_.epoch && first_.offset > 0;
+  const TrainPosition before{epoch, 0, 0, continuing ? first_.epoch_seconds : 0, batch_order_, rc_choice_, 0};
+  const std::vector<std::int64_t> order = shuffled_indices(n, batch_order_);
+  const std::vector<bool> flip = rc_flips(n, setup_.options.rc_augment, rc_choice_);
+  engine_.begin_epoch(epoch, order, flip, continuing ? first_.loss_sum : 0);
+  const std::int64_t batch = setup_.options.batch_size;
+  for (std::int64_t b = continuing ? first_.offset : 0; b < n; b += batch) {
+    const std::int64_t len = std::min(batch, n - b);
+    if (const int signal = engine_.step(b, len)) {
+      TrainPosition at = before;
+      at.offset = b + len;
+      at.loss_sum = engine_.loss_sum();
+      at.epoch_seconds = before.epoch_seconds + seconds_since(epoch_start);
+      at.total_seconds = first_.total_seconds + seconds_since(start_);
+      stop(at, signal);
+    }
+  }
+  EpochRecord record{epoch, engine_.epoch_loss(), engine_.validation_loss(),
+                     before.epoch_seconds + seconds_since(epoch_start)};
+  result_.history.push_back(record);
+  const std::string& label = setup_.options.label.empty() ? setup_.options.arch : setup_.options.label;
+  progress_.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch,
+                               setup_.options.epochs, record.train_loss, record.val_loss));
+  if (checkpointer_)
+    save({epoch + 1, 0, 0, 0, batch_order_, rc_choice_, first_.total_seconds + seconds_since(start_)});
+}
+
+void TrainLoop::run() {
+  start_ = Clock::now();
+  if (checkpointer_ && !resumed_)
+    save({1, 0, 0, 0, batch_order_, rc_choice_, 0});  // resumable from the start
+  for (int epoch = first_.epoch; epoch <= setup_.options.epochs; ++epoch) {
+    run_epoch(epoch);
+    if (!std::isfinite(result_.history.back().train_loss)) {
+      result_.status = RunStatus::diverged;
+      result_.diverged_epoch = epoch;
+      break;
+    }
+  }
+  if (checkpointer_) checkpointer_->flush();  // a failed write is this run's error
+  result_.train_seconds = first_.total_seconds + seconds_since(start_);
+}
+
+// A rank with other data, options or resume point would pair up wrong batches.
+void check_ranks_agree(Communicator& comm, const TrainSetup& s, std::int64_t parameters, const TrainLoop& loop) {
+  const TrainOptions& o = s.options;
+  comm.check_same({static_cast<double>(s.train_rows()), static_cast<double>(s.data.size()),
+                   static_cast<double>(parameters), static_cast<double>(o.batch_size),
+                   static_cast<double>(o.seed % 1000003), static_cast<double>(o.epochs),
+                   static_cast<double>(loop.first_epoch()), static_cast<double>(loop.first_offset())},
+                  "the data, the options or the checkpoint");
+}
+
+// After the last epoch: every row's prediction, per-target scores per split, the weights.
+void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& model, TrainResult& result) {
+  engine.sync_model();
+  result.predictions = engine.predict_all();
+  to_output_scale(result.config, result.predictions);
+  const bool binary = s.options.task == Task::binary;
+  for (std::size_t t = 0; t < s.data.n_targets(); ++t)
+    result.per_target.push_back({scores_of(s.split.train, s.data, result.predictions, t, binary),
+                                 scores_of(s.split.val, s.data, result.predictions, t, binary),
+                                 scores_of(s.split.test, s.data, result.predictions, t, binary)});
+  result.train = result.per_target[0].train.regression;
+  result.val = result.per_target[0].val.regression;
+  result.test = result.per_target[0].test.regression;
+  result.weights = export_weights(model);
+}
+
 }  // namespace
 
 void check_training_fits(const SequenceData& data, const TrainOptions& options) {
@@ -110,258 +255,32 @@ void check_training_fits(const SequenceData& data, const TrainOptions& options) 
 
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
                         const Checkpointer* checkpointer, Communicator* comm) {
-  options.validate();
-  if (!data.has_targets()) throw Error("training needs a target column", {data.source});
-  const std::int64_t length = data.common_length();
+  const TrainSetup setup = prepare_training(data, options);
   const torch::Device device = parse_device(options.device);
   set_thread_count(options.threads);
-  const std::string label = options.label.empty() ? options.arch : options.label;
-
-  const bool binary = options.task == Task::binary;
-  if (binary) check_binary_targets(data);
-  const auto n_targets = static_cast<std::int64_t>(data.n_targets());
-
   TrainResult result;
-  result.config = make_model_config(options.arch, length, options.hparams, data.target_names);
-  result.config.task = options.task;
-  result.config.pad = options.pad;
-  result.parameters = checked_parameter_count(result.config);
-  const SplitIndices split = split_for(data, options);
-  result.split_of_row = split_of_rows(split, data.size());
-  check_batch_fits(options.batch_size, split.train.size());
-
+  result.config = setup.config;
+  result.parameters = checked_parameter_count(setup.config);
+  result.split_of_row = split_of_rows(setup.split, data.size());
   torch::manual_seed(options.seed);
-  SequenceModel model = build_model(result.config);
+  SequenceModel model = build_model(setup.config);
   model->to(device);
-  // The fused engine has no gradients to share: data-parallel training runs on LibTorch.
-  if (comm && options.engine == EngineKind::fused)
-    throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
-  const bool fused = options.engine == EngineKind::fused ||
-                     (options.engine == EngineKind::automatic && !comm &&
-                      FusedTrainer::supports(result.config, options.optimizer, device));
-  if (fused && !FusedTrainer::supports(result.config, options.optimizer, device))
-    throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
-  result.engine = fused ? EngineKind::fused : EngineKind::torch;
+  result.engine = choose_engine(setup, device, comm);
   const TrainCheckpoint* resume = checkpointer ? checkpointer->resume_state() : nullptr;
   const std::string checkpoint_file = checkpointer ? checkpoint_path(checkpointer->run_dir()).string() : "";
   if (resume) {
     if (resume->engine != result.engine)
-      throw Error(fmt::format("checkpoint was trained by the {} engine, this build picks {}", engine_name(resume->engine),
-                              engine_name(result.engine)),
+      throw Error(fmt::format("checkpoint was trained by the {} engine, this build picks {}",
+                              engine_name(resume->engine), engine_name(result.engine)),
                   {checkpoint_file});
     import_weights(*model, resume->weights, checkpoint_file);
   }
-
-  // The fused engine works on base codes; the torch engine on one-hot tensors.
-  std::unique_ptr<FusedTrainer> fused_trainer;
-  std::unique_ptr<torch::optim::Optimizer> optimizer;
-  std::vector<std::uint8_t> train_codes, val_codes;
-  std::vector<float> train_targets, val_targets;
-  SplitTensors train, val;
-  if (fused) {
-    fused_trainer = std::make_unique<FusedTrainer>(result.config, options.optimizer, options.lr, *model,
-                                                   FusedLoss{binary, static_cast<float>(options.pos_weight)});
-    train_codes = base_codes(data.seqs, split.train);
-    val_codes = base_codes(data.seqs, split.val);
-    const auto gather = [&](const std::vector<std::int64_t>& rows, std::vector<float>& out) {
-      for (auto r : rows)
-        for (std::int64_t t = 0; t < n_targets; ++t) out.push_back(data.target(static_cast<std::size_t>(r), t));
-    };
-    gather(split.train, train_targets);
-    gather(split.val, val_targets);
-    if (options.rc_augment) {  // rows n..2n-1: the reverse complements, with the same targets
-      train_codes = with_reverse_complements(train_codes, length);
-      gather(split.train, train_targets);
-    }
-  } else {
-    optimizer = make_optimizer(options.optimizer, *model, options.lr);
-    train = tensors_for(data, length, split.train, device);
-    val = tensors_for(data, length, split.val, device);
-  }
-  const auto n = static_cast<std::int64_t>(split.train.size());
-  Rng batch_order(options.seed);
-  Rng rc_choice(options.seed ^ 0x5243u);  // its own stream: runs without --rc-augment are unchanged
-  std::vector<std::int64_t> rows;
-
-  // Where to begin: epoch 1, or wherever the checkpoint of an interrupted run stopped.
-  int first_epoch = 1;
-  std::int64_t first_offset = 0;
-  double carried_sse = 0, carried_seconds = 0, earlier_seconds = 0;
-  if (resume) {
-    if (fused)
-      fused_trainer->restore_optimizer_state(resume->optimizer, resume->optimizer_steps, checkpoint_file);
-    else
-      restore_optimizer_state(*optimizer, *model, resume->optimizer, resume->optimizer_steps, checkpoint_file);
-    restore_torch_rng_state(resume->torch_rng, checkpoint_file);
-    batch_order.set_state(resume->batch_rng);
-    rc_choice.set_state(resume->rc_rng);
-    result.history = resume->history;
-    first_epoch = resume->next_epoch;
-    first_offset = resume->batch_offset;
-    carried_sse = resume->partial_sse;
-    carried_seconds = resume->partial_seconds;
-    earlier_seconds = resume->train_seconds;
-    if (!result.history.empty() && !std::isfinite(result.history.back().train_loss)) {
-      result.status = RunStatus::diverged;
-      result.diverged_epoch = result.history.back().epoch;
-      first_epoch = options.epochs + 1;
-    }
-  }
-  // Everything needed to continue from here: training rows [offset, n) of `epoch`, whose order
-  // `epoch_rng` (the generator before that epoch's shuffle) reproduces.
-  const auto save_checkpoint = [&](int epoch, std::int64_t offset, double sse, double seconds, const Rng& epoch_rng,
-                                   const Rng& epoch_rc_rng, double total_seconds) {
-    TrainCheckpoint s;
-    s.next_epoch = epoch;
-    s.batch_offset = offset;
-    s.partial_sse = sse;
-    s.partial_seconds = seconds;
-    s.batch_rng = epoch_rng.state();
-    s.rc_rng = epoch_rc_rng.state();
-    s.torch_rng = torch_rng_state();
-    s.history = result.history;
-    s.train_seconds = total_seconds;
-    s.engine = result.engine;
-    if (fused) {
-      fused_trainer->write_back(*model);
-      s.optimizer = fused_trainer->optimizer_state();
-      s.optimizer_steps = fused_trainer->steps();
-    } else {
-      s.optimizer = optimizer_state(*optimizer, *model, s.optimizer_steps);
-    }
-    s.weights = export_weights(*model);
-    checkpointer->save(std::move(s));
-  };
-  const auto loss_fn = [&](const torch::Tensor& out, const torch::Tensor& y) { return loss_of(out, y, options); };
-  if (comm)  // a rank with other data, options or resume point would pair up wrong batches
-    comm->check_same({static_cast<double>(n), static_cast<double>(data.size()), static_cast<double>(result.parameters),
-                      static_cast<double>(options.batch_size), static_cast<double>(options.seed % 1000003),
-                      static_cast<double>(options.epochs), static_cast<double>(first_epoch),
-                      static_cast<double>(first_offset)},
-                     "the data, the options or the checkpoint");
-  if (!writes_outputs(comm)) checkpointer = nullptr;  // the other ranks only read the resume point
-  if (checkpointer && !resume) save_checkpoint(1, 0, 0, 0, batch_order, rc_choice, 0);  // resumable from the start
-  // Several CPU threads share each batch rather than each operation (see thread_team.hpp).
-  std::unique_ptr<ThreadTeam> team;
-  if (!fused && !comm && device.is_cpu() && options.threads > 1 && options.threading == Threading::batch)
-    team = std::make_unique<ThreadTeam>(*model, result.config, options.threads);
-  const PredictFn predict = [&](const torch::Tensor& x) {
-    return team ? team_predict(*team, x) : predict_in_batches(*model, x, 8192, device);
-  };
-
-  const auto start = Clock::now();
-  for (int epoch = first_epoch; epoch <= options.epochs; ++epoch) {
-    const auto epoch_start = Clock::now();
-    const Rng epoch_rng = batch_order, epoch_rc_rng = rc_choice;
-    const std::vector<std::int64_t> order = shuffled_indices(n, batch_order);
-    const std::vector<bool> flip = rc_flips(n, options.rc_augment, rc_choice);
-    const bool continuing = epoch == first_epoch && first_offset > 0;
-    const double seconds_before = continuing ? carried_seconds : 0;
-    double train_sum = continuing ? carried_sse : 0;  // loss summed over the finished batches
-    // Ctrl-C: save where this batch leaves off, then stop (exit 128 + signal).
-    const auto stop_if_interrupted = [&](std::int64_t done, double sse, int signal) {
-      if (!signal) return;
-      const double epoch_seconds = seconds_before + seconds_since(epoch_start);
-      if (checkpointer) {
-        save_checkpoint(epoch, done, sse, epoch_seconds, epoch_rng, epoch_rc_rng, earlier_seconds + seconds_since(start));
-        checkpointer->flush();  // on disk before the process exits
-      }
-      throw Error(fmt::format("interrupted in epoch {} after {} of {} training rows{}", epoch, done, n,
-                              checkpointer ? "; saved, continue with: dnacnn train --resume " +
-                                                 checkpointer->run_dir().string()
-                                           : ""),
-                  {checkpointer ? checkpointer->run_dir().string() : ""}, interrupted_exit_code(signal));
-    };
-    const std::int64_t begin = continuing ? first_offset : 0;
-    if (fused) {
-      rows = order;
-      for (std::size_t i = 0; i < rows.size(); ++i) rows[i] += flip[i] ? n : 0;
-      for (std::int64_t b = begin; b < n; b += options.batch_size) {
-        const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
-        train_sum += fused_trainer->step(train_codes.data(), train_targets.data(), rows.data() + b, len);
-        stop_if_interrupted(b + len, train_sum, interrupt_requested());
-      }
-      train_sum /= static_cast<double>(n_targets);  // per row, like the torch engine's mean loss
-    } else {
-      model->train();
-      // One gather per epoch, then contiguous slices: no per-sample work in the loop.
-      const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device);
-      torch::Tensor xs = train.x.index_select(0, idx);
-      const torch::Tensor ys = train.y.index_select(0, idx);
-      if (options.rc_augment) {  // reverse complement of one-hot ACGT: reverse positions and channels
-        std::vector<std::uint8_t> f(flip.begin(), flip.end());
-        const torch::Tensor mask = torch::from_blob(f.data(), {n, 1, 1}, torch::kUInt8).to(device, torch::kBool);
-        xs = torch::where(mask, xs.flip({1, 2}), xs);
-      }
-      torch::Tensor loss_sum = torch::full({}, train_sum, torch::TensorOptions().device(device));
-      for (std::int64_t b = begin; b < n; b += options.batch_size) {
-        const std::int64_t len = std::min<std::int64_t>(options.batch_size, n - b);
-        const BatchRows batch_rows{batch_rows_seed(options.seed, epoch, b), 0};
-        if (comm) {
-          const StepTotals step = data_parallel_step(*comm, *model, *optimizer, xs.narrow(0, b, len),
-                                                     ys.narrow(0, b, len), loss_fn, batch_rows, interrupt_requested());
-          loss_sum += step.loss_sum;
-          if (step.signal) stop_if_interrupted(b + len, loss_sum.item<double>(), step.signal);
-          continue;
-        }
-        if (team) {
-          loss_sum += team_step(*team, *optimizer, xs.narrow(0, b, len), ys.narrow(0, b, len), loss_fn, batch_rows);
-          if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>(), interrupt_requested());
-          continue;
-        }
-        model->batch_rows = batch_rows;
-        const torch::Tensor loss = loss_of(model->forward(xs.narrow(0, b, len)), ys.narrow(0, b, len), options);
-        optimizer->zero_grad();
-        loss.backward();
-        optimizer->step();
-        loss_sum += loss.detach() * static_cast<double>(len);
-        if (interrupt_requested()) stop_if_interrupted(b + len, loss_sum.item<double>(), interrupt_requested());
-      }
-      train_sum = loss_sum.item<double>();
-    }
-    EpochRecord record;
-    record.epoch = epoch;
-    record.train_loss = train_sum / static_cast<double>(n);
-    if (fused) {
-      const auto n_val = static_cast<std::int64_t>(split.val.size());
-      record.val_loss = n_val == 0 ? std::numeric_limits<double>::quiet_NaN()
-                                   : fused_trainer->sum_loss(val_codes.data(), val_targets.data(), n_val) /
-                                         static_cast<double>(n_val * n_targets);
-    } else {
-      model->eval();
-      record.val_loss =
-          comm ? shared_mean_loss(*comm, *model, val.x, val.y, loss_fn, device) : loss_on(val, options, predict);
-    }
-    record.seconds = seconds_before + seconds_since(epoch_start);
-    result.history.push_back(record);
-    progress.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch, options.epochs,
-                                record.train_loss, record.val_loss));
-    if (checkpointer)
-      save_checkpoint(epoch + 1, 0, 0, 0, batch_order, rc_choice, earlier_seconds + seconds_since(start));
-    if (!std::isfinite(record.train_loss)) {
-      result.status = RunStatus::diverged;
-      result.diverged_epoch = epoch;
-      break;
-    }
-  }
-  if (checkpointer) checkpointer->flush();  // a failed write is this run's error
-  result.train_seconds = earlier_seconds + seconds_since(start);
-  if (fused) fused_trainer->write_back(*model);
-
-  model->eval();
-  model->batch_rows.reset();
-  result.predictions = comm ? shared_predictions(*comm, *model, data, length, device)
-                            : predict_in_chunks(data, length, 8192, predict);
-  team.reset();
-  to_output_scale(result.config, result.predictions);
-  for (std::size_t t = 0; t < data.n_targets(); ++t)
-    result.per_target.push_back({scores_of(split.train, data, result.predictions, t, binary),
-                                 scores_of(split.val, data, result.predictions, t, binary),
-                                 scores_of(split.test, data, result.predictions, t, binary)});
-  result.train = result.per_target[0].train.regression;
-  result.val = result.per_target[0].val.regression;
-  result.test = result.per_target[0].test.regression;
-  result.weights = export_weights(*model);
+  const std::unique_ptr<Engine> engine = make_engine(result.engine, setup, *model, device, comm);
+  TrainLoop loop(setup, *engine, *model, writes_outputs(comm) ? checkpointer : nullptr, progress, result);
+  if (resume) loop.resume_from(*resume, checkpoint_file);
+  if (comm) check_ranks_agree(*comm, setup, result.parameters, loop);
+  loop.run();
+  finish_training(setup, *engine, *model, result);
   return result;
 }
 

@@ -8,41 +8,6 @@
 
 namespace dnacnn {
 
-SequenceData read_input_data(const std::string& data, const TableOptions& table, IntervalDataOptions intervals) {
-  if (data.empty() == intervals.beds.empty()) throw UsageError("give either --data FILE or --bed BED --genome FASTA");
-  if (!data.empty()) {
-    if (!intervals.genome.empty() || !intervals.negatives.empty() || !intervals.val_chroms.empty() ||
-        !intervals.test_chroms.empty())
-      throw UsageError("--genome, --negatives, --val-chroms and --test-chroms go with --bed, not --data");
-    return read_sequence_table(data, table);
-  }
-  if (!table.labels.empty() || !table.split_col.empty())
-    throw UsageError("--labels and --split-col go with --data; with --bed the split is --val-chroms/--test-chroms");
-  if (table.target_cols.size() > 1)
-    throw UsageError("--bed takes one --target-col (a BED column), got " + std::to_string(table.target_cols.size()));
-  if (!table.target_cols.empty()) intervals.target_col = table.target_cols.front();
-  if (intervals.length == 0) intervals.length = table.length;
-  return read_interval_data(intervals);
-}
-
-std::string input_md5(const TrainJob& job) {
-  if (job.intervals.beds.empty()) return file_md5(job.data);
-  std::string md5s;
-  for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
-  return md5s + file_md5(job.intervals.genome.string() + ".fai");
-}
-
-SequenceData read_job_input(const TrainJob& job) {
-  const bool intervals = !job.intervals.beds.empty();
-  SequenceData data = read_input_data(intervals ? "" : job.data.string(), job.table, job.intervals);
-  if (input_md5(job) != job.data_md5)
-    throw Error(intervals ? "the BED files or the genome's index changed since the run started (MD5 differs); "
-                            "resuming needs the same input"
-                          : "the data changed since the run started (MD5 differs); resuming needs the same file",
-                {job.data.string()});
-  return data;
-}
-
 TrainResult run_train_job(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
                           std::optional<TrainCheckpoint> resume, Progress& progress, Communicator* comm,
                           const std::string& device) {

@@ -126,12 +126,12 @@ TEST(FilterMotifs, AnyKernelSizeFrom3To25AndAnySequenceLength) {
 TEST(FirstConvLayer, FindsConvWeightsOrFailsClearly) {
   std::vector<io::NamedTensor> w{{"conv.weight", {2, 4, 3}, std::vector<float>(24, 1.0f)},
                                  {"conv.bias", {2}, {0.5f, -0.5f}}};
-  const ConvFilters conv = first_conv_layer(w, "m");
+  const ConvFilters conv = first_conv_layer(w, "conv", "m");
   EXPECT_EQ(conv.filters, 2);
   EXPECT_EQ(conv.width, 3);
   EXPECT_FLOAT_EQ(conv.bias[1], -0.5f);
   const std::vector<io::NamedTensor> linear{{"lin.weight", {1, 32}, std::vector<float>(32)}};
-  EXPECT_NE(std::string(test::thrown_message<Error>([&] { first_conv_layer(linear, "m/weights"); })).find("convolution"),
+  EXPECT_NE(std::string(test::thrown_message<Error>([&] { first_conv_layer(linear, "", "m/weights"); })).find("convolution"),
             std::string::npos);
 }
 

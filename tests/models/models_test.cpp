@@ -470,12 +470,35 @@ TEST(FusedTrainer, BaseCodes) {
   EXPECT_EQ(base_codes(d.seqs, {1, 0}), (std::vector<std::uint8_t>{3, 3, 2, 1, 0, 0, 1, 2, 3, 4}));
 }
 
-TEST(FusedTrainer, SupportsNotebookModelsOnCpu) {
-  const ModelConfig cnn = make_model_config("cnn", 8, {});
-  EXPECT_TRUE(FusedTrainer::supports(cnn, Optimizer::sgd, torch::kCPU));
-  EXPECT_TRUE(FusedTrainer::supports(cnn, Optimizer::adam, torch::kCPU));
-  EXPECT_TRUE(FusedTrainer::supports(make_model_config("linear", 8, {}), Optimizer::sgd, torch::kCPU));
-  EXPECT_FALSE(FusedTrainer::supports(make_model_config("deepcnn", 8, {}), Optimizer::sgd, torch::kCPU));
+// `dnacnn motifs` reads the filters the registry points at: a (filters, 4, width) weight.
+TEST(Models, RegistryNamesEachFirstConvolution) {
+  for (const ArchitectureInfo& info : architecture_infos()) {
+    const SequenceModel m = build_model(make_model_config(info.name, 32, {}));
+    std::map<std::string, std::vector<std::int64_t>> shapes;
+    for (const auto& p : m->named_parameters()) shapes[p.key()] = p.value().sizes().vec();
+    if (info.first_conv.empty()) {
+      EXPECT_EQ(info.name, "linear");
+      continue;
+    }
+    ASSERT_TRUE(shapes.contains(info.first_conv + ".weight")) << info.name;
+    EXPECT_EQ(shapes[info.first_conv + ".weight"].size(), 3u) << info.name;
+    EXPECT_EQ(shapes[info.first_conv + ".weight"][1], 4) << info.name;
+    EXPECT_TRUE(shapes.contains(info.first_conv + ".bias")) << info.name;
+  }
+}
+
+// The registry says which architectures have fused kernels and names their parameters.
+TEST(FusedTrainer, RegistryNamesTheArchitecturesWithFusedKernels) {
+  EXPECT_TRUE(has_fused_kernels(make_model_config("cnn", 8, {})));
+  EXPECT_TRUE(has_fused_kernels(make_model_config("linear", 8, {})));
+  EXPECT_FALSE(has_fused_kernels(make_model_config("deepcnn", 8, {})));
+  for (const char* arch : {"cnn", "linear"}) {  // every name is one of the module's parameters
+    const ModelConfig config = make_model_config(arch, 8, {});
+    const SequenceModel m = build_model(config);
+    std::vector<std::string> names;
+    for (const auto& p : m->named_parameters()) names.push_back(p.key());
+    EXPECT_EQ(architecture_entry(arch).fused.parameters, names) << arch;
+  }
 }
 
 }  // namespace

@@ -28,7 +28,8 @@ inline RunResult dnacnn(const std::vector<std::string>& args) {
   for (const auto& a : args) cmd += " " + a.substr(0, 200);
   EXPECT_LT(r.exit_code, 128) << cmd << " died by a signal\n" << r.err;
   for (const char* bad : {"terminate called", "Exception raised from", "Backtrace", "backtrace", "frame #",
-                          "Segmentation fault", "Aborted", "internal error", "runtime error:", "AddressSanitizer"})
+                          "Segmentation fault", "Aborted", "internal error", "runtime error:", "AddressSanitizer",
+                          "symbol lookup error", "undefined symbol"})  // a call into libdnacnn.so before it loaded
     EXPECT_EQ(r.err.find(bad), std::string::npos) << cmd << ": stderr shows '" << bad << "':\n" << r.err;
   return r;
 }

@@ -40,9 +40,10 @@ struct ConvFilters {
   float w(std::int64_t f, int c, std::int64_t j) const { return weight[static_cast<std::size_t>((f * 4 + c) * width + j)]; }
 };
 
-// Finds the first convolution layer in a model's weights ("conv.weight"/"conv.bias", else the first
-// rank-3 tensor with 4 input channels and its matching ".bias"). Error when the model has none.
-ConvFilters first_conv_layer(const std::vector<io::NamedTensor>& weights, const std::string& source);
+// The convolution on the one-hot input: `prefix`.weight (filters, 4, width) and `prefix`.bias among
+// a model's weights, `prefix` being its architecture's first_conv. Error when the model has none.
+ConvFilters first_conv_layer(const std::vector<io::NamedTensor>& weights, const std::string& prefix,
+                             const std::string& source);
 
 struct MotifOptions {
   double threshold = 0;                     // a window counts when its activation is > threshold

@@ -18,6 +18,9 @@ struct ArchitectureInfo {
   // Parameter count for a config, computed before anything is allocated. Throws UsageError
   // when the hyper-parameters do not fit the input length.
   std::function<std::int64_t(const ModelConfig&)> parameter_count;
+  // The parameter prefix of the convolution on the one-hot input ("conv": conv.weight of shape
+  // (filters, 4, width) and conv.bias), whose filters `dnacnn motifs` reads; empty: none.
+  std::string first_conv = {};
 };
 
 const std::vector<ArchitectureInfo>& architecture_infos();

@@ -102,7 +102,7 @@ class Communicator;  // dnacnn/distributed.hpp
 // checkpointer, the state is saved after every epoch, training resumes from its checkpoint when it
 // has one, and an interrupt (Ctrl-C, see interrupt.hpp) saves and stops after the current batch:
 // Error with exit code 128 + signal.
-// With a communicator, this process is one rank of a data-parallel group (see data_parallel.hpp):
+// With a communicator, this process is one rank of a data-parallel group (see src/train/torch/gradient_sharing.hpp):
 // the LibTorch engine, the same result as one process up to rounding; only rank 0 saves checkpoints.
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
                         const Checkpointer* checkpointer = nullptr, Communicator* comm = nullptr);

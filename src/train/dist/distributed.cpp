@@ -14,7 +14,7 @@
 
 #include <cstdlib>
 
-#include "train/dist/data_parallel.hpp"
+#include "train/dist/sum_over_ranks.hpp"
 #include "dnacnn/core/error.hpp"
 
 namespace dnacnn {
@@ -126,7 +126,7 @@ std::unique_ptr<Communicator> Communicator::connect(const WorldPlace& place, dou
       impl->nccl = true;
     }
 #endif
-    if (!impl->group) {  // Gloo; CUDA tensors without NCCL go through the CPU (see data_parallel.cpp)
+    if (!impl->group) {  // Gloo; CUDA tensors without NCCL go through the CPU (see rank_sharing.cpp)
       auto options = c10d::ProcessGroupGloo::Options::create(timeout);
       // A one-machine group talks over loopback; on a cluster, GLOO_SOCKET_IFNAME picks the interface.
       const std::string ifname = env("GLOO_SOCKET_IFNAME");

@@ -8,6 +8,7 @@
 #include "train/fused/cnn_kernels.hpp"
 #include "dnacnn/data/encode.hpp"
 #include "dnacnn/core/error.hpp"
+#include "models/models.hpp"
 
 namespace dnacnn {
 
@@ -30,9 +31,6 @@ std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_
   return out;
 }
 
-bool FusedTrainer::supports(const ModelConfig& config, Optimizer, const torch::Device& device) {
-  return device.is_cpu() && (config.arch == "cnn" || config.arch == "linear");  // sgd and adam alike
-}
 
 // By value: named_parameters() returns a temporary dict, so a reference into it would dangle
 // (AddressSanitizer's heap-use-after-free in `make sanitize`).
@@ -44,16 +42,17 @@ static torch::Tensor parameter(torch::nn::Module& model, const std::string& name
 
 FusedTrainer::FusedTrainer(const ModelConfig& config, Optimizer optimizer, double lr, torch::nn::Module& model,
                            FusedLoss loss)
-    : cnn_(config.arch == "cnn"),
+    : cnn_(architecture_entry(config.arch).fused.kernels == FusedLayout::Kernels::cnn),
       adam_(optimizer == Optimizer::adam),
       loss_(loss),
       lr_(lr),
       length_(config.length),
       targets_(static_cast<std::int64_t>(config.targets.size())) {
-  const std::vector<std::string> names = cnn_ ? std::vector<std::string>{"conv.weight", "conv.bias", "linear.weight", "linear.bias"}
-                                              : std::vector<std::string>{"lin.weight", "lin.bias"};
+  const std::vector<std::string>& names = architecture_entry(config.arch).fused.parameters;
+  if (architecture_entry(config.arch).fused.kernels == FusedLayout::Kernels::none)
+    throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
   if (cnn_) {
-    const auto w = parameter(model, "conv.weight").sizes();
+    const auto w = parameter(model, names[0]).sizes();
     filters_ = w[0];
     kernel_ = w[2];
     positions_ = length_ - kernel_ + 1;
@@ -64,6 +63,8 @@ FusedTrainer::FusedTrainer(const ModelConfig& config, Optimizer optimizer, doubl
     const torch::Tensor t = parameter(model, name).detach().contiguous();
     Param p;
     p.name = name;
+    if (cnn_ && name == names[0]) p.layout = Layout::conv;
+    if (cnn_ && name == names[2]) p.layout = Layout::dense;
     p.value.resize(static_cast<std::size_t>(t.numel()));
     from_torch_layout(p, t.data_ptr<float>());
     p.grad.assign(p.value.size(), 0.0f);
@@ -78,11 +79,11 @@ FusedTrainer::FusedTrainer(const ModelConfig& config, Optimizer optimizer, doubl
 // Index of torch's element i in the working layout (only the two cnn weights differ).
 void FusedTrainer::from_torch_layout(Param& p, const float* src) const {
   const auto F = filters_, P = positions_, K = kernel_;
-  if (p.name == "conv.weight") {
+  if (p.layout == Layout::conv) {
     for (std::int64_t f = 0; f < F; ++f)
       for (std::int64_t c = 0; c < 4; ++c)
         for (std::int64_t j = 0; j < K; ++j) p.value[static_cast<std::size_t>((j * 4 + c) * F + f)] = src[(f * 4 + c) * K + j];
-  } else if (p.name == "linear.weight") {
+  } else if (p.layout == Layout::dense) {
     for (std::int64_t t = 0; t < targets_; ++t)
       for (std::int64_t f = 0; f < F; ++f)
         for (std::int64_t q = 0; q < P; ++q)
@@ -96,11 +97,11 @@ std::vector<float> FusedTrainer::torch_layout(const Param& p) const {
   const auto F = filters_, P = positions_, K = kernel_;
   std::vector<float> out(p.value.size());
   const std::vector<float>& src = p.value;
-  if (p.name == "conv.weight") {
+  if (p.layout == Layout::conv) {
     for (std::int64_t f = 0; f < F; ++f)
       for (std::int64_t c = 0; c < 4; ++c)
         for (std::int64_t j = 0; j < K; ++j) out[static_cast<std::size_t>((f * 4 + c) * K + j)] = src[(j * 4 + c) * F + f];
-  } else if (p.name == "linear.weight") {
+  } else if (p.layout == Layout::dense) {
     for (std::int64_t t = 0; t < targets_; ++t)
       for (std::int64_t f = 0; f < F; ++f)
         for (std::int64_t q = 0; q < P; ++q)

@@ -25,10 +25,8 @@ std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_
 
 class FusedTrainer {
  public:
-  // cnn (one conv layer + ReLU + linear) and linear models on the CPU with sgd or adam.
-  static bool supports(const ModelConfig& config, Optimizer optimizer, const torch::Device& device);
-
-  // Takes its working copy of the parameters from `model` (its named parameters).
+  // For an architecture with fused kernels (has_fused_kernels: the registry's FusedLayout names
+  // its parameters). Takes its working copy of the parameters from `model`.
   FusedTrainer(const ModelConfig& config, Optimizer optimizer, double lr, torch::nn::Module& model,
                FusedLoss loss = {});
 
@@ -56,8 +54,11 @@ class FusedTrainer {
   void restore_optimizer_state(const std::vector<io::NamedTensor>& state, long steps, const std::string& source);
 
  private:
+  // How a parameter is laid out here: as torch has it, or filter-innermost (see params_).
+  enum class Layout { as_torch, conv, dense };
   struct Param {
     std::string name;
+    Layout layout = Layout::as_torch;
     std::vector<float> value, grad, m, v;  // m, v: Adam moments
   };
   void accumulate_gradients(const std::uint8_t* codes, const float* targets, const std::int64_t* rows,

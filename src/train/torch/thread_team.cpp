@@ -1,6 +1,5 @@
 #include "train/torch/thread_team.hpp"
 
-#include "dnacnn/train/distributed.hpp"
 
 namespace dnacnn {
 
@@ -77,52 +76,6 @@ void ThreadTeam::run(const std::function<void(int)>& task) {
   }
   for (auto& e : errors_)
     if (e) std::rethrow_exception(e);
-}
-
-double team_step(ThreadTeam& team, torch::optim::Optimizer& optimizer, const torch::Tensor& x, const torch::Tensor& y,
-                 const LossFn& loss, const BatchRows& rows) {
-  const std::int64_t len = x.size(0);
-  std::vector<double> sums(static_cast<std::size_t>(team.size()), 0.0);
-  team.run([&](int i) {
-    SequenceModelImpl& model = team.replica(i);
-    for (const torch::Tensor& p : team.parameters(i))
-      if (p.grad().defined()) p.grad().zero_();
-    const Range mine = share_of(len, i, team.size());
-    model.batch_rows = BatchRows{rows.seed, rows.first + mine.begin};
-    if (mine.size() == 0) return;
-    const torch::Tensor l = loss(model.forward(x.narrow(0, mine.begin, mine.size())), y.narrow(0, mine.begin, mine.size()));
-    // Weighted by its share of the batch: the shares' gradients then sum to the batch mean's.
-    (l * (static_cast<double>(mine.size()) / static_cast<double>(len))).backward();
-    sums[static_cast<std::size_t>(i)] = l.item<double>() * static_cast<double>(mine.size());
-  });
-  const std::vector<torch::Tensor>& total = team.parameters(0);
-  for (int i = 1; i < team.size(); ++i)
-    for (std::size_t k = 0; k < total.size(); ++k) {
-      const torch::Tensor& g = team.parameters(i)[k].grad();
-      if (!g.defined()) continue;
-      if (total[k].grad().defined())
-        total[k].mutable_grad().add_(g);
-      else
-        total[k].mutable_grad() = g.clone();
-    }
-  optimizer.step();
-  double sum = 0;
-  for (double s : sums) sum += s;
-  return sum;
-}
-
-torch::Tensor team_predict(ThreadTeam& team, const torch::Tensor& onehot) {
-  std::vector<torch::Tensor> parts(static_cast<std::size_t>(team.size()));
-  team.run([&](int i) {
-    const Range mine = share_of(onehot.size(0), i, team.size());
-    if (mine.size() > 0)
-      parts[static_cast<std::size_t>(i)] =
-          predict_in_batches(team.replica(i), onehot.narrow(0, mine.begin, mine.size()), mine.size(), torch::kCPU);
-  });
-  std::vector<torch::Tensor> nonempty;
-  for (auto& p : parts)
-    if (p.defined()) nonempty.push_back(p);
-  return torch::cat(nonempty);
 }
 
 }  // namespace dnacnn

@@ -1,6 +1,7 @@
-// Data parallelism inside one process: each batch is split between threads that run one-threaded
-// LibTorch ops on their own replica of the model. On a few cores this beats LibTorch's intra-op
-// threads, whose per-op fork/join and small per-thread work leave the second core mostly idle.
+// Data parallelism inside one process (thread_sharing, gradient_sharing.hpp): each batch is split
+// between threads that run one-threaded LibTorch ops on their own replica of the model. On a few
+// cores this beats LibTorch's intra-op threads, whose per-op fork/join and small per-thread work
+// leave the second core mostly idle.
 #pragma once
 #include <torch/torch.h>
 
@@ -11,7 +12,6 @@
 #include <thread>
 #include <vector>
 
-#include "train/dist/data_parallel.hpp"  // LossFn
 #include "models/models.hpp"
 
 namespace dnacnn {
@@ -49,14 +49,5 @@ class ThreadTeam {
   std::vector<std::exception_ptr> errors_;
   int intra_op_threads_;
 };
-
-// One optimiser step on batch (x, y), each thread computing the gradient of its share of the rows
-// (dropout keyed by `rows`, see BatchRows); the shares' gradients are summed in a fixed order into
-// the model's. Returns the batch's mean loss times its rows.
-double team_step(ThreadTeam& team, torch::optim::Optimizer& optimizer, const torch::Tensor& x, const torch::Tensor& y,
-                 const LossFn& loss, const BatchRows& rows);
-
-// predict_in_batches over the rows of `onehot`, each thread predicting its share: (rows, targets).
-torch::Tensor team_predict(ThreadTeam& team, const torch::Tensor& onehot);
 
 }  // namespace dnacnn

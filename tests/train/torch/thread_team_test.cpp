@@ -2,6 +2,7 @@
 // the whole batch (dropout included, through row-keyed masks), predictions match one model, and
 // a thread's error reaches the caller.
 #include "train/torch/thread_team.hpp"
+#include "train/torch/gradient_sharing.hpp"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -42,7 +43,7 @@ TEST(RowKeyedDropout, ASplitBatchDrawsTheMasksOfTheWholeBatch) {
 
 // A team of 2 or 3 threads steps the model exactly as one thread stepping on the whole batch
 // would (up to float rounding), with dropout on and a batch that does not split evenly.
-TEST(ThreadTeam, StepsLikeOneThreadOnTheWholeBatch) {
+TEST(ThreadSharing, StepsLikeOneThreadOnTheWholeBatch) {
   for (const int size : {2, 3}) {
     SCOPED_TRACE(size);
     const ModelConfig config = small_deepcnn(0.3);
@@ -52,7 +53,8 @@ TEST(ThreadTeam, StepsLikeOneThreadOnTheWholeBatch) {
     SequenceModel shared = build_model(config);
     torch::optim::SGD one_sgd(one->parameters(), torch::optim::SGDOptions(0.1));
     torch::optim::SGD shared_sgd(shared->parameters(), torch::optim::SGDOptions(0.1));
-    ThreadTeam team(*shared, config, size);
+    const std::unique_ptr<GradientSharing> team = thread_sharing(*shared, config, size);
+    ASSERT_EQ(team->count(), size);
     const LossFn mse = [](const torch::Tensor& p, const torch::Tensor& y) { return torch::mse_loss(p, y); };
     for (int step = 0; step < 3; ++step) {
       const torch::Tensor x = random_onehot(13, 24), y = torch::randn({13, 1});
@@ -62,25 +64,31 @@ TEST(ThreadTeam, StepsLikeOneThreadOnTheWholeBatch) {
       const torch::Tensor loss = mse(one->forward(x), y);
       loss.backward();
       one_sgd.step();
-      const double team_sum = team_step(team, shared_sgd, x, y, mse, rows);
+      const double team_sum = sharded_step(*team, shared_sgd, x, y, mse, rows).loss_sum;
       EXPECT_NEAR(team_sum, loss.item<double>() * 13, 1e-4 * team_sum);
       const auto a = one->parameters(), b = shared->parameters();
       for (std::size_t k = 0; k < a.size(); ++k)
         EXPECT_TRUE(torch::allclose(a[k], b[k], 1e-4, 1e-6)) << "step " << step << ", parameter " << k;
       // Every replica sees the updated weights: they share the model's storage.
-      for (int i = 1; i < team.size(); ++i)
-        EXPECT_TRUE(torch::equal(team.parameters(i).back(), b.back()));
+      std::vector<int> same(static_cast<std::size_t>(size), 0);
+      team->for_each_share([&](int i, SequenceModelImpl& replica) {
+        same[static_cast<std::size_t>(i)] = torch::equal(replica.parameters().back(), b.back());
+      });
+      EXPECT_EQ(same, std::vector<int>(static_cast<std::size_t>(size), 1));
     }
   }
 }
 
-TEST(ThreadTeam, PredictsWhatTheModelPredicts) {
+// Threads predict whole blocks of rows, as one thread does: the same values, bit for bit.
+TEST(ThreadSharing, PredictsWhatTheModelPredicts) {
   const ModelConfig config = small_deepcnn(0.1);
   SequenceModel model = build_model(config);
   model->eval();
-  ThreadTeam team(*model, config, 3);
-  const torch::Tensor x = random_onehot(301, 24);
-  EXPECT_TRUE(torch::allclose(team_predict(team, x), predict_in_batches(*model, x, 8192, torch::kCPU), 1e-5, 1e-6));
+  const SequenceData data = simulate_kmers({.seed = 7, .random = 601, .length = 24});
+  const std::vector<float> one = predict_sequences(*model, data, 24, 4096, torch::kCPU);
+  const std::unique_ptr<GradientSharing> team = thread_sharing(*model, config, 3);
+  EXPECT_EQ(team->predict_all(data, 24), one);
+  EXPECT_EQ(serial_sharing(*model, torch::kCPU)->predict_all(data, 24), one);
 }
 
 TEST(ThreadTeam, AThreadsErrorReachesTheCallerAndTheTeamGoesOn) {
