@@ -23,7 +23,7 @@ void add_simulate(CLI::App& root) {
       ->check(CLI::NonNegativeNumber)
       ->check(finite_number());
   cmd->add_option("--rule", args->rule,
-                  "Scoring rule: a preset (" + std::string(kScoringRulePresets) + ") or a JSON file (see README)");
+                  "Scoring rule: a preset (" + std::string(kScoringRulePresets) + ") or a JSON file (see docs/notebook.md)");
   cmd->final_callback([args] {
     args->sim.rule = load_scoring_rule(args->rule);
     write_simulated_kmers(args->out, args->sim);

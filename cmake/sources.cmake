@@ -73,19 +73,15 @@ set(DNACNN_TORCH_SOURCES
   src/models/tensors.cpp
   src/models/onehot_conv.cpp
   src/train/train.cpp
-  src/train/engine_select.cpp
   src/train/train_state.cpp
   src/train/train_job.cpp
   src/train/sweep.cpp
   src/train/exercises.cpp
   src/train/demo.cpp
   src/train/fused/fused_trainer.cpp
-  src/train/fused/fused_engine.cpp
   src/train/torch/torch_engine.cpp
-  src/train/torch/gradient_sharing.cpp
   src/train/torch/thread_team.cpp
   src/train/dist/distributed.cpp
-  src/train/dist/rank_sharing.cpp
   src/infer/predict.cpp
   src/infer/export.cpp
   src/interpret/attribution.cpp

@@ -1,16 +1,16 @@
 #include "dnacnn/infer/predict.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fmt/format.h>
 #include <ostream>
 
 #include "dnacnn/core/error.hpp"
-#include "dnacnn/io/sequence_reader.hpp"
-#include "models/models.hpp"
 #include "dnacnn/data/sequence.hpp"
+#include "dnacnn/io/sequence_reader.hpp"
+#include "infer/loaded_model.hpp"
+#include "models/models.hpp"
 #include "models/tensors.hpp"
 
 namespace dnacnn {
@@ -58,32 +58,24 @@ torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& 
 }
 
 struct Predictor::Impl {
-  ModelConfig config;
-  SequenceModel model;
-  torch::Device device{torch::kCPU};
+  std::shared_ptr<const LoadedModel> loaded;
 };
 
-Predictor::Predictor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Predictor::Predictor(std::shared_ptr<const LoadedModel> model)
+    : impl_(std::make_unique<Impl>(Impl{std::move(model)})) {}
 Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;
 Predictor::~Predictor() = default;
 
 Predictor Predictor::from_stored(const StoredModel& stored, const std::string& source, const std::string& device) {
-  auto impl = std::make_unique<Impl>();
-  impl->config = stored.config;
-  impl->device = parse_device(device);
-  impl->model = build_model(stored.config);
-  import_weights(*impl->model, stored.weights, source);
-  impl->model->to(impl->device);
-  impl->model->eval();
-  return Predictor(std::move(impl));
+  return Predictor(load_for_inference(stored, source, device));
 }
 
 Predictor Predictor::load(const std::filesystem::path& model_dir, const std::string& device) {
-  return from_stored(load_model(model_dir), (model_dir / "weights.safetensors").string(), device);
+  return Predictor(load_for_inference(model_dir, device));
 }
 
-const ModelConfig& Predictor::config() const { return impl_->config; }
+const ModelConfig& Predictor::config() const { return impl_->loaded->config; }
 
 std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
                                      const std::function<torch::Tensor(const torch::Tensor&)>& predict) {
@@ -111,13 +103,14 @@ void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
 }
 
 std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average) const {
-  std::vector<float> out = predict_sequences(*impl_->model, data, impl_->config.length, batch_size, impl_->device);
-  to_output_scale(impl_->config, out);
+  const LoadedModel& m = *impl_->loaded;
+  std::vector<float> out = predict_sequences(*m.network, data, m.config.length, batch_size, m.device);
+  to_output_scale(m.config, out);
   if (rc_average) {
     SequenceData rc = data;
     for (auto& s : rc.seqs) s = reverse_complement(s);
-    std::vector<float> back = predict_sequences(*impl_->model, rc, impl_->config.length, batch_size, impl_->device);
-    to_output_scale(impl_->config, back);
+    std::vector<float> back = predict_sequences(*m.network, rc, m.config.length, batch_size, m.device);
+    to_output_scale(m.config, back);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + back[i]) / 2;
   }
   return out;
@@ -131,7 +124,7 @@ TableOptions input_options_for(const ModelConfig& config, TableOptions options) 
   return options;
 }
 
-TableOptions Predictor::input_options(TableOptions options) const { return input_options_for(impl_->config, options); }
+TableOptions Predictor::input_options(TableOptions options) const { return input_options_for(impl_->loaded->config, options); }
 
 std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average) {
   if (!data.has_targets()) throw Error("evaluation needs a target column", {data.source});
@@ -198,5 +191,25 @@ PredictFileStats predict_file(const Predictor& predictor, const std::filesystem:
   if (stats.rows == 0) out << header;  // a header-only table: an empty table of predictions
   return stats;
 }
+
+// --- loading a model to run (loaded_model.hpp)
+std::shared_ptr<const LoadedModel> load_for_inference(const StoredModel& stored, const std::string& source,
+                                                      const std::string& device) {
+  auto m = std::make_shared<LoadedModel>();
+  m->config = stored.config;
+  m->device = parse_device(device);
+  m->network = build_model(stored.config);
+  import_weights(*m->network, stored.weights, source);
+  m->network->to(m->device);
+  m->network->eval();
+  return m;
+}
+
+std::shared_ptr<const LoadedModel> load_for_inference(const std::filesystem::path& model_dir,
+                                                      const std::string& device) {
+  return load_for_inference(load_model(model_dir), (model_dir / "weights.safetensors").string(), device);
+}
+
+const ModelConfig& config_of(const LoadedModel& model) { return model.config; }
 
 }  // namespace dnacnn

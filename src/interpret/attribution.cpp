@@ -3,6 +3,7 @@
 #include "dnacnn/data/encode.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/models/model_store.hpp"
+#include "infer/loaded_model.hpp"
 #include "models/models.hpp"
 #include "models/tensors.hpp"
 
@@ -25,29 +26,20 @@ std::string attribution_method_name(AttributionMethod method) {
 }
 
 struct Attributor::Impl {
-  ModelConfig config;
-  SequenceModel model;
-  torch::Device device{torch::kCPU};
+  std::shared_ptr<const LoadedModel> loaded;
 };
 
-Attributor::Attributor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Attributor::Attributor(std::shared_ptr<const LoadedModel> model)
+    : impl_(std::make_unique<Impl>(Impl{std::move(model)})) {}
 Attributor::Attributor(Attributor&&) noexcept = default;
 Attributor& Attributor::operator=(Attributor&&) noexcept = default;
 Attributor::~Attributor() = default;
 
 Attributor Attributor::load(const std::filesystem::path& model_dir, const std::string& device) {
-  const StoredModel stored = load_model(model_dir);
-  auto impl = std::make_unique<Impl>();
-  impl->config = stored.config;
-  impl->device = parse_device(device);
-  impl->model = build_model(stored.config);
-  import_weights(*impl->model, stored.weights, (model_dir / "weights.safetensors").string());
-  impl->model->to(impl->device);
-  impl->model->eval();
-  return Attributor(std::move(impl));
+  return Attributor(load_for_inference(model_dir, device));
 }
 
-const ModelConfig& Attributor::config() const { return impl_->config; }
+const ModelConfig& Attributor::config() const { return impl_->loaded->config; }
 
 namespace {
 
@@ -127,22 +119,23 @@ std::vector<SequenceAttribution> gradients(SequenceModelImpl& model, const std::
 
 std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::string>& seqs, AttributionMethod method,
                                                        std::size_t target) const {
-  if (target >= impl_->config.targets.size()) throw UsageError("--target is out of range");
+  if (target >= impl_->loaded->config.targets.size()) throw UsageError("--target is out of range");
   std::vector<SequenceAttribution> out;
   if (seqs.empty()) return out;
+  const LoadedModel& m = *impl_->loaded;
   for (const auto& s : seqs)
-    if (static_cast<std::int64_t>(s.size()) != impl_->config.length)
+    if (static_cast<std::int64_t>(s.size()) != m.config.length)
       throw Error("sequence has " + std::to_string(s.size()) + " bases, the model expects " +
-                  std::to_string(impl_->config.length));
+                  std::to_string(m.config.length));
   if (method == AttributionMethod::ism) {
-    for (const auto& s : seqs) out.push_back(ism(*impl_->model, s, target, impl_->device));
+    for (const auto& s : seqs) out.push_back(ism(*m.network, s, target, m.device));
     return out;
   }
   constexpr std::size_t kBatch = 256;
   for (std::size_t b = 0; b < seqs.size(); b += kBatch) {
     const std::vector<std::string> part(seqs.begin() + static_cast<std::ptrdiff_t>(b),
                                         seqs.begin() + static_cast<std::ptrdiff_t>(std::min(b + kBatch, seqs.size())));
-    for (auto& a : gradients(*impl_->model, part, target, method == AttributionMethod::gradxinput, impl_->device))
+    for (auto& a : gradients(*m.network, part, target, method == AttributionMethod::gradxinput, m.device))
       out.push_back(std::move(a));
   }
   return out;

@@ -51,33 +51,10 @@ std::vector<DemoModel> demo_models(const DemoOptions& o, const ExerciseSettings&
   return models;
 }
 
-}  // namespace
-
-void run_demo(const DemoOptions& options, std::ostream& out) {
-  namespace fs = std::filesystem;
-  prepare_output_directory(options.out, options.force);
-  Progress progress(options.quiet);
-
-  const ScoringRule rule = ScoringRule::notebook();
-  const SequenceData data = simulate_kmers({});
-  const fs::path data_path = options.out / "data.tsv";
-  write_simulated_kmers(data_path, {});  // and data.rule.json
-  progress.log(fmt::format("simulated {} 8-mers -> {}", data.size(), data_path.string()));
-
-  const ExerciseSettings settings{options.epochs, options.threads, options.device, options.command_line};
-  std::vector<DemoModel> models = demo_models(options, settings);
-  nlohmann::json metrics = {{"models", nlohmann::json::object()}};
-  for (DemoModel& m : models) {
-    m.result = train_model(data, m.options, progress);
-    write_run(options.out / m.name, m.name, data, m.options, m.result,
-              {options.command_line, data_path, scoring_rule_to_json(rule)});
-    metrics["models"][m.name] = model_metrics_json(m.options, m.result);
-    progress.log(fmt::format("{}: {} epochs in {:.2f} s, test R^2 {:.4f}", m.name, m.result.history.size(),
-                             m.result.train_seconds, m.result.test.r2));
-  }
-  io::write_file_atomically(options.out / "metrics.json", metrics.dump(2) + "\n");
-
-  // Spot checks: the notebook's hand-picked sequences through each trained model.
+// The notebook's hand-picked sequences through each trained model: written as a TSV, returned as
+// the table printed for the reader.
+std::string write_spot_checks(const std::vector<DemoModel>& models, const ScoringRule& rule,
+                              const std::filesystem::path& path) {
   std::vector<std::string> seqs;
   for (const auto& g : notebook_spot_checks()) seqs.insert(seqs.end(), g.seqs.begin(), g.seqs.end());
   const SequenceData checks = sequences_from_strings(seqs, "spot checks");
@@ -109,8 +86,37 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
       ++row;
     }
   }
-  io::write_file_atomically(options.out / "spot_checks.tsv", tsv);
+  io::write_file_atomically(path, tsv);
+  return table;
+}
 
+}  // namespace
+
+void run_demo(const DemoOptions& options, std::ostream& out) {
+  namespace fs = std::filesystem;
+  prepare_output_directory(options.out, options.force);
+  Progress progress(options.quiet);
+
+  const ScoringRule rule = ScoringRule::notebook();
+  const SequenceData data = simulate_kmers({});
+  const fs::path data_path = options.out / "data.tsv";
+  write_simulated_kmers(data_path, {});  // and data.rule.json
+  progress.log(fmt::format("simulated {} 8-mers -> {}", data.size(), data_path.string()));
+
+  const ExerciseSettings settings{options.epochs, options.threads, options.device, options.command_line};
+  std::vector<DemoModel> models = demo_models(options, settings);
+  nlohmann::json metrics = {{"models", nlohmann::json::object()}};
+  for (DemoModel& m : models) {
+    m.result = train_model(data, m.options, progress);
+    write_run(options.out / m.name, m.name, data, m.options, m.result,
+              {options.command_line, data_path, scoring_rule_to_json(rule)});
+    metrics["models"][m.name] = model_metrics_json(m.options, m.result);
+    progress.log(fmt::format("{}: {} epochs in {:.2f} s, test R^2 {:.4f}", m.name, m.result.history.size(),
+                             m.result.train_seconds, m.result.test.r2));
+  }
+  io::write_file_atomically(options.out / "metrics.json", metrics.dump(2) + "\n");
+
+  const std::string table = write_spot_checks(models, rule, options.out / "spot_checks.tsv");
   out << "Spot checks (actual score vs each model's prediction):\n" << table << "\n";
   out << fmt::format("{:<8} {:>8} {:>8} {:>8} {:>8} {:>9}\n", "model", "test R2", "MSE", "pearson", "spearman",
                      "seconds");

@@ -3,7 +3,7 @@
 // engine runs batches, validation and predictions, and keeps its optimiser's state. Two engines:
 // the fused CPU engine (train/fused/, the notebook's small models) and the LibTorch engine
 // (train/torch/, every architecture; one process, a thread team or a rank of a group).
-// Adding an engine: implement this interface and teach choose_engine (engine_select.cpp) when it applies.
+// Adding an engine: implement this interface and teach choose_engine (engine_select.hpp, in train.cpp) when it applies.
 #pragma once
 #include <cstdint>
 #include <memory>

@@ -283,8 +283,9 @@ TEST_F(GenomeCommands, IsmOfACnnMatchesPredictionsOfEveryMutant) {
   o.engine = EngineKind::torch;
   const TrainResult t = train_model(train, o, quiet);
   save_model(dir / "cnn", {t.config, t.weights});
-  const Predictor predictor = Predictor::load(dir / "cnn");
-  const auto ism = Attributor::load(dir / "cnn").attribute(data.seqs, AttributionMethod::ism, 0);
+  const std::shared_ptr<const LoadedModel> cnn = load_for_inference(dir / "cnn");  // one model, two views
+  const Predictor predictor(cnn);
+  const auto ism = Attributor(cnn).attribute(data.seqs, AttributionMethod::ism, 0);
   for (std::size_t s = 0; s < data.seqs.size(); ++s) {
     std::vector<std::string> mutants{data.seqs[s]};
     for (std::size_t i = 0; i < 10; ++i)

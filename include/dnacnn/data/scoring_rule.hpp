@@ -45,7 +45,7 @@ struct ScoringRule {
   std::string motif_group(std::string_view seq) const;
 };
 
-// "notebook", "positional", or a JSON file (format in README.md, "Scoring rules").
+// "notebook", "positional", or a JSON file (format in docs/notebook.md, "Scoring rules").
 ScoringRule load_scoring_rule(const std::string& name_or_path);
 ScoringRule scoring_rule_from_json(const nlohmann::json& j, const std::string& source);
 nlohmann::json scoring_rule_to_json(const ScoringRule& rule);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnacnn/data/dataset.hpp"
+#include "dnacnn/infer/loaded_model.hpp"
 #include "dnacnn/infer/metrics.hpp"
 #include "dnacnn/models/model_store.hpp"
 #include "dnacnn/core/progress.hpp"
@@ -19,6 +20,7 @@ class Predictor {
   // Loads <dir>/config.json + weights.safetensors; every shape is checked against the config.
   static Predictor load(const std::filesystem::path& model_dir, const std::string& device = "cpu");
   static Predictor from_stored(const StoredModel& stored, const std::string& source, const std::string& device = "cpu");
+  explicit Predictor(std::shared_ptr<const LoadedModel> model);
   Predictor(Predictor&&) noexcept;
   Predictor& operator=(Predictor&&) noexcept;
   ~Predictor();
@@ -34,7 +36,6 @@ class Predictor {
 
  private:
   struct Impl;
-  explicit Predictor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/infer/loaded_model.hpp"
 #include "dnacnn/models/model_config.hpp"
 
 namespace dnacnn {
@@ -30,6 +31,7 @@ struct SequenceAttribution {
 class Attributor {
  public:
   static Attributor load(const std::filesystem::path& model_dir, const std::string& device = "cpu");
+  explicit Attributor(std::shared_ptr<const LoadedModel> model);  // shared with a Predictor, say
   Attributor(Attributor&&) noexcept;
   Attributor& operator=(Attributor&&) noexcept;
   ~Attributor();
@@ -41,7 +43,6 @@ class Attributor {
 
  private:
   struct Impl;
-  explicit Attributor(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

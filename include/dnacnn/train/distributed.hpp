@@ -1,7 +1,7 @@
 // Several processes working as one, on torch.distributed (c10d): where this process stands in the
 // group (torchrun's environment or explicit flags), the rendezvous through c10d's TCPStore and the
 // collectives (ProcessGroupGloo on CPU, ProcessGroupNCCL on CUDA where LibTorch has it).
-// No LibTorch headers here: training reaches the process group through src/train/dist/ (rank_sharing.cpp).
+// No LibTorch headers here: training reaches the process group through src/train/dist/distributed.cpp (rank_sharing).
 #pragma once
 #include <cstdint>
 #include <memory>

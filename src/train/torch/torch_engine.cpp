@@ -1,7 +1,13 @@
 #include "train/torch/torch_engine.hpp"
 
+#include <limits>
+
+#include "dnacnn/core/interrupt.hpp"
 #include "dnacnn/data/encode.hpp"
+#include "dnacnn/data/shard.hpp"  // share_of, kPredictBlockRows
 #include "models/tensors.hpp"
+#include "train/torch/gradient_sharing.hpp"
+#include "train/torch/thread_team.hpp"
 #include "train/train_state.hpp"
 
 namespace dnacnn {
@@ -94,6 +100,114 @@ void TorchEngine::save_optimizer(TrainCheckpoint& state) {
 
 void TorchEngine::restore_optimizer(const TrainCheckpoint& state, const std::string& source) {
   restore_optimizer_state(*optimizer_, model_, state.optimizer, state.optimizer_steps, source);
+}
+
+// --- sharing a batch: sharded_step, serial and thread sharing (gradient_sharing.hpp)
+StepTotals sharded_step(GradientSharing& sharing, torch::optim::Optimizer& optimizer, const torch::Tensor& x,
+                        const torch::Tensor& y, const LossFn& loss, const BatchRows& rows) {
+  const std::int64_t len = x.size(0);
+  std::vector<double> sums(static_cast<std::size_t>(sharing.local()), 0.0);
+  sharing.for_each_share([&](int i, SequenceModelImpl& model) {
+    for (const torch::Tensor& p : model.parameters())
+      if (p.grad().defined()) p.mutable_grad().zero_();
+    const Range mine = share_of(len, sharing.first() + i, sharing.count());
+    model.batch_rows = BatchRows{rows.seed, rows.first + mine.begin};
+    if (mine.size() == 0) return;
+    const torch::Tensor l =
+        loss(model.forward(x.narrow(0, mine.begin, mine.size())), y.narrow(0, mine.begin, mine.size()));
+    // Weighted by its part of the batch: the shares' gradients then sum to the batch mean's.
+    (l * (static_cast<double>(mine.size()) / static_cast<double>(len))).backward();
+    sums[static_cast<std::size_t>(i)] = l.item<double>() * static_cast<double>(mine.size());
+  });
+  double local_sum = 0;
+  for (double s : sums) local_sum += s;
+  StepTotals totals;
+  totals.signal = interrupt_requested();
+  totals.loss_sum = sharing.reduce(local_sum, totals.signal);
+  optimizer.step();
+  return totals;
+}
+
+namespace {
+
+// Sharing within this process: losses and predictions need no exchange.
+class LocalSharing : public GradientSharing {
+ public:
+  double mean_loss(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) override {
+    if (!x.defined() || x.size(0) == 0) return std::numeric_limits<double>::quiet_NaN();
+    return loss(predict(x), y.to(torch::kCPU)).item<double>();
+  }
+  std::vector<float> predict_all(const SequenceData& data, std::int64_t length) override {
+    return predict_in_chunks(data, length, kPredictChunkRows, [&](const torch::Tensor& x) { return predict(x); });
+  }
+
+ protected:
+  virtual torch::Tensor predict(const torch::Tensor& onehot) = 0;  // (rows, targets) on the CPU
+};
+
+class SerialSharing final : public LocalSharing {
+ public:
+  SerialSharing(SequenceModelImpl& model, const torch::Device& device) : model_(model), device_(device) {}
+  int count() const override { return 1; }
+  void for_each_share(const std::function<void(int, SequenceModelImpl&)>& task) override { task(0, model_); }
+  double reduce(double loss_sum, int&) override { return loss_sum; }
+
+ private:
+  torch::Tensor predict(const torch::Tensor& onehot) override {
+    return predict_in_batches(model_, onehot, kPredictChunkRows, device_);
+  }
+  SequenceModelImpl& model_;
+  torch::Device device_;
+};
+
+class ThreadSharing final : public LocalSharing {
+ public:
+  ThreadSharing(SequenceModelImpl& model, const ModelConfig& config, int threads) : team_(model, config, threads) {}
+  int count() const override { return team_.size(); }
+  void for_each_share(const std::function<void(int, SequenceModelImpl&)>& task) override {
+    team_.run([&](int i) { task(i, team_.replica(i)); });
+  }
+  // The replicas' gradients added into the model's (replica 0) in a fixed order.
+  double reduce(double loss_sum, int&) override {
+    const std::vector<torch::Tensor>& total = team_.parameters(0);
+    for (int i = 1; i < team_.size(); ++i)
+      for (std::size_t k = 0; k < total.size(); ++k) {
+        const torch::Tensor& g = team_.parameters(i)[k].grad();
+        if (!g.defined()) continue;
+        if (total[k].grad().defined())
+          total[k].mutable_grad().add_(g);
+        else
+          total[k].mutable_grad() = g.clone();
+      }
+    return loss_sum;
+  }
+
+ private:
+  // Whole forward blocks, block b on thread b % size: each row is predicted among the rows one
+  // thread would predict it with, so the values do not depend on the thread count.
+  torch::Tensor predict(const torch::Tensor& onehot) override {
+    const std::int64_t rows = onehot.size(0), blocks = (rows + kPredictBlockRows - 1) / kPredictBlockRows;
+    std::vector<torch::Tensor> parts(static_cast<std::size_t>(blocks));
+    team_.run([&](int i) {
+      for (std::int64_t b = i; b < blocks; b += team_.size()) {
+        const std::int64_t first = b * kPredictBlockRows, len = std::min(kPredictBlockRows, rows - first);
+        parts[static_cast<std::size_t>(b)] =
+            predict_in_batches(team_.replica(i), onehot.narrow(0, first, len), kPredictBlockRows, torch::kCPU);
+      }
+    });
+    return parts.empty() ? torch::empty({0, 0}) : torch::cat(parts);
+  }
+  ThreadTeam team_;
+};
+
+}  // namespace
+
+std::unique_ptr<GradientSharing> serial_sharing(SequenceModelImpl& model, const torch::Device& device) {
+  return std::make_unique<SerialSharing>(model, device);
+}
+
+std::unique_ptr<GradientSharing> thread_sharing(SequenceModelImpl& model, const ModelConfig& config, int threads) {
+  return std::make_unique<ThreadSharing>(model, config, threads);
 }
 
 }  // namespace dnacnn
