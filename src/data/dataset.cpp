@@ -6,26 +6,18 @@
 
 #include "data/checked_sequence.hpp"
 #include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/enum_names.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/io/sequence_reader.hpp"
 
 namespace dnacnn {
 
-Pad parse_pad(const std::string& name) {
-  if (name == "left") return Pad::left;
-  if (name == "right") return Pad::right;
-  if (name == "both") return Pad::both;
-  throw UsageError("--pad must be left, right or both, got '" + name + "'");
-}
+namespace {
+constexpr std::array<std::string_view, 3> kPadNames{"left", "right", "both"};
+}  // namespace
 
-std::string_view pad_name(Pad p) {
-  switch (p) {
-    case Pad::left: return "left";
-    case Pad::right: return "right";
-    case Pad::both: return "both";
-  }
-  return "both";
-}
+Pad parse_pad(const std::string& name) { return parse_enum<Pad>(name, kPadNames, "--pad"); }
+std::string_view pad_name(Pad p) { return enum_name(p, kPadNames); }
 
 std::string fit_length(std::string_view seq, std::int64_t length, Pad pad) {
   const auto n = static_cast<std::int64_t>(seq.size());

@@ -1,6 +1,7 @@
 #include "dnacnn/interpret/attribution.hpp"
 
 #include "dnacnn/data/encode.hpp"
+#include "dnacnn/core/enum_names.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/models/model_store.hpp"
 #include "infer/loaded_model.hpp"
@@ -9,21 +10,15 @@
 
 namespace dnacnn {
 
+namespace {
+constexpr std::array<std::string_view, 3> kMethodNames{"ism", "saliency", "gradxinput"};
+}  // namespace
+
 AttributionMethod parse_attribution_method(const std::string& name) {
-  if (name == "ism") return AttributionMethod::ism;
-  if (name == "saliency") return AttributionMethod::saliency;
-  if (name == "gradxinput") return AttributionMethod::gradxinput;
-  throw UsageError("--method must be ism, saliency or gradxinput, got '" + name + "'");
+  return parse_enum<AttributionMethod>(name, kMethodNames, "--method");
 }
 
-std::string attribution_method_name(AttributionMethod method) {
-  switch (method) {
-    case AttributionMethod::ism: return "ism";
-    case AttributionMethod::saliency: return "saliency";
-    case AttributionMethod::gradxinput: return "gradxinput";
-  }
-  return "?";
-}
+std::string attribution_method_name(AttributionMethod method) { return std::string(enum_name(method, kMethodNames)); }
 
 struct Attributor::Impl {
   std::shared_ptr<const LoadedModel> loaded;
