@@ -71,7 +71,7 @@ set(DNACNN_TORCH_SOURCES
   src/models/deep_cnn.cpp
   src/models/row_dropout.cpp
   src/models/tensors.cpp
-  src/models/onehot_conv.cpp
+  src/models/input_layer.cpp
   src/train/train.cpp
   src/train/train_state.cpp
   src/train/train_job.cpp

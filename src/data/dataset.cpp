@@ -136,12 +136,11 @@ SequenceData sequences_from_strings(const std::vector<std::string>& seqs, const 
   return data;
 }
 
-EncodedSequences encode_sequences(const SequenceData& data, std::int64_t length,
-                                  const std::vector<std::int64_t>& rows) {
-  EncodedSequences out;
+BaseCodes encode_codes(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows) {
+  BaseCodes out;
   out.rows = rows.empty() ? data.size() : static_cast<std::int64_t>(rows.size());
   out.length = length;
-  out.values.resize(static_cast<std::size_t>(out.rows * length * kChannels));
+  out.codes.reserve(static_cast<std::size_t>(out.rows * length));
   for (std::int64_t r = 0; r < out.rows; ++r) {
     const auto row = static_cast<std::size_t>(rows.empty() ? r : rows[static_cast<std::size_t>(r)]);
     const std::string& s = data.seqs[row];
@@ -150,7 +149,7 @@ EncodedSequences encode_sequences(const SequenceData& data, std::int64_t length,
                       std::to_string(length) + " (train with --length to crop or pad inputs)",
                   {data.source, data.lines.empty() ? 0 : data.lines[row]});
     }
-    one_hot_encode(s, out.values.data() + static_cast<std::size_t>(r * length * kChannels));
+    append_codes(s, out.codes);
   }
   return out;
 }

@@ -145,4 +145,14 @@ std::string describe_char(char c) {
   return fmt::format("byte 0x{:02X}", u);
 }
 
+void append_codes(std::string_view seq, std::vector<std::uint8_t>& out) {
+  out.reserve(out.size() + seq.size());
+  for (char c : seq) out.push_back(static_cast<std::uint8_t>(base_index(c)));
+}
+
+void reverse_complement_codes(std::span<std::uint8_t> row) noexcept {
+  std::reverse(row.begin(), row.end());
+  for (std::uint8_t& c : row) c = c < kNoBase ? static_cast<std::uint8_t>(3 - c) : c;
+}
+
 }  // namespace dnacnn

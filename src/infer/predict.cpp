@@ -33,14 +33,14 @@ torch::Tensor padded_to_forward_rows(const torch::Tensor& x) {
   return torch::cat({x, x.narrow(0, 0, 1).expand(shape)});
 }
 
-torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
+torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& input, std::int64_t batch_size,
                                  const torch::Device& device) {
   c10::InferenceMode inference;
   std::vector<torch::Tensor> parts;
   if (!device.is_cpu()) {
-    for (std::int64_t b = 0; b < onehot.size(0); b += batch_size) {
-      const std::int64_t len = std::min(batch_size, onehot.size(0) - b);
-      parts.push_back(model.forward(onehot.narrow(0, b, len).to(device)).to(torch::kCPU));
+    for (std::int64_t b = 0; b < input.size(0); b += batch_size) {
+      const std::int64_t len = std::min(batch_size, input.size(0) - b);
+      parts.push_back(model.forward(input.narrow(0, b, len).to(device)).to(torch::kCPU));
     }
     return parts.size() == 1 ? parts.front() : torch::cat(parts);
   }
@@ -49,9 +49,9 @@ torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& 
   // others (differently with AVX2 and AVX-512). Callers keep blocks where one process has them
   // (multiples of kPredictBlockRows from the data's first row), so shards, --batch-size, scan
   // chunks and thread shares all give one process's values, bit for bit.
-  for (std::int64_t b = 0; b < onehot.size(0); b += kCpuForwardRows) {
-    const std::int64_t len = std::min(kCpuForwardRows, onehot.size(0) - b);
-    parts.push_back(model.forward(padded_to_forward_rows(onehot.narrow(0, b, len))).narrow(0, 0, len));
+  for (std::int64_t b = 0; b < input.size(0); b += kCpuForwardRows) {
+    const std::int64_t len = std::min(kCpuForwardRows, input.size(0) - b);
+    parts.push_back(model.forward(padded_to_forward_rows(input.narrow(0, b, len))).narrow(0, 0, len));
   }
   if (parts.empty()) return torch::empty({0, 0});
   return parts.size() == 1 ? parts.front() : torch::cat(parts);
@@ -78,23 +78,27 @@ Predictor Predictor::load(const std::filesystem::path& model_dir, const std::str
 const ModelConfig& Predictor::config() const { return impl_->loaded->config; }
 
 std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
-                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict) {
+                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict,
+                                     Strand strand) {
   std::vector<float> out;
   std::vector<std::int64_t> rows;
   for (std::int64_t start = 0; start < data.size(); start += chunk) {
     rows.clear();
     for (std::int64_t r = start; r < std::min(start + chunk, data.size()); ++r) rows.push_back(r);
-    const std::vector<float> part = to_vector(predict(onehot_tensor(encode_sequences(data, length, rows))));
+    BaseCodes codes = encode_codes(data, length, rows);
+    if (strand == Strand::reverse)
+      for (std::int64_t r = 0; r < codes.rows; ++r) reverse_complement_codes(codes.row(r));
+    const std::vector<float> part = to_vector(predict(codes_tensor(std::move(codes))));
     out.insert(out.end(), part.begin(), part.end());
   }
   return out;
 }
 
 std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
-                                     std::int64_t batch_size, const torch::Device& device) {
+                                     std::int64_t batch_size, const torch::Device& device, Strand strand) {
   const std::int64_t chunk = device.is_cpu() ? whole_blocks(batch_size) : batch_size;
-  return predict_in_chunks(data, length, chunk,
-                           [&](const torch::Tensor& x) { return predict_in_batches(model, x, chunk, device); });
+  return predict_in_chunks(
+      data, length, chunk, [&](const torch::Tensor& x) { return predict_in_batches(model, x, chunk, device); }, strand);
 }
 
 void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
@@ -107,9 +111,7 @@ std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t bat
   std::vector<float> out = predict_sequences(*m.network, data, m.config.length, batch_size, m.device);
   to_output_scale(m.config, out);
   if (rc_average) {
-    SequenceData rc = data;
-    for (auto& s : rc.seqs) s = reverse_complement(s);
-    std::vector<float> back = predict_sequences(*m.network, rc, m.config.length, batch_size, m.device);
+    std::vector<float> back = predict_sequences(*m.network, data, m.config.length, batch_size, m.device, Strand::reverse);
     to_output_scale(m.config, back);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + back[i]) / 2;
   }

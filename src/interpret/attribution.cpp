@@ -5,6 +5,7 @@
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/models/model_store.hpp"
 #include "infer/loaded_model.hpp"
+#include "models/input_layer.hpp"
 #include "models/models.hpp"
 #include "models/tensors.hpp"
 
@@ -45,26 +46,21 @@ SequenceAttribution ism(SequenceModelImpl& model, const std::string& seq, std::s
   for (std::int64_t i = 0; i < length; ++i)
     for (int b = 0; b < kChannels; ++b)
       if (b != base_index(seq[static_cast<std::size_t>(i)])) mutants.emplace_back(i, b);
-  EncodedSequences x;
-  x.rows = 1 + static_cast<std::int64_t>(mutants.size());
-  x.length = length;
-  x.values.assign(static_cast<std::size_t>(x.rows * length * kChannels), 0.0f);
-  const std::size_t row = static_cast<std::size_t>(length * kChannels);
-  one_hot_encode(seq, x.values.data());
-  for (std::size_t m = 0; m < mutants.size(); ++m) {
-    float* r = x.values.data() + (m + 1) * row;
-    std::copy(x.values.begin(), x.values.begin() + static_cast<std::ptrdiff_t>(row), r);
-    const auto [i, b] = mutants[m];
-    std::fill(r + i * kChannels, r + (i + 1) * kChannels, 0.0f);
-    r[i * kChannels + b] = 1.0f;
+  BaseCodes x{1 + static_cast<std::int64_t>(mutants.size()), length, {}};
+  append_codes(seq, x.codes);
+  x.codes.resize(static_cast<std::size_t>(x.rows * length));
+  for (std::size_t m = 0; m < mutants.size(); ++m) {  // row m + 1: the sequence with mutation m
+    const std::span<std::uint8_t> mutant = x.row(static_cast<std::int64_t>(m + 1));
+    std::copy_n(x.codes.begin(), length, mutant.begin());
+    mutant[static_cast<std::size_t>(mutants[m].first)] = static_cast<std::uint8_t>(mutants[m].second);
   }
-  const torch::Tensor out = predict_in_batches(model, onehot_tensor(std::move(x)), 1 << 30, device)
+  const torch::Tensor out = predict_in_batches(model, codes_tensor(std::move(x)), 1 << 30, device)
                                 .select(1, static_cast<std::int64_t>(target))
                                 .contiguous();
   const std::vector<float> f = to_vector(out);
   SequenceAttribution a;
   a.prediction = f[0];
-  a.scores.assign(row, 0.0f);
+  a.scores.assign(static_cast<std::size_t>(length * kChannels), 0.0f);
   a.observed.assign(static_cast<std::size_t>(length), 0.0f);
   for (std::size_t m = 0; m < mutants.size(); ++m) {
     const auto [i, b] = mutants[m];
@@ -82,14 +78,12 @@ SequenceAttribution ism(SequenceModelImpl& model, const std::string& seq, std::s
 std::vector<SequenceAttribution> gradients(SequenceModelImpl& model, const std::vector<std::string>& seqs,
                                            std::size_t target, bool times_input, const torch::Device& device) {
   const auto length = static_cast<std::int64_t>(seqs.front().size());
-  EncodedSequences enc;
-  enc.rows = static_cast<std::int64_t>(seqs.size());
-  enc.length = length;
-  enc.values.assign(static_cast<std::size_t>(enc.rows * length * kChannels), 0.0f);
-  for (std::size_t s = 0; s < seqs.size(); ++s)
-    one_hot_encode(seqs[s], enc.values.data() + s * static_cast<std::size_t>(length * kChannels));
-  const std::vector<float> onehot = enc.values;
-  torch::Tensor x = onehot_tensor(std::move(enc)).to(device).requires_grad_(true);
+  BaseCodes codes{static_cast<std::int64_t>(seqs.size()), length, {}};
+  for (const auto& seq : seqs) append_codes(seq, codes.codes);
+  // The one place a model reads one-hot floats: the gradient is with respect to them.
+  const torch::Tensor onehot_cpu = onehot_of_codes(codes_tensor(std::move(codes))).contiguous();
+  const std::vector<float> onehot = to_vector(onehot_cpu);
+  torch::Tensor x = onehot_cpu.to(device).requires_grad_(true);
   // Rows are independent in eval mode, so the gradient of the sum is each row's own gradient.
   const torch::Tensor out = model.forward(x).select(1, static_cast<std::int64_t>(target));
   const torch::Tensor dx = torch::autograd::grad({out.sum()}, {x})[0];  // no parameter gradients

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "dnacnn/core/error.hpp"
+#include "models/input_layer.hpp"
 #include "models/models.hpp"
 #include "models/shapes.hpp"
 
@@ -18,8 +19,8 @@ struct CnnModelImpl : SequenceModelImpl {
     conv = register_module("conv", torch::nn::Conv1d(torch::nn::Conv1dOptions(4, s.filters, s.kernel)));
     linear = register_module("linear", torch::nn::Linear(s.filters * s.positions, s.targets));
   }
-  torch::Tensor forward(const torch::Tensor& x) override {
-    return linear->forward(torch::relu(conv->forward(x.permute({0, 2, 1}))).flatten(1));
+  torch::Tensor forward(const torch::Tensor& input) override {
+    return linear->forward(input_conv_relu_pool(input, *conv, 1).flatten(1));
   }
 };
 

@@ -5,11 +5,9 @@
 // separately, so the head can tell where a motif sits (position-dependent effects, Q1).
 #include <fmt/format.h>
 
-#include <optional>
-
 #include "dnacnn/core/error.hpp"
 #include "models/models.hpp"
-#include "models/onehot_conv.hpp"
+#include "models/input_layer.hpp"
 #include "models/shapes.hpp"
 
 namespace dnacnn {
@@ -39,20 +37,14 @@ struct DeepCnnImpl : SequenceModelImpl {
     out = register_module("out", torch::nn::Linear(shape.hidden, shape.targets));
   }
 
-  torch::Tensor forward(const torch::Tensor& x) override {
-    // On one-hot input the first convolution, its ReLU and the max-pool after it are one gather
-    // kernel (src/onehot_conv.hpp); anything else (soft input, input gradients, GPU) goes generic.
+  torch::Tensor forward(const torch::Tensor& input) override {
+    // The first convolution with its ReLU and, when more blocks follow, the max-pool before the
+    // next one (one gather kernel on codes, src/models/input_layer.hpp).
     const std::int64_t first_pool = convs->size() > 1 ? shape.pool : 1;
-    const std::optional<torch::Tensor> codes = first_pool <= 255 ? onehot_codes(x) : std::nullopt;
-    torch::Tensor h = x.permute({0, 2, 1});
-    for (std::size_t b = 0; b < convs->size(); ++b) {
-      const auto& conv = convs[b]->as<torch::nn::Conv1d>();
-      if (b == 0 && codes) {
-        h = onehot_conv_relu_pool(*codes, conv->weight, conv->bias, first_pool);
-        continue;
-      }
-      if (b > 0 && !(b == 1 && codes)) h = torch::max_pool1d(h, shape.pool);
-      h = torch::relu(conv->forward(h));
+    torch::Tensor h = input_conv_relu_pool(input, *convs[0]->as<torch::nn::Conv1d>(), first_pool);
+    for (std::size_t b = 1; b < convs->size(); ++b) {
+      if (b > 1) h = torch::max_pool1d(h, shape.pool);
+      h = torch::relu(convs[b]->as<torch::nn::Conv1d>()->forward(h));
     }
     std::vector<torch::Tensor> maxes, means;
     for (const auto& [start, end] : bin_bounds(h.size(2), shape.bins)) {

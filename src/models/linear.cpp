@@ -1,6 +1,7 @@
 // The notebook's DNA_Linear: one weight per (position, base). It cannot see motifs, only
 // position-wise base preferences, which is why it stays near R^2 0.28 on the notebook's data.
 #include "dnacnn/core/error.hpp"
+#include "models/input_layer.hpp"
 #include "models/models.hpp"
 #include "models/shapes.hpp"
 
@@ -14,7 +15,7 @@ struct LinearModelImpl : SequenceModelImpl {
   explicit LinearModelImpl(const ModelConfig& c) : length(c.length) {
     lin = register_module("lin", torch::nn::Linear(4 * length, static_cast<std::int64_t>(c.targets.size())));
   }
-  torch::Tensor forward(const torch::Tensor& x) override { return lin->forward(x.reshape({x.size(0), 4 * length})); }
+  torch::Tensor forward(const torch::Tensor& input) override { return input_dense(input, *lin); }
 };
 
 }  // namespace

@@ -21,9 +21,11 @@ struct BatchRows {
 };
 std::uint64_t batch_rows_seed(std::uint64_t seed, int epoch, std::int64_t batch_start);
 
-// Every model maps one-hot input (batch, length, 4) to (batch, targets).
+// Every model maps its input to (batch, targets). The input is base codes (batch, length) uint8,
+// the one representation every caller passes, or float one-hot (batch, length, 4) where a gradient
+// with respect to the input is asked for; the first layer reads either (models/input_layer.hpp).
 struct SequenceModelImpl : torch::nn::Module {
-  virtual torch::Tensor forward(const torch::Tensor& onehot) = 0;
+  virtual torch::Tensor forward(const torch::Tensor& input) = 0;
   std::optional<BatchRows> batch_rows;  // set by the trainer; unset, dropout uses LibTorch's generator
 };
 
@@ -35,16 +37,20 @@ using SequenceModel = std::shared_ptr<SequenceModelImpl>;
 SequenceModel build_model(const ModelConfig& config);
 
 // Forward pass in batches under InferenceMode; returns (rows, targets) on the CPU.
-torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& onehot, std::int64_t batch_size,
+torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& input, std::int64_t batch_size,
                                  const torch::Device& device);
+// Which strand of each sequence a prediction reads: as given, or its reverse complement.
+enum class Strand { forward, reverse };
 // Every sequence of `data` (of `length` bases), encoded `chunk` rows at a time (memory bounded by
-// the chunk) and passed to `predict` (one-hot rows -> (rows, targets) on the CPU): rows x targets,
+// the chunk) and passed to `predict` (code rows -> (rows, targets) on the CPU): rows x targets,
 // row-major.
 std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
-                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict);
+                                     const std::function<torch::Tensor(const torch::Tensor&)>& predict,
+                                     Strand strand = Strand::forward);
 // predict_in_chunks through predict_in_batches(model).
 std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceData& data, std::int64_t length,
-                                     std::int64_t batch_size, const torch::Device& device);
+                                     std::int64_t batch_size, const torch::Device& device,
+                                     Strand strand = Strand::forward);
 
 // How the fused CPU engine (train/fused/) trains an architecture: which of its kernels, and the
 // module's parameters in the kernels' order. cnn: conv weight (filters, 4, kernel), conv bias,

@@ -8,10 +8,9 @@
 
 namespace dnacnn {
 
-torch::Tensor onehot_tensor(EncodedSequences encoded) {
-  auto* owned = new std::vector<float>(std::move(encoded.values));
-  return torch::from_blob(owned->data(), {encoded.rows, encoded.length, 4},
-                          [owned](void*) { delete owned; }, torch::kFloat32);
+torch::Tensor codes_tensor(BaseCodes codes) {
+  auto* owned = new std::vector<std::uint8_t>(std::move(codes.codes));
+  return torch::from_blob(owned->data(), {codes.rows, codes.length}, [owned](void*) { delete owned; }, torch::kUInt8);
 }
 
 torch::Tensor targets_tensor(const SequenceData& data, const std::vector<std::int64_t>& rows) {

@@ -11,8 +11,8 @@
 
 namespace dnacnn {
 
-// (rows, length, 4) float32; takes the buffer without copying.
-torch::Tensor onehot_tensor(EncodedSequences encoded);
+// (rows, length) uint8, the models' input; takes the buffer without copying.
+torch::Tensor codes_tensor(BaseCodes codes);
 // (rows, targets) float32 targets of the given rows.
 torch::Tensor targets_tensor(const SequenceData& data, const std::vector<std::int64_t>& rows);
 std::vector<float> to_vector(const torch::Tensor& t);

@@ -19,14 +19,22 @@ namespace dnacnn {
 
 class Communicator;
 
+// Rows a run trains or validates on, as every engine's models read them: base codes and targets.
+struct TrainingRows {
+  BaseCodes codes;
+  std::vector<float> targets;  // rows x targets, row-major
+  std::int64_t rows() const { return codes.rows; }
+};
+TrainingRows training_rows(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows);
+
 // What a run trains on, fixed before its first batch and shared by the loop and the engine.
 struct TrainSetup {
   const SequenceData& data;
   const TrainOptions& options;
   ModelConfig config;
   SplitIndices split;
-  std::int64_t length = 0;
   std::int64_t n_targets = 0;
+  TrainingRows train, val;  // split.train's and split.val's rows, in that order
   std::int64_t train_rows() const { return static_cast<std::int64_t>(split.train.size()); }
 };
 

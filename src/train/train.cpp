@@ -22,6 +22,16 @@
 #include "train/train_state.hpp"
 
 namespace dnacnn {
+
+TrainingRows training_rows(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows) {
+  if (rows.empty()) return {BaseCodes{0, length, {}}, {}};  // (encode_codes reads "no rows" as all of them)
+  TrainingRows out{encode_codes(data, length, rows), {}};
+  out.targets.reserve(rows.size() * data.n_targets());
+  for (auto r : rows)
+    for (std::size_t t = 0; t < data.n_targets(); ++t) out.targets.push_back(data.target(static_cast<std::size_t>(r), t));
+  return out;
+}
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -75,13 +85,15 @@ TrainSetup prepare_training(const SequenceData& data, const TrainOptions& option
   if (!data.has_targets()) throw Error("training needs a target column", {data.source});
   // (length first: an aggregate whose initialiser throws half-built trips GCC 12's cleanup)
   const std::int64_t length = data.common_length();
-  TrainSetup s{data, options, {}, {}, length, static_cast<std::int64_t>(data.n_targets())};
+  TrainSetup s{data, options, {}, {}, static_cast<std::int64_t>(data.n_targets())};
   if (options.task == Task::binary) check_binary_targets(data);
-  s.config = make_model_config(options.arch, s.length, options.hparams, data.target_names);
+  s.config = make_model_config(options.arch, length, options.hparams, data.target_names);
   s.config.task = options.task;
   s.config.pad = options.pad;
   s.split = split_for(data, options);
   check_batch_fits(options.batch_size, s.split.train.size());
+  s.train = training_rows(data, length, s.split.train);
+  s.val = training_rows(data, length, s.split.val);
   return s;
 }
 

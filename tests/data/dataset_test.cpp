@@ -321,22 +321,30 @@ TEST(SequencesFromStrings, ValidatesAndUppercases) {
   EXPECT_THROW_MSG(sequences_from_strings({""}, "cli"), Error, "cli:1: empty sequence");
 }
 
-TEST(EncodeSequences, BlockLayoutAndRowSelection) {
-  const SequenceData d = sequences_from_strings({"AC", "GT", "NA"}, "t");
-  const EncodedSequences all = encode_sequences(d, 2);
+TEST(EncodeCodes, RowLayoutAndRowSelection) {
+  const SequenceData d = sequences_from_strings({"AC", "gt", "NA"}, "t");
+  const BaseCodes all = encode_codes(d, 2);
   EXPECT_EQ(all.rows, 3);
   EXPECT_EQ(all.length, 2);
-  EXPECT_EQ(all.values, (std::vector<float>{1, 0, 0, 0, 0, 1, 0, 0,  //
-                                            0, 0, 1, 0, 0, 0, 0, 1,  //
-                                            0, 0, 0, 0, 1, 0, 0, 0}));
-  const EncodedSequences some = encode_sequences(d, 2, {2, 0});
+  EXPECT_EQ(all.codes, (std::vector<std::uint8_t>{0, 1, 2, 3, 4, 0}));
+  const BaseCodes some = encode_codes(d, 2, {2, 0});
   EXPECT_EQ(some.rows, 2);
-  EXPECT_EQ(some.values, (std::vector<float>{0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0}));
+  EXPECT_EQ(some.codes, (std::vector<std::uint8_t>{4, 0, 0, 1}));
+  EXPECT_EQ(std::vector<std::uint8_t>(some.row(1).begin(), some.row(1).end()), (std::vector<std::uint8_t>{0, 1}));
 }
 
-TEST(EncodeSequences, WrongLengthIsError) {
+TEST(EncodeCodes, WrongLengthIsErrorNamingTheLine) {
   const SequenceData d = sequences_from_strings({"ACG", "ACGT"}, "t");
-  EXPECT_THROW_MSG(encode_sequences(d, 3), Error, "sequence has 4 bases, the model expects 3");
+  EXPECT_THROW_MSG(encode_codes(d, 3), Error, "t:2: sequence has 4 bases, the model expects 3");
+}
+
+TEST(EncodeCodes, ReverseComplementOfCodesKeepsN) {
+  BaseCodes c = encode_codes(sequences_from_strings({"ACGTN", "AACCG"}, "t"), 5);
+  reverse_complement_codes(c.row(0));
+  reverse_complement_codes(c.row(1));
+  EXPECT_EQ(c.codes, encode_codes(sequences_from_strings({"NACGT", "CGGTT"}, "t"), 5).codes);
+  reverse_complement_codes(c.row(1));  // twice: the original
+  EXPECT_EQ(std::vector<std::uint8_t>(c.row(1).begin(), c.row(1).end()), (std::vector<std::uint8_t>{0, 0, 1, 1, 2}));
 }
 
 }  // namespace

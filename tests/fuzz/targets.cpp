@@ -64,7 +64,7 @@ void sequence_table(std::string_view bytes) {
   expect_only_errors([&] {
     const SequenceData data = read_sequence_table(path, options);
     const std::int64_t length = data.common_length();
-    if (length * data.size() < (1 << 20)) encode_sequences(data, length);
+    if (length * data.size() < (1 << 20)) encode_codes(data, length);
   });
 }
 

@@ -14,6 +14,7 @@
 #include "models/models.hpp"
 #include "dnacnn/infer/predict.hpp"
 #include "dnacnn/core/random.hpp"
+#include "models/input_layer.hpp"
 #include "models/tensors.hpp"
 #include "test_support.hpp"
 
@@ -56,7 +57,7 @@ TEST_P(Export, TorchScriptPredictsLikeDnacnn) {
   const SequenceData data = random_sequences(50, c.length);
   const std::vector<float> expected = Predictor::load(dir / "model").predict(data);
   torch::jit::Module loaded = torch::jit::load((dir / "model.pt").string());
-  const torch::Tensor x = onehot_tensor(encode_sequences(data, c.length));
+  const torch::Tensor x = onehot_of_codes(codes_tensor(encode_codes(data, c.length)));
   const torch::Tensor out = loaded.forward({x}).toTensor();
   ASSERT_EQ(out.sizes().vec(), (std::vector<std::int64_t>{50, static_cast<std::int64_t>(c.targets.size())}));
   const std::vector<float> got = to_vector(out);

@@ -465,11 +465,6 @@ TEST(Models, PredictionOfARowDependsOnlyOnItsBlock) {
   }
 }
 
-TEST(FusedTrainer, BaseCodes) {
-  const SequenceData d = sequences_from_strings({"ACGTN", "TTGCA"}, "t");
-  EXPECT_EQ(base_codes(d.seqs, {1, 0}), (std::vector<std::uint8_t>{3, 3, 2, 1, 0, 0, 1, 2, 3, 4}));
-}
-
 // `dnacnn motifs` reads the filters the registry points at: a (filters, 4, width) weight.
 TEST(Models, RegistryNamesEachFirstConvolution) {
   for (const ArchitectureInfo& info : architecture_infos()) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/data/encode.hpp"
 #include "dnacnn/data/split.hpp"
 
 namespace dnacnn {
@@ -68,15 +69,8 @@ SequenceData read_sequence_table(const std::filesystem::path& path, const TableO
 // Sequences given on the command line or in code (e.g. the demo's spot checks).
 SequenceData sequences_from_strings(const std::vector<std::string>& seqs, const std::string& source);
 
-// rows x length x 4 floats, position-major (see encode.hpp).
-struct EncodedSequences {
-  std::int64_t rows = 0;
-  std::int64_t length = 0;
-  std::vector<float> values;
-};
-
-// Encodes the given rows (all when `rows` is empty). Sequences must have `length` bases.
-EncodedSequences encode_sequences(const SequenceData& data, std::int64_t length,
-                                  const std::vector<std::int64_t>& rows = {});
+// The base codes of the given rows (all when `rows` is empty), the input every model reads.
+// Sequences must have `length` bases (an Error naming the row's line otherwise).
+BaseCodes encode_codes(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows = {});
 
 }  // namespace dnacnn

@@ -1,8 +1,13 @@
-// One-hot encoding: each base becomes 4 floats in channel order A, C, G, T.
+// How sequences reach a model: as base codes, one byte per base (A, C, G, T = 0..3, anything else
+// 4), the one input representation of every model's first layer. One-hot floats (4 per base in
+// channel order A, C, G, T) exist for what needs them: input gradients, TorchScript and Python users.
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dnacnn {
 
@@ -14,6 +19,27 @@ bool is_base(char c) noexcept;
 
 // Channel of a base: 0..3 for A, C, G, T in either case; 4 for N (and anything else).
 int base_index(char c) noexcept;
+
+// The code of "no base" (N, and the padding around a sequence).
+inline constexpr std::uint8_t kNoBase = 4;
+
+// rows x length base codes, row-major.
+struct BaseCodes {
+  std::int64_t rows = 0;
+  std::int64_t length = 0;
+  std::vector<std::uint8_t> codes;
+  std::span<std::uint8_t> row(std::int64_t r) { return {codes.data() + r * length, static_cast<std::size_t>(length)}; }
+  std::span<const std::uint8_t> row(std::int64_t r) const {
+    return {codes.data() + r * length, static_cast<std::size_t>(length)};
+  }
+};
+
+// Appends the codes of `seq` (its characters must be bases: check first).
+void append_codes(std::string_view seq, std::vector<std::uint8_t>& out);
+
+// The reverse complement of one row of codes, in place: the only reverse complement on codes
+// (training's --rc-augment, prediction's --rc averaging go through it).
+void reverse_complement_codes(std::span<std::uint8_t> row) noexcept;
 
 // Index of the first character that is not a base, or kAllValid.
 std::size_t find_invalid_base(std::string_view seq) noexcept;

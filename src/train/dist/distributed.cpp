@@ -251,7 +251,7 @@ std::vector<float> RankSharing::predict_all(const SequenceData& data, std::int64
   for (std::int64_t first = comm_.rank() * kPredictBlockRows; first < data.size(); first += ranks * kPredictBlockRows) {
     std::vector<std::int64_t> rows;
     for (std::int64_t r = first; r < std::min(first + kPredictBlockRows, data.size()); ++r) rows.push_back(r);
-    const torch::Tensor x = onehot_tensor(encode_sequences(data, length, rows));
+    const torch::Tensor x = codes_tensor(encode_codes(data, length, rows));
     all.narrow(0, first, static_cast<std::int64_t>(rows.size()))
         .copy_(predict_in_batches(model_, x, kPredictBlockRows, device_));
   }

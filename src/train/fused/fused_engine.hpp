@@ -30,8 +30,8 @@ class FusedEngine final : public Engine {
   const TrainSetup& setup_;
   SequenceModelImpl& model_;
   FusedTrainer trainer_;
-  std::vector<std::uint8_t> train_codes_, val_codes_;
-  std::vector<float> train_targets_, val_targets_;
+  const TrainingRows& train_rows() const;  // the setup's, or with --rc-augment rc_rows_
+  TrainingRows rc_rows_;                    // --rc-augment: the training rows, then their reverse complements
   std::vector<std::int64_t> rows_;  // this epoch's order, flipped rows pointing at their reverse complement
   double loss_sum_ = 0;             // summed over rows and targets
 };

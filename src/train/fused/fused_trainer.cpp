@@ -15,25 +15,13 @@
 
 namespace dnacnn {
 
-std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows) {
-  std::vector<std::uint8_t> codes;
-  for (auto r : rows)
-    for (char c : seqs[static_cast<std::size_t>(r)]) codes.push_back(static_cast<std::uint8_t>(base_index(c)));
-  return codes;
-}
-
-std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_t>& codes, std::int64_t length) {
-  std::vector<std::uint8_t> out(codes);
-  out.resize(2 * codes.size());
-  const auto L = static_cast<std::size_t>(length);
-  for (std::size_t row = 0; row < codes.size() / L; ++row)
-    for (std::size_t i = 0; i < L; ++i) {
-      const std::uint8_t c = codes[row * L + L - 1 - i];
-      out[codes.size() + row * L + i] = c < 4 ? static_cast<std::uint8_t>(3 - c) : c;
-    }
+BaseCodes with_reverse_complements(const BaseCodes& codes) {
+  BaseCodes out = codes;
+  out.rows = 2 * codes.rows;
+  out.codes.insert(out.codes.end(), codes.codes.begin(), codes.codes.end());
+  for (std::int64_t r = codes.rows; r < out.rows; ++r) reverse_complement_codes(out.row(r));
   return out;
 }
-
 
 // By value: named_parameters() returns a temporary dict, so a reference into it would dangle
 // (AddressSanitizer's heap-use-after-free in `make sanitize`).
@@ -52,8 +40,9 @@ FusedTrainer::FusedTrainer(const ModelConfig& config, Optimizer optimizer, doubl
       length_(config.length),
       targets_(static_cast<std::int64_t>(config.targets.size())) {
   const std::vector<std::string>& names = architecture_entry(config.arch).fused.parameters;
+  // choose_engine refuses users' runs with its message; reaching this is a caller's mistake.
   if (architecture_entry(config.arch).fused.kernels == FusedLayout::Kernels::none)
-    throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
+    throw Error("fused trainer: architecture '" + config.arch + "' has no fused kernels");
   if (cnn_) {
     const auto w = parameter(model, names[0]).sizes();
     filters_ = w[0];
@@ -262,32 +251,19 @@ std::vector<std::pair<std::string, std::vector<float>>> FusedTrainer::gradients(
 }
 
 // --- the fused engine behind the Engine interface (fused_engine.hpp)
-namespace {
-
-std::vector<float> gathered_targets(const SequenceData& data, const std::vector<std::int64_t>& rows) {
-  std::vector<float> out;
-  out.reserve(rows.size() * data.n_targets());
-  for (auto r : rows)
-    for (std::size_t t = 0; t < data.n_targets(); ++t) out.push_back(data.target(static_cast<std::size_t>(r), t));
-  return out;
-}
-
-}  // namespace
-
 FusedEngine::FusedEngine(const TrainSetup& setup, SequenceModelImpl& model)
     : setup_(setup),
       model_(model),
       trainer_(setup.config, setup.options.optimizer, setup.options.lr, model,
-               FusedLoss{setup.options.task == Task::binary, static_cast<float>(setup.options.pos_weight)}),
-      train_codes_(base_codes(setup.data.seqs, setup.split.train)),
-      val_codes_(base_codes(setup.data.seqs, setup.split.val)),
-      train_targets_(gathered_targets(setup.data, setup.split.train)),
-      val_targets_(gathered_targets(setup.data, setup.split.val)) {
+               FusedLoss{setup.options.task == Task::binary, static_cast<float>(setup.options.pos_weight)}) {
   if (setup.options.rc_augment) {  // rows n..2n-1: the reverse complements, with the same targets
-    train_codes_ = with_reverse_complements(train_codes_, setup.length);
-    train_targets_.insert(train_targets_.end(), train_targets_.begin(), train_targets_.end());
+    rc_rows_.codes = with_reverse_complements(setup.train.codes);
+    rc_rows_.targets = setup.train.targets;
+    rc_rows_.targets.insert(rc_rows_.targets.end(), setup.train.targets.begin(), setup.train.targets.end());
   }
 }
+
+const TrainingRows& FusedEngine::train_rows() const { return setup_.options.rc_augment ? rc_rows_ : setup_.train; }
 
 void FusedEngine::begin_epoch(int, const std::vector<std::int64_t>& order, const std::vector<bool>& flip,
                               double loss_sum) {
@@ -298,7 +274,8 @@ void FusedEngine::begin_epoch(int, const std::vector<std::int64_t>& order, const
 }
 
 int FusedEngine::step(std::int64_t begin, std::int64_t rows) {
-  loss_sum_ += trainer_.step(train_codes_.data(), train_targets_.data(), rows_.data() + begin, rows);
+  const TrainingRows& train = train_rows();
+  loss_sum_ += trainer_.step(train.codes.codes.data(), train.targets.data(), rows_.data() + begin, rows);
   return interrupt_requested();
 }
 
@@ -311,7 +288,7 @@ double FusedEngine::epoch_loss() const {
 double FusedEngine::validation_loss() {
   const auto n_val = static_cast<std::int64_t>(setup_.split.val.size());
   if (n_val == 0) return std::numeric_limits<double>::quiet_NaN();
-  return trainer_.sum_loss(val_codes_.data(), val_targets_.data(), n_val) /
+  return trainer_.sum_loss(setup_.val.codes.codes.data(), setup_.val.targets.data(), n_val) /
          static_cast<double>(n_val * setup_.n_targets);
 }
 
@@ -320,7 +297,7 @@ std::vector<float> FusedEngine::predict_all() {
   sync_model();
   model_.eval();
   model_.batch_rows.reset();
-  return predict_sequences(model_, setup_.data, setup_.length, kPredictChunkRows, torch::kCPU);
+  return predict_sequences(model_, setup_.data, setup_.config.length, kPredictChunkRows, torch::kCPU);
 }
 
 void FusedEngine::save_optimizer(TrainCheckpoint& state) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/data/encode.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "train/fused/cnn_kernels.hpp"
 #include "dnacnn/models/model_config.hpp"
@@ -17,11 +18,8 @@
 
 namespace dnacnn {
 
-// A=0 C=1 G=2 T=3, N=4 (contributes nothing), for rows x length bases.
-std::vector<std::uint8_t> base_codes(const std::vector<std::string>& seqs, const std::vector<std::int64_t>& rows);
-
-// `codes` (rows x length) followed by each row's reverse complement (N stays N): 2 x rows rows.
-std::vector<std::uint8_t> with_reverse_complements(const std::vector<std::uint8_t>& codes, std::int64_t length);
+// `codes` followed by each row's reverse complement (N stays N): 2 x rows rows.
+BaseCodes with_reverse_complements(const BaseCodes& codes);
 
 class FusedTrainer {
  public:

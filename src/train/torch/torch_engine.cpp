@@ -39,6 +39,12 @@ std::unique_ptr<GradientSharing> sharing_for(const TrainSetup& s, SequenceModelI
   return serial_sharing(model, device);
 }
 
+// (rows, targets) float32 of a set's targets.
+torch::Tensor targets_of(const TrainingRows& rows) {
+  const std::int64_t n_targets = rows.rows() > 0 ? static_cast<std::int64_t>(rows.targets.size()) / rows.rows() : 0;
+  return torch::tensor(rows.targets, torch::kFloat32).view({rows.rows(), n_targets});
+}
+
 }  // namespace
 
 TorchEngine::TorchEngine(const TrainSetup& setup, SequenceModelImpl& model, const torch::Device& device,
@@ -49,13 +55,8 @@ TorchEngine::TorchEngine(const TrainSetup& setup, SequenceModelImpl& model, cons
       optimizer_(make_optimizer(setup.options.optimizer, model, setup.options.lr)),
       sharing_(sharing_for(setup, model, device, comm)),
       loss_(loss_for(setup.options)) {
-  const auto rows_of = [&](const std::vector<std::int64_t>& rows) -> Rows {
-    if (rows.empty()) return {};
-    return {onehot_tensor(encode_sequences(setup.data, setup.length, rows)).to(device),
-            targets_tensor(setup.data, rows).to(device)};
-  };
-  train_ = rows_of(setup.split.train);
-  val_ = rows_of(setup.split.val);
+  if (setup.val.rows() > 0) val_ = {codes_tensor(setup.val.codes).to(device), targets_of(setup.val).to(device)};
+  train_targets_ = targets_of(setup.train).to(device);
 }
 
 void TorchEngine::begin_epoch(int epoch, const std::vector<std::int64_t>& order, const std::vector<bool>& flip,
@@ -64,15 +65,16 @@ void TorchEngine::begin_epoch(int epoch, const std::vector<std::int64_t>& order,
   epoch_number_ = epoch;
   loss_sum_ = loss_sum;
   // One gather per epoch, then contiguous slices: no per-sample work in the loop.
-  const torch::Tensor idx = torch::tensor(order, torch::kLong).to(device_);
-  epoch_.x = train_.x.index_select(0, idx);
-  epoch_.y = train_.y.index_select(0, idx);
-  if (setup_.options.rc_augment) {  // reverse complement of one-hot ACGT: reverse positions and channels
-    std::vector<std::uint8_t> f(flip.begin(), flip.end());
-    const auto n = static_cast<std::int64_t>(f.size());
-    const torch::Tensor mask = torch::from_blob(f.data(), {n, 1, 1}, torch::kUInt8).to(device_, torch::kBool);
-    epoch_.x = torch::where(mask, epoch_.x.flip({1, 2}), epoch_.x);
+  const BaseCodes& train = setup_.train.codes;
+  BaseCodes codes{static_cast<std::int64_t>(order.size()), train.length, {}};
+  codes.codes.resize(static_cast<std::size_t>(codes.rows * codes.length));
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::span<const std::uint8_t> from = train.row(order[i]);
+    std::copy(from.begin(), from.end(), codes.row(static_cast<std::int64_t>(i)).begin());
+    if (flip[i]) reverse_complement_codes(codes.row(static_cast<std::int64_t>(i)));
   }
+  epoch_.x = codes_tensor(std::move(codes)).to(device_);
+  epoch_.y = train_targets_.index_select(0, torch::tensor(order, torch::kLong).to(device_));
 }
 
 int TorchEngine::step(std::int64_t begin, std::int64_t rows) {
@@ -91,7 +93,7 @@ double TorchEngine::validation_loss() {
 std::vector<float> TorchEngine::predict_all() {
   model_.eval();
   model_.batch_rows.reset();
-  return sharing_->predict_all(setup_.data, setup_.length);
+  return sharing_->predict_all(setup_.data, setup_.config.length);
 }
 
 void TorchEngine::save_optimizer(TrainCheckpoint& state) {
@@ -142,7 +144,7 @@ class LocalSharing : public GradientSharing {
   }
 
  protected:
-  virtual torch::Tensor predict(const torch::Tensor& onehot) = 0;  // (rows, targets) on the CPU
+  virtual torch::Tensor predict(const torch::Tensor& codes) = 0;  // (rows, targets) on the CPU
 };
 
 class SerialSharing final : public LocalSharing {
@@ -153,8 +155,8 @@ class SerialSharing final : public LocalSharing {
   double reduce(double loss_sum, int&) override { return loss_sum; }
 
  private:
-  torch::Tensor predict(const torch::Tensor& onehot) override {
-    return predict_in_batches(model_, onehot, kPredictChunkRows, device_);
+  torch::Tensor predict(const torch::Tensor& codes) override {
+    return predict_in_batches(model_, codes, kPredictChunkRows, device_);
   }
   SequenceModelImpl& model_;
   torch::Device device_;
@@ -185,14 +187,14 @@ class ThreadSharing final : public LocalSharing {
  private:
   // Whole forward blocks, block b on thread b % size: each row is predicted among the rows one
   // thread would predict it with, so the values do not depend on the thread count.
-  torch::Tensor predict(const torch::Tensor& onehot) override {
-    const std::int64_t rows = onehot.size(0), blocks = (rows + kPredictBlockRows - 1) / kPredictBlockRows;
+  torch::Tensor predict(const torch::Tensor& codes) override {
+    const std::int64_t rows = codes.size(0), blocks = (rows + kPredictBlockRows - 1) / kPredictBlockRows;
     std::vector<torch::Tensor> parts(static_cast<std::size_t>(blocks));
     team_.run([&](int i) {
       for (std::int64_t b = i; b < blocks; b += team_.size()) {
         const std::int64_t first = b * kPredictBlockRows, len = std::min(kPredictBlockRows, rows - first);
         parts[static_cast<std::size_t>(b)] =
-            predict_in_batches(team_.replica(i), onehot.narrow(0, first, len), kPredictBlockRows, torch::kCPU);
+            predict_in_batches(team_.replica(i), codes.narrow(0, first, len), kPredictBlockRows, torch::kCPU);
       }
     });
     return parts.empty() ? torch::empty({0, 0}) : torch::cat(parts);

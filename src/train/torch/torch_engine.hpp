@@ -29,7 +29,7 @@ class TorchEngine final : public Engine {
 
  private:
   struct Rows {
-    torch::Tensor x, y;  // one-hot (rows, length, 4) and targets (rows, targets) on the device
+    torch::Tensor x, y;  // codes (rows, length) and targets (rows, targets) on the device
   };
   const TrainSetup& setup_;
   SequenceModelImpl& model_;
@@ -37,7 +37,8 @@ class TorchEngine final : public Engine {
   std::unique_ptr<torch::optim::Optimizer> optimizer_;
   std::unique_ptr<GradientSharing> sharing_;
   LossFn loss_;
-  Rows train_, val_, epoch_;  // epoch_: this epoch's order, flipped where asked
+  torch::Tensor train_targets_;  // (train rows, targets) on the device
+  Rows val_, epoch_;             // epoch_: this epoch's order, flipped where asked
   int epoch_number_ = 0;
   double loss_sum_ = 0;  // mean loss times rows, summed over the batches
 };

@@ -8,6 +8,7 @@
 #include "models/models.hpp"
 #include "dnacnn/core/random.hpp"
 #include "train/fused/fused_trainer.hpp"
+#include "models/input_layer.hpp"
 #include "models/tensors.hpp"
 
 namespace dnacnn {
@@ -31,8 +32,8 @@ Batch random_batch(int rows, int length, int targets, std::uint64_t seed) {
   }
   std::vector<std::int64_t> all(static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) all[static_cast<std::size_t>(i)] = i;
-  b.codes = base_codes(b.data.seqs, all);
-  b.x = onehot_tensor(encode_sequences(b.data, length));
+  b.codes = encode_codes(b.data, length, all).codes;
+  b.x = onehot_of_codes(codes_tensor(encode_codes(b.data, length)));
   b.y = torch::from_blob(b.targets.data(), {rows, targets}, torch::kFloat32).clone();
   return b;
 }
@@ -163,11 +164,10 @@ INSTANTIATE_TEST_SUITE_P(Architectures, FusedBce,
                          [](const auto& info) { return info.param.arch + std::to_string(info.index); });
 
 TEST(FusedRc, ReverseComplementRowsFollowTheOriginals) {
-  SequenceData d;
-  d.seqs = {"ACGTN", "AACCG"};
-  const std::vector<std::uint8_t> both = with_reverse_complements(base_codes(d.seqs, {0, 1}), 5);
-  const std::vector<std::uint8_t> expected = base_codes({"ACGTN", "AACCG", "NACGT", "CGGTT"}, {0, 1, 2, 3});
-  EXPECT_EQ(both, expected);
+  const BaseCodes both = with_reverse_complements(encode_codes(sequences_from_strings({"ACGTN", "AACCG"}, "t"), 5));
+  const BaseCodes expected = encode_codes(sequences_from_strings({"ACGTN", "AACCG", "NACGT", "CGGTT"}, "t"), 5);
+  EXPECT_EQ(both.rows, 4);
+  EXPECT_EQ(both.codes, expected.codes);
 }
 
 }  // namespace

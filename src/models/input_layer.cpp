@@ -1,33 +1,36 @@
-#include "models/onehot_conv.hpp"
+#include "models/input_layer.hpp"
 
 #include <ATen/Parallel.h>
 
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
+#include <variant>
 #include <vector>
 
 #include "core/vec8.hpp"
+#include "dnacnn/data/encode.hpp"
 
 namespace dnacnn {
 namespace {
 
-constexpr std::uint8_t kNotOneHot = 255;
-
-// The code of one position from its 4 floats' pattern: bit c set when channel c is exactly 1.
-constexpr std::array<std::uint8_t, 16> kCodeOfBits = {4, 0, 1, kNotOneHot, 2, kNotOneHot, kNotOneHot, kNotOneHot,
-                                                       3, kNotOneHot, kNotOneHot, kNotOneHot, kNotOneHot, kNotOneHot,
-                                                       kNotOneHot, kNotOneHot};
-
 // The sizes every kernel needs. Weights travel as wt [K][5][F]: row 4 (no base) is zeros, so N and
 // the 'same' padding outside the sequence need no branch.
 struct Shape {
-  std::int64_t F, K, L, Q, pool, left;  // Q = L / pool outputs; `left` = 'same' padding before
+  std::int64_t F, K, L, P, Q, pool, left;  // P conv outputs, Q = P / pool after pooling; `left` = padding before
+  std::int64_t padded() const { return P + K - 1; }  // the codes one sample's windows read
 };
 
-// Base codes of one sample with the 'same' padding (code 4) on both sides: L + K - 1 codes.
+Shape shape_for(std::int64_t filters, std::int64_t kernel, std::int64_t length, std::int64_t pool, InputPadding padding) {
+  const bool same = padding == InputPadding::same;
+  const std::int64_t positions = same ? length : length - kernel + 1;
+  return {filters, kernel, length, positions, positions / pool, pool, same ? (kernel - 1) / 2 : 0};
+}
+
+// Base codes of one sample with its padding (code 4, 'same' only) on both sides.
 void padded_codes(const std::uint8_t* codes, const Shape& s, std::uint8_t* out) {
-  std::fill(out, out + s.L + s.K - 1, std::uint8_t{4});
+  std::fill(out, out + s.padded(), kNoBase);
   std::copy(codes, codes + s.L, out + s.left);
 }
 
@@ -182,11 +185,6 @@ __attribute__((target_clones("avx2", "default"))) void backward_sample(const flo
   }
 }
 
-Shape shape_of(const torch::Tensor& codes, const torch::Tensor& weight, std::int64_t pool) {
-  Shape s{weight.size(0), weight.size(2), codes.size(1), codes.size(1) / pool, pool, (weight.size(2) - 1) / 2};
-  return s;
-}
-
 // weight (F, 4, K) -> [K][5][F] with a zero row for "no base".
 torch::Tensor working_layout(const torch::Tensor& weight) {
   const torch::Tensor w = weight.detach().permute({2, 1, 0});
@@ -195,8 +193,8 @@ torch::Tensor working_layout(const torch::Tensor& weight) {
 
 // Forward for the whole batch: the output (N, F, Q) and each output's winning offset (N, Q, F).
 std::pair<torch::Tensor, torch::Tensor> forward_batch(const torch::Tensor& codes, const torch::Tensor& weight,
-                                                      const torch::Tensor& bias, std::int64_t pool) {
-  const Shape s = shape_of(codes, weight, pool);
+                                                      const torch::Tensor& bias, std::int64_t pool, InputPadding padding) {
+  const Shape s = shape_for(weight.size(0), weight.size(2), codes.size(1), pool, padding);
   const std::int64_t N = codes.size(0);
   const torch::Tensor wt = working_layout(weight);
   const torch::Tensor b = bias.detach().contiguous();
@@ -204,7 +202,7 @@ std::pair<torch::Tensor, torch::Tensor> forward_batch(const torch::Tensor& codes
   torch::Tensor off = torch::empty({N, s.Q, s.F}, torch::kUInt8);
   const std::uint8_t* c = codes.data_ptr<std::uint8_t>();
   at::parallel_for(0, N, 16, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::uint8_t> cp(static_cast<std::size_t>(s.L + s.K - 1));
+    std::vector<std::uint8_t> cp(static_cast<std::size_t>(s.padded()));
     std::vector<float> scratch(static_cast<std::size_t>(3 * s.F));
     for (std::int64_t n = begin; n < end; ++n) {
       padded_codes(c + n * s.L, s, cp.data());
@@ -219,8 +217,8 @@ std::pair<torch::Tensor, torch::Tensor> forward_batch(const torch::Tensor& codes
 // order, so the result does not depend on how many threads ran.
 std::pair<torch::Tensor, torch::Tensor> backward_batch(const torch::Tensor& grad, const torch::Tensor& codes,
                                                        const torch::Tensor& out, const torch::Tensor& off,
-                                                       std::int64_t K, std::int64_t pool) {
-  const Shape s{out.size(1), K, codes.size(1), out.size(2), pool, (K - 1) / 2};
+                                                       std::int64_t K, std::int64_t pool, InputPadding padding) {
+  const Shape s = shape_for(out.size(1), K, codes.size(1), pool, padding);
   const std::int64_t N = codes.size(0);
   constexpr std::int64_t kChunk = 8;
   const std::int64_t chunks = (N + kChunk - 1) / kChunk;
@@ -228,7 +226,7 @@ std::pair<torch::Tensor, torch::Tensor> backward_batch(const torch::Tensor& grad
   std::vector<float> partial(static_cast<std::size_t>(chunks * per_chunk), 0.0f);
   const torch::Tensor g = grad.contiguous();
   at::parallel_for(0, chunks, 1, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<std::uint8_t> cp(static_cast<std::size_t>(s.L + s.K - 1));
+    std::vector<std::uint8_t> cp(static_cast<std::size_t>(s.padded()));
     std::vector<float> scratch(static_cast<std::size_t>(std::max<std::int64_t>(3, s.Q) * s.F));
     for (std::int64_t chunk = begin; chunk < end; ++chunk) {
       float* gwt = partial.data() + chunk * per_chunk;
@@ -251,56 +249,127 @@ std::pair<torch::Tensor, torch::Tensor> backward_batch(const torch::Tensor& grad
 
 struct OneHotConvFunction : torch::autograd::Function<OneHotConvFunction> {
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& codes,
-                               const torch::Tensor& weight, const torch::Tensor& bias, std::int64_t pool) {
-    auto [out, off] = forward_batch(codes, weight, bias, pool);
+                               const torch::Tensor& weight, const torch::Tensor& bias, std::int64_t pool,
+                               std::int64_t padding) {
+    auto [out, off] = forward_batch(codes, weight, bias, pool, static_cast<InputPadding>(padding));
     ctx->save_for_backward({codes, out, off});
     ctx->saved_data["kernel"] = weight.size(2);
     ctx->saved_data["pool"] = pool;
+    ctx->saved_data["padding"] = padding;
     return out;
   }
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();
     auto [gw, gb] = backward_batch(grads[0], saved[0], saved[1], saved[2], ctx->saved_data["kernel"].toInt(),
-                                    ctx->saved_data["pool"].toInt());
-    return {torch::Tensor(), gw, gb, torch::Tensor()};
+                                    ctx->saved_data["pool"].toInt(),
+                                    static_cast<InputPadding>(ctx->saved_data["padding"].toInt()));
+    return {torch::Tensor(), gw, gb, torch::Tensor(), torch::Tensor()};
   }
 };
 
 }  // namespace
 
-std::optional<torch::Tensor> onehot_codes(const torch::Tensor& x) {
-  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() != 3 || x.size(2) != 4 ||
-      x.requires_grad())
-    return std::nullopt;
-  const torch::Tensor xc = x.contiguous();
-  const std::int64_t positions = xc.size(0) * xc.size(1);
-  torch::Tensor codes = torch::empty({xc.size(0), xc.size(1)}, torch::kUInt8);
-  const float* v = xc.data_ptr<float>();
-  std::uint8_t* out = codes.data_ptr<std::uint8_t>();
-  std::uint8_t bad = 0;
-  for (std::int64_t i = 0; i < positions; ++i) {
-    const float* row = v + 4 * i;
-    unsigned ones = 0, zeros = 0;
-    for (unsigned ch = 0; ch < 4; ++ch) {
-      ones |= static_cast<unsigned>(row[ch] == 1.0f) << ch;
-      zeros |= static_cast<unsigned>(row[ch] == 0.0f) << ch;
-    }
-    out[i] = kCodeOfBits[ones];
-    bad |= static_cast<std::uint8_t>((ones | zeros) != 15u) | static_cast<std::uint8_t>(out[i] == kNotOneHot);
-  }
-  if (bad) return std::nullopt;
-  return codes;
-}
-
 torch::Tensor onehot_conv_relu_pool(const torch::Tensor& codes, const torch::Tensor& weight, const torch::Tensor& bias,
-                                    std::int64_t pool) {
+                                    std::int64_t pool, InputPadding padding) {
   TORCH_CHECK(pool >= 1 && pool <= 255, "onehot_conv_relu_pool: pool must be in [1, 255]");
-  TORCH_CHECK(codes.size(1) / pool >= 1, "onehot_conv_relu_pool: sequences shorter than the pool");
+  TORCH_CHECK(codes.scalar_type() == torch::kUInt8 && codes.dim() == 2 && codes.device().is_cpu(),
+              "onehot_conv_relu_pool: codes must be (N, L) uint8 on the CPU");
+  TORCH_CHECK(shape_for(weight.size(0), weight.size(2), codes.size(1), pool, padding).Q >= 1,
+              "onehot_conv_relu_pool: sequences shorter than the kernel and pool");
   const torch::Tensor c = codes.contiguous();
   if (torch::GradMode::is_enabled() && (weight.requires_grad() || bias.requires_grad()))
-    return OneHotConvFunction::apply(c, weight, bias, pool);
-  return forward_batch(c, weight, bias, pool).first;
+    return OneHotConvFunction::apply(c, weight, bias, pool, static_cast<std::int64_t>(padding));
+  return forward_batch(c, weight, bias, pool, padding).first;
+}
+
+bool is_codes(const torch::Tensor& input) { return input.scalar_type() == torch::kUInt8; }
+
+torch::Tensor onehot_of_codes(const torch::Tensor& codes) {
+  return torch::one_hot(codes.to(torch::kLong), kNoBase + 1).narrow(2, 0, 4).to(torch::kFloat32);
+}
+
+namespace {
+
+// The padding of a 4-channel, stride-1, undilated convolution that the gather kernel can compute.
+std::optional<InputPadding> gather_padding(const torch::nn::Conv1dImpl& conv) {
+  const auto& o = conv.options;
+  if (o.in_channels() != 4 || (*o.stride())[0] != 1 || (*o.dilation())[0] != 1 || o.groups() != 1 || !o.bias())
+    return std::nullopt;
+  if (c10::holds_alternative<torch::enumtype::kSame>(o.padding())) return InputPadding::same;
+  if (c10::holds_alternative<torch::enumtype::kValid>(o.padding())) return InputPadding::valid;
+  const auto* explicit_pad = c10::get_if<torch::ExpandingArray<1>>(&o.padding());
+  if (explicit_pad && (**explicit_pad)[0] == 0) return InputPadding::valid;
+  return std::nullopt;
+}
+
+}  // namespace
+
+torch::Tensor input_conv_relu_pool(const torch::Tensor& input, torch::nn::Conv1dImpl& conv, std::int64_t pool) {
+  if (is_codes(input) && input.device().is_cpu() && pool <= 255)
+    if (const std::optional<InputPadding> padding = gather_padding(conv))
+      return onehot_conv_relu_pool(input, conv.weight, conv.bias, pool, *padding);
+  const torch::Tensor onehot = is_codes(input) ? onehot_of_codes(input) : input;
+  const torch::Tensor h = torch::relu(conv.forward(onehot.permute({0, 2, 1})));
+  return pool > 1 ? torch::max_pool1d(h, pool) : h;
+}
+
+namespace {
+
+// out[n][t] = bias[t] + sum over positions l of weight[t][4 l + code[n][l]] (nothing for N), and
+// back: each row's output gradient added into the weight columns its bases chose. Plain loops: for
+// the notebook's linear model LibTorch's embedding_bag backward cost 3.5x the whole step.
+struct DenseGatherFunction : torch::autograd::Function<DenseGatherFunction> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& codes,
+                               const torch::Tensor& weight, const torch::Tensor& bias) {
+    const std::int64_t N = codes.size(0), L = codes.size(1), T = weight.size(0);
+    const torch::Tensor w = weight.detach().contiguous();
+    torch::Tensor out = bias.detach().unsqueeze(0).repeat({N, 1}).contiguous();
+    const std::uint8_t* c = codes.data_ptr<std::uint8_t>();
+    const float* wp = w.data_ptr<float>();
+    float* o = out.data_ptr<float>();
+    // Threads only for work worth their start-up (the notebook's batches run inline).
+    const std::int64_t grain = std::max<std::int64_t>(1, (std::int64_t{1} << 16) / std::max<std::int64_t>(1, L * T));
+    at::parallel_for(0, N, grain, [&](std::int64_t begin, std::int64_t end) {
+      for (std::int64_t n = begin; n < end; ++n)
+        for (std::int64_t t = 0; t < T; ++t) {
+          float sum = o[n * T + t];
+          for (std::int64_t l = 0; l < L; ++l)
+            if (c[n * L + l] < kNoBase) sum += wp[t * 4 * L + 4 * l + c[n * L + l]];
+          o[n * T + t] = sum;
+        }
+    });
+    ctx->save_for_backward({codes});
+    ctx->saved_data["targets"] = T;
+    return out;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const torch::Tensor codes = ctx->get_saved_variables()[0];
+    const std::int64_t N = codes.size(0), L = codes.size(1), T = ctx->saved_data["targets"].toInt();
+    const torch::Tensor g = grads[0].contiguous();
+    torch::Tensor gw = torch::zeros({T, 4 * L}, torch::kFloat32);
+    const std::uint8_t* c = codes.data_ptr<std::uint8_t>();
+    const float* gp = g.data_ptr<float>();
+    float* gwp = gw.data_ptr<float>();
+    const std::int64_t grain = std::max<std::int64_t>(1, (std::int64_t{1} << 16) / std::max<std::int64_t>(1, N * L));
+    at::parallel_for(0, T, grain, [&](std::int64_t begin, std::int64_t end) {  // rows in order: deterministic
+      for (std::int64_t t = begin; t < end; ++t)
+        for (std::int64_t n = 0; n < N; ++n)
+          for (std::int64_t l = 0; l < L; ++l)
+            if (c[n * L + l] < kNoBase) gwp[t * 4 * L + 4 * l + c[n * L + l]] += gp[n * T + t];
+    });
+    return {torch::Tensor(), gw, g.sum(0)};
+  }
+};
+
+}  // namespace
+
+torch::Tensor input_dense(const torch::Tensor& input, torch::nn::LinearImpl& dense) {
+  const std::int64_t n = input.size(0), length = input.size(1);
+  if (!is_codes(input)) return dense.forward(input.reshape({n, 4 * length}));
+  if (!input.device().is_cpu()) return dense.forward(onehot_of_codes(input).reshape({n, 4 * length}));
+  return DenseGatherFunction::apply(input.contiguous(), dense.weight, dense.bias);
 }
 
 }  // namespace dnacnn
