@@ -14,7 +14,7 @@ fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # libclang-rt-14-dev holds libFuzzer (l
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
-  test) want+=("${test_pkgs[@]}") ;;
+  test) want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;  # make test builds and runs the fuzz targets briefly
   bench) want+=("${bench_pkgs[@]}") ;;
   fuzz) want+=("${fuzz_pkgs[@]}") ;;
   *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;

@@ -1,10 +1,15 @@
 #include "dnacnn/io/genome.hpp"
 
+#include "dnacnn/io/table.hpp"
+
 #include <htslib/bgzf.h>
 #include <htslib/faidx.h>
 #include <htslib/hts_log.h>
 
 #include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <vector>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -20,8 +25,9 @@ struct Genome::Impl {
 
 namespace {
 
-// htslib can index bgzip but not plain gzip; say so instead of its generic failure.
-void check_compression(const std::string& path) {
+// htslib can index bgzip but not plain gzip; say so instead of its generic failure. Returns
+// whether the file is bgzip-compressed.
+bool check_compression(const std::string& path) {
   BGZF* fp = bgzf_open(path.c_str(), "r");
   if (!fp) throw Error("cannot open the genome FASTA", {path});
   const int kind = bgzf_compression(fp);
@@ -30,6 +36,7 @@ void check_compression(const std::string& path) {
     throw Error("is compressed with gzip, which cannot be indexed; recompress it with bgzip "
                 "(zcat FILE | bgzip > FILE.bgz) or decompress it",
                 {path});
+  return kind == 2;
 }
 
 char normalised_base(char c) {
@@ -42,13 +49,41 @@ char normalised_base(char c) {
   }
 }
 
+// htslib divides by an index line's bases per line and trusts its offsets: a .fai that another tool
+// wrote wrongly, or one htslib built from a FASTA whose lines it could not measure, must be
+// refused before the first fetch (a division by zero inside htslib otherwise).
+void check_index(const std::string& fai_path, std::uintmax_t fasta_bytes, bool compressed) {
+  std::ifstream in(fai_path);
+  std::string line;
+  for (long number = 1; std::getline(in, line); ++number) {
+    std::vector<std::string_view> f;
+    split_fields(line, '\t', f);
+    std::int64_t v[4] = {};
+    bool ok = f.size() >= 5;
+    for (std::size_t i = 0; ok && i < 4; ++i) {
+      const auto [end, ec] = std::from_chars(f[i + 1].data(), f[i + 1].data() + f[i + 1].size(), v[i]);
+      ok = ec == std::errc() && end == f[i + 1].data() + f[i + 1].size() && v[i] >= 0;
+    }
+    const auto [length, offset, line_bases, line_bytes] = v;
+    ok = ok && (length == 0 || (line_bases > 0 && line_bytes >= line_bases));
+    // The last base's byte must lie inside the file (bgzip offsets are uncompressed: not checked).
+    ok = ok && (compressed || length == 0 ||
+                static_cast<std::uintmax_t>(offset + (length - 1) / line_bases * line_bytes + (length - 1) % line_bases) <
+                    fasta_bytes);
+    if (!ok)
+      throw Error("is not a valid index of this FASTA (name, length, offset, bases and bytes per line); delete it "
+                  "and dnacnn rebuilds it, or run samtools faidx",
+                  {fai_path, number});
+  }
+}
+
 }  // namespace
 
 Genome::Genome(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()), path_(path.string()) {
   hts_set_log_level(HTS_LOG_OFF);  // our errors say what went wrong, in one line
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw Error("no such genome FASTA file", {path_});
-  check_compression(path_);
+  const bool bgzipped = check_compression(path_);
   // An index older than the FASTA describes another file: rebuild it rather than read wrong bases.
   const std::filesystem::path fai = path_ + ".fai";
   if (std::filesystem::exists(fai, ec) && std::filesystem::last_write_time(fai, ec) < std::filesystem::last_write_time(path, ec) &&
@@ -59,6 +94,7 @@ Genome::Genome(const std::filesystem::path& path) : impl_(std::make_unique<Impl>
     throw Error("cannot read or index the genome FASTA (is it FASTA, and can its .fai index be written "
                 "beside it? samtools faidx builds one)",
                 {path_});
+  check_index(fai.string(), std::filesystem::file_size(path, ec), bgzipped);
   const int n = faidx_nseq(impl_->fai);
   for (int i = 0; i < n; ++i) {
     std::string name = faidx_iseq(impl_->fai, i);

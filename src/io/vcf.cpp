@@ -53,6 +53,8 @@ bool VcfReader::next(VcfRecord& out) {
   if (bcf_unpack(rec, BCF_UN_STR) < 0) throw Error(where + " cannot be unpacked", {path_});
   if (rec->pos < 0) throw Error(where + " has no valid POS (a whole number from 1)", {path_});
   out.chrom = bcf_seqname_safe(impl_->header, rec);
+  // htslib accepts an empty CHROM column as a contig named ""; no genome has one.
+  if (out.chrom.empty()) throw Error(where + " has an empty CHROM column", {path_});
   out.pos = rec->pos + 1;
   out.id = rec->d.id ? rec->d.id : ".";
   out.number = count_;

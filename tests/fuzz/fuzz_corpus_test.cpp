@@ -35,9 +35,14 @@ TEST_P(FuzzReplay, EveryCorpusAndRegressionInputIsHandled) {
   FAIL() << "no fuzz target " << GetParam();
 }
 
-INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay,
-                         ::testing::Values("sequence_table", "motif_file", "safetensors", "model_config", "checkpoint",
-                                           "rule_file"));
+std::vector<std::string> target_names() {
+  std::vector<std::string> names;
+  for (const auto& target : fuzz::targets()) names.push_back(target.name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, FuzzReplay, ::testing::ValuesIn(target_names()),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace dnacnn

@@ -12,7 +12,12 @@
 #include "dnacnn/io/motif_formats.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/models/model_config.hpp"
+#include "dnacnn/data/intervals.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
+#include "dnacnn/io/bed.hpp"
+#include "dnacnn/io/fasta.hpp"
+#include "dnacnn/io/genome.hpp"
+#include "dnacnn/io/vcf.hpp"
 
 namespace dnacnn::fuzz {
 
@@ -113,13 +118,116 @@ void rule_file(std::string_view bytes) {
   });
 }
 
+void fasta(std::string_view bytes) {
+  const fs::path path = write("r.fa", bytes);
+  expect_only_errors([&] {
+    io::FastaReader reader(path);
+    io::FastaRecord record;
+    while (reader.next(record))
+      if (record.id.empty() || record.seq.empty()) throw std::logic_error("FASTA record without id or bases");
+  });
+}
+
+void bed(std::string_view bytes) {
+  const fs::path path = write("r.bed", bytes);
+  expect_only_errors([&] {
+    for (const io::BedRecord& r : io::read_bed(path)) {
+      if (r.start < 0 || r.end < r.start || r.fields.size() < 3) throw std::logic_error("BED record out of shape");
+      for (std::size_t c = 0; c < r.fields.size(); ++c) io::bed_column_name(c);
+    }
+  });
+  expect_only_errors([&] { io::bed_column(bytes.substr(0, 16)); });
+}
+
+void vcf(std::string_view bytes) {
+  const fs::path path = write("r.vcf", bytes);
+  expect_only_errors([&] {
+    io::VcfReader reader(path);
+    io::VcfRecord record;
+    for (int n = 0; n < 100000 && reader.next(record); ++n)
+      if (record.chrom.empty()) throw std::logic_error("VCF record without a chromosome");
+  });
+}
+
+namespace {
+
+// Fetches that a window scan or a BED interval would make: whole sequences, ends, off both ends.
+void fetch_around(const io::Genome& g) {
+  for (const std::string& name : g.names()) {
+    const std::int64_t n = g.length(name);
+    if (n > (1 << 20)) continue;
+    for (const auto& [start, end] : std::vector<std::pair<std::int64_t, std::int64_t>>{
+             {0, n}, {-5, 3}, {n - 2, n + 4}, {n / 2, n / 2 + 7}})
+      if (static_cast<std::int64_t>(g.fetch(name, start, end).size()) != end - start)
+        throw std::logic_error("fetch returned the wrong number of bases");
+  }
+}
+
+// A small genome FASTA, written once per process.
+const fs::path& fixed_genome() {
+  static const fs::path path = [] {
+    const fs::path p = scratch() / "fixed.fa";
+    std::ofstream(p) << ">chr1\nACGTACGTTTGACCANNNNACGTGGGCCCATATATGCGCAAATTTCCCGGG\nACGTACGTAC\n"
+                        ">chr2 second\nTTTTTGGGGGCCCCCAAAAANNNNNACGT\n>chrM\nACGT\n";
+    return p;
+  }();
+  return path;
+}
+
+}  // namespace
+
+void genome(std::string_view bytes) {
+  const fs::path path = write("g.fa", bytes);
+  fs::remove(scratch() / "g.fa.fai");  // built from this input, not left from the last one
+  fs::remove(scratch() / "g.fa.gzi");
+  expect_only_errors([&] { fetch_around(io::Genome(path)); });
+}
+
+void genome_index(std::string_view bytes) {
+  const fs::path fa = scratch() / "indexed.fa";
+  fs::copy_file(fixed_genome(), fa, fs::copy_options::overwrite_existing);
+  write("indexed.fa.fai", bytes);
+  expect_only_errors([&] { fetch_around(io::Genome(fa)); });
+}
+
+void intervals(std::string_view bytes) {
+  if (bytes.empty()) return;
+  const unsigned char flags = static_cast<unsigned char>(bytes[0]);
+  bytes.remove_prefix(1);
+  fs::remove(fixed_genome().string() + ".fai");  // (another target may have left a broken one)
+  IntervalDataOptions options;
+  options.beds = {write("i.bed", bytes)};
+  options.genome = fixed_genome();
+  options.length = flags & 1 ? 1 + (flags >> 4) : 0;
+  if (flags & 2) options.target_col = flags & 4 ? "score" : "signalValue";
+  if (!(flags & 2) && (flags & 12)) {
+    options.negatives = (flags & 12) == 4 ? "shuffle" : (flags & 12) == 8 ? "flank" : "gc-matched";
+    options.negative_ratio = 1 + (flags >> 6);
+  }
+  if (flags & 16) options.val_chroms = {"chr2"};
+  if (flags & 32) options.test_chroms = {"chrM"};
+  expect_only_errors([&] {
+    options.validate();
+    const SequenceData data = read_interval_data(options);
+    for (const std::string& seq : data.seqs)
+      if (options.length > 0 && static_cast<std::int64_t>(seq.size()) != options.length)
+        throw std::logic_error("an interval's sequence does not have --length bases");
+  });
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all{{"sequence_table", sequence_table},
                                        {"motif_file", motif_file},
                                        {"safetensors", safetensors},
                                        {"model_config", model_config},
                                        {"checkpoint", checkpoint},
-                                       {"rule_file", rule_file}};
+                                       {"rule_file", rule_file},
+                                       {"fasta", fasta},
+                                       {"bed", bed},
+                                       {"vcf", vcf},
+                                       {"genome", genome},
+                                       {"genome_index", genome_index},
+                                       {"intervals", intervals}};
   return all;
 }
 

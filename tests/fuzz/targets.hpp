@@ -16,6 +16,12 @@ void safetensors(std::string_view bytes);     // weights files
 void model_config(std::string_view bytes);    // model/config.json
 void checkpoint(std::string_view bytes);      // RUN/checkpoint.safetensors
 void rule_file(std::string_view bytes);       // simulate --rule FILE.json (scoring rules)
+void fasta(std::string_view bytes);           // FASTA records (plain or gzip), as predict/scan --in read them
+void bed(std::string_view bytes);             // BED / narrowPeak, plain or gzip, and its column names
+void vcf(std::string_view bytes);             // VCF / BCF, plain or bgzip, for `variants`
+void genome(std::string_view bytes);          // --genome FASTA: its .fai built by htslib, then fetches
+void genome_index(std::string_view bytes);    // a user's .fai beside a fixed genome FASTA
+void intervals(std::string_view bytes);       // train --bed over a fixed genome (first byte picks options)
 
 struct Target {
   std::string name;  // also the corpus directory name

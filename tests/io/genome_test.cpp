@@ -71,6 +71,20 @@ TEST(Genome, UnknownNamesAndBadFilesAreErrorsNamingThem) {
   EXPECT_THROW(io::Genome(dir / "notfasta.fa"), Error);
 }
 
+// An index written by another tool (or damaged) that would make htslib divide by zero or read past
+// the file is refused at open, naming the .fai and its line (found by `make fuzz`).
+TEST(Genome, AnIndexThatDoesNotFitTheFastaIsAnErrorNamingItsLine) {
+  TempDir dir;
+  test::write_file(dir / "g.fa", ">chr1\nACGTACGT\nAC\n>chr2\nTTTT\n");
+  const std::string fai = (dir / "g.fa.fai").string();
+  test::write_file(fai, "chr1\t10\t6\t8\t9\nchr2\t4\t24\t0\t5\n");  // 0 bases per line
+  EXPECT_THROW_MSG(io::Genome(dir / "g.fa"), Error, fai + ":2: is not a valid index of this FASTA");
+  test::write_file(fai, "chr1\t10\t6\t8\t9\nchr2\t400\t24\t4\t5\n");  // past the file's end
+  EXPECT_THROW_MSG(io::Genome(dir / "g.fa"), Error, fai + ":2: is not a valid index");
+  test::write_file(fai, "chr1\t10\t6\t8\t9\nchr2\t4\t24\t4\t5\n");  // what samtools faidx writes
+  EXPECT_EQ(io::Genome(dir / "g.fa").fetch("chr2", 0, 4), "TTTT");
+}
+
 TEST(GenomeContent, GcAndNFractions) {
   EXPECT_DOUBLE_EQ(io::gc_fraction("GGCCAATT"), 0.5);
   EXPECT_DOUBLE_EQ(io::gc_fraction("GCNN"), 1.0);
@@ -168,6 +182,11 @@ TEST(Vcf, MissingOrForeignFilesAreErrors) {
   ASSERT_TRUE(vcf.next(r));
   EXPECT_EQ(r.chrom, "chrQ");
   EXPECT_THROW_MSG(vcf.next(r), Error, (dir / "short.vcf").string() + ": record 2 has no valid POS");
+  // An empty CHROM column (htslib reads it as a contig named "") is refused (found by `make fuzz`).
+  test::write_file(dir / "nochrom.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                                        "\t10\t.\tA\tC\t.\t.\t.\n");
+  io::VcfReader nochrom(dir / "nochrom.vcf");
+  EXPECT_THROW_MSG(nochrom.next(r), Error, ": record 1 has an empty CHROM column");
 }
 
 }  // namespace
