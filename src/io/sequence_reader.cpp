@@ -21,6 +21,7 @@ Split parse_split(std::string_view value, const SourceLocation& where) {
 // Which columns of a table hold what: sequence (tables only), id, split and targets.
 struct Columns {
   std::optional<std::size_t> seq, id, split;
+  std::optional<std::size_t> row_names;  // R's write.csv/write.table: an unnamed first column
   std::vector<std::size_t> targets;
   bool targets_chosen = false;  // default targets are chosen on the first data row
 };
@@ -30,6 +31,11 @@ Columns find_columns(const TableReader& table, const TableOptions& o, bool need_
   if (need_seq) c.seq = table.require_column(o.seq_col);
   c.id = need_seq ? table.find_column(o.id_col) : std::optional(table.require_column(o.id_col));
   if (!o.split_col.empty()) c.split = table.require_column(o.split_col);
+  // R writes row names as a first column with an empty name: they are ids, never a target.
+  if (table.header().size() > 1 && table.header().front().empty()) {
+    c.row_names = 0;
+    if (need_seq && !c.id) c.id = 0;
+  }
   if (!want_targets) {
     c.targets_chosen = true;
   } else if (!o.target_cols.empty()) {
@@ -46,7 +52,7 @@ void choose_targets(Columns& c, const TableReader& table, const TableOptions& o)
   c.targets_chosen = true;
   std::vector<std::size_t> others;
   for (std::size_t i = 0; i < table.header().size(); ++i) {
-    if (i == c.seq || i == c.id || i == c.split) continue;
+    if (i == c.seq || i == c.id || i == c.split || i == c.row_names) continue;
     others.push_back(i);
     if (parse_finite_float(table.field(i))) c.targets.push_back(i);
   }

@@ -1,5 +1,6 @@
 #include "dnacnn/io/table.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -41,9 +42,7 @@ std::optional<float> parse_finite_float(std::string_view text) {
 
 TableReader::TableReader(const std::filesystem::path& path, char delimiter)
     : lines_(path), delimiter_(delimiter) {
-  std::string_view line;
-  if (!lines_.next(line)) throw Error("empty file: expected a header line", {lines_.path()});
-  split_fields(line, delimiter_, fields_);
+  if (!read_row()) throw Error("empty file: expected a header line", {lines_.path()});
   for (std::string_view f : fields_) header_.emplace_back(f);
 }
 
@@ -67,22 +66,77 @@ std::size_t TableReader::require_column(std::string_view name) const {
               {lines_.path(), 1});
 }
 
+bool TableReader::read_row() {
+  std::string_view line;
+  if (!lines_.next(line)) return false;
+  row_line_ = lines_.line_number();
+  blank_row_ = line.empty();
+  if (line.find('"') != std::string_view::npos) {
+    read_quoted_row(line);
+    return true;
+  }
+  // No quote: the fields are views of the line itself (the common case, no copy).
+  split_fields(line, delimiter_, fields_);
+  columns_.clear();
+  for (std::string_view f : fields_) columns_.push_back(static_cast<long>(f.data() - line.data()) + 1);
+  return true;
+}
+
+void TableReader::read_quoted_row(std::string_view line) {
+  unquoted_.clear();
+  std::vector<std::pair<std::size_t, std::size_t>> spans;  // offsets into unquoted_: it may grow
+  columns_.clear();
+  std::size_t pos = 0;
+  while (true) {
+    columns_.push_back(static_cast<long>(pos) + 1);
+    const std::size_t begin = unquoted_.size();
+    if (pos < line.size() && line[pos] == '"') {
+      const SourceLocation opened{lines_.path(), lines_.line_number(), static_cast<long>(pos) + 1};
+      ++pos;
+      while (true) {
+        const std::size_t quote = line.find('"', pos);
+        if (quote == std::string_view::npos) {  // the field goes on on the next line
+          unquoted_.append(line.substr(pos)).push_back('\n');
+          if (!lines_.next(line)) throw Error("a quoted field opens here and never closes", opened);
+          pos = 0;
+          continue;
+        }
+        unquoted_.append(line.substr(pos, quote - pos));
+        pos = quote + 1;
+        if (pos < line.size() && line[pos] == '"') {  // "" inside quotes: one quote
+          unquoted_.push_back('"');
+          ++pos;
+          continue;
+        }
+        break;
+      }
+      if (pos < line.size() && line[pos] != delimiter_)
+        throw Error("text after a closing quote (a quote inside a quoted field is written \"\")",
+                    {lines_.path(), lines_.line_number(), static_cast<long>(pos) + 1});
+    } else {
+      const std::size_t end = std::min(line.find(delimiter_, pos), line.size());
+      unquoted_.append(line.substr(pos, end - pos));
+      pos = end;
+    }
+    spans.emplace_back(begin, unquoted_.size() - begin);
+    if (pos >= line.size()) break;
+    ++pos;  // the delimiter
+  }
+  fields_.clear();
+  for (const auto& [begin, size] : spans) fields_.push_back(std::string_view(unquoted_).substr(begin, size));
+}
+
 bool TableReader::next() {
-  while (lines_.next(line_)) {
-    if (line_.empty()) continue;
-    split_fields(line_, delimiter_, fields_);
+  while (read_row()) {
+    if (blank_row_) continue;
     if (fields_.size() != header_.size()) {
       throw Error("expected " + std::to_string(header_.size()) + " fields like the header, found " +
                       std::to_string(fields_.size()),
-                  {lines_.path(), lines_.line_number()});
+                  {lines_.path(), row_line_});
     }
     return true;
   }
   return false;
-}
-
-long TableReader::column_of(std::size_t i) const {
-  return static_cast<long>(fields_[i].data() - line_.data()) + 1;
 }
 
 }  // namespace dnacnn::io

@@ -4,6 +4,8 @@
 // parser (FASTA, label files, rule files) adds its cases as lines of its own table.
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <algorithm>
 #include <functional>
 #include <memory>
@@ -112,6 +114,11 @@ std::vector<BadInput> table_cases() {
       {"WrongLengthForModel", Via::Predict, "d.tsv", text("seq\nACGT\nACGTAC\n"), 1, ":3: ", "the model expects 4"},
       {"TooManyFields", T, "d.tsv", text("seq\tscore\nACGT\t1\t2\n"), 1, ":2: ", "expected 2 fields"},
       {"TooFewFields", T, "d.csv", text("id,seq,score\nx,ACGT\n"), 1, ":2: ", "expected 3 fields"},
+      {"UnclosedQuote", T, "d.csv", text("seq,score\nACGT,1\n\"ACGA,2\nACGC,3\n"), 1, ":3:1: ",
+       "a quoted field opens here and never closes"},
+      {"UnclosedQuotePredict", Via::Predict, "d.csv", text("id,seq\n\"x,ACGT\n"), 1, ":2:1: ", "never closes"},
+      {"TextAfterClosingQuote", T, "d.csv", text("seq,score\n\"AC\"GT,1\n"), 1, ":2:5: ", "text after a closing quote"},
+      {"QuoteInsideUnquotedSequence", T, "d.csv", text("seq,score\nAC\"GT,1\n"), 1, ":2:3: ", "invalid base '\"'"},
       {"TruncatedGzip", T, "d.tsv.gz", truncated_gzip("seq\tscore\n", "\t1.5\n"), 1, ":", "truncated or corrupt"},
       // htslib reads a gzip magic without a valid deflate header as plain text: a header without 'seq'.
       {"GzipMagicThenJunk", T, "d.tsv.gz", text("\x1f\x8b\x08\x00junk that is not deflate data\n"), 1, ":1: ",
@@ -391,6 +398,23 @@ std::ostream& operator<<(std::ostream& os, const Variant& v) { return os << v.na
 
 class CliAcceptedInput : public ::testing::TestWithParam<Variant> {};
 
+// R's write.csv: every string quoted, numbers bare, row names as a first column headed "".
+std::string r_style(const std::string& csv_line, std::size_t index) {
+  std::string out = index == 0 ? "\"\"" : "\"" + std::to_string(index) + "\"";
+  std::stringstream fields(csv_line);
+  for (std::string f; std::getline(fields, f, ',');) {
+    const bool number = !f.empty() && (std::isdigit(static_cast<unsigned char>(f[0])) || f[0] == '-');
+    out += "," + (number && index > 0 ? f : "\"" + f + "\"");
+  }
+  return out;
+}
+
+// Excel and pandas: only fields that need it quoted; here an extra note column with a comma and a
+// doubled quote in it (read, then ignored: it is text, so never a target).
+std::string excel_style(const std::string& csv_line, std::size_t index) {
+  return csv_line + (index == 0 ? ",note" : ",\"row " + std::to_string(index) + ", \"\"as typed\"\"\"");
+}
+
 // The same 64 rows written differently give the same model, digit for digit.
 TEST_P(CliAcceptedInput, TrainsLikeThePlainTable) {
   const Variant& v = GetParam();
@@ -401,10 +425,13 @@ TEST_P(CliAcceptedInput, TrainsLikeThePlainTable) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string line = lines[i];
     if (v.file.find(".csv") != std::string::npos) std::replace(line.begin(), line.end(), '\t', ',');
+    if (v.content == "r") line = r_style(line, i);
+    if (v.content == "excel") line = excel_style(line, i);
     if (i > 0 && v.content == "lower") std::transform(line.begin(), line.end(), line.begin(), ::tolower);
-    content += (i == 0 && v.content == "bom" ? "\xEF\xBB\xBF" : "") + line + (v.content == "crlf" || v.name == "BomCrlfCsv" ? "\r\n" : "\n");
+    const bool crlf = v.content == "crlf" || v.content == "excel" || v.name == "BomCrlfCsv";
+    content += (i == 0 && v.content == "bom" ? "\xEF\xBB\xBF" : "") + line + (crlf ? "\r\n" : "\n");
   }
-  if (v.name == "BomCrlfCsv") content = "\xEF\xBB\xBF" + content;
+  if (v.name == "BomCrlfCsv" || v.content == "excel") content = "\xEF\xBB\xBF" + content;
   const fs::path variant = dir / v.file;
   if (v.file.ends_with(".gz"))
     test::write_gzip(variant, content);
@@ -426,7 +453,9 @@ INSTANTIATE_TEST_SUITE_P(Variants, CliAcceptedInput,
                          ::testing::Values(Variant{"Crlf", "d.tsv", "crlf"}, Variant{"Utf8Bom", "d.tsv", "bom"},
                                            Variant{"BomCrlfCsv", "d.csv", "crlf"},
                                            Variant{"GzipCrlf", "d.tsv.gz", "crlf"},
-                                           Variant{"LowerCase", "d.tsv", "lower"}),
+                                           Variant{"LowerCase", "d.tsv", "lower"},
+                                           Variant{"RWriteCsv", "d.csv", "r"},
+                                           Variant{"ExcelQuotedCsvBomCrlf", "d.csv", "excel"}),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace

@@ -94,6 +94,49 @@ TEST(TableReader, FieldCountMismatchIsLocated) {
   }
 }
 
+// RFC 4180 as R, Excel and pandas write it: quoted fields with delimiters, doubled quotes and line
+// breaks inside, an empty quoted header cell (R's row names), CRLF, in CSV and in TSV.
+TEST(TableReader, QuotedFieldsAsRfc4180) {
+  TempDir dir;
+  const auto path = dir / "t.csv";
+  test::write_file(path, "\"\",\"seq\",\"note\"\r\n\"1\",\"ACGT\",\"a, \"\"b\"\"\"\r\n"
+                         "\"2\",ACGA,\"two\r\nlines\"\r\n3,\"\",plain\r\n");
+  TableReader t(path, ',');
+  EXPECT_EQ(t.header(), (std::vector<std::string>{"", "seq", "note"}));
+  ASSERT_TRUE(t.next());
+  EXPECT_EQ(t.field(0), "1");
+  EXPECT_EQ(t.field(1), "ACGT");
+  EXPECT_EQ(t.field(2), "a, \"b\"");
+  EXPECT_EQ(t.line_number(), 2);
+  EXPECT_EQ(t.column_of(1), 5);
+  ASSERT_TRUE(t.next());
+  EXPECT_EQ(t.field(1), "ACGA");
+  EXPECT_EQ(t.field(2), "two\nlines");
+  EXPECT_EQ(t.line_number(), 3);
+  ASSERT_TRUE(t.next());
+  EXPECT_EQ(t.field(1), "");
+  EXPECT_EQ(t.field(2), "plain");
+  EXPECT_EQ(t.line_number(), 5);
+  EXPECT_FALSE(t.next());
+
+  test::write_file(dir / "t.tsv", "seq\tid\n\"ACGT\"\t\"x\ty\"\n");
+  TableReader tsv(dir / "t.tsv", '\t');
+  ASSERT_TRUE(tsv.next());
+  EXPECT_EQ(tsv.field(0), "ACGT");
+  EXPECT_EQ(tsv.field(1), "x\ty");
+}
+
+TEST(TableReader, AQuoteThatNeverClosesIsAnErrorWhereItOpened) {
+  TempDir dir;
+  test::write_file(dir / "t.csv", "seq,score\nACGT,1\nACGA,\"2\nACGC,3\n");
+  TableReader t(dir / "t.csv", ',');
+  ASSERT_TRUE(t.next());
+  EXPECT_THROW_MSG(t.next(), Error, "t.csv:3:6: a quoted field opens here and never closes");
+  test::write_file(dir / "u.csv", "seq,score\n\"AC\"GT,1\n");
+  TableReader u(dir / "u.csv", ',');
+  EXPECT_THROW_MSG(u.next(), Error, "u.csv:2:5: text after a closing quote");
+}
+
 TEST(TableReader, EmptyFileIsError) {
   TempDir dir;
   test::write_file(dir / "t.tsv", "");
