@@ -23,7 +23,7 @@ void add_evaluate(CLI::App& root) {
   auto a = std::make_shared<EvaluateArgs>();
   CLI::App* cmd = root.add_subcommand("evaluate", "Score a trained model on labelled data: JSON on stdout");
   cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
-  cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels; or --bed");
+  cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels; or --bed; - reads standard input");
   add_input_options(*cmd, a->input, InputUse::evaluate);
   add_interval_options(*cmd, a->intervals, false);
   cmd->add_flag("--rc-average", a->rc_average, "Average the predictions for each sequence and its reverse complement");

@@ -31,7 +31,7 @@ void add_predict(CLI::App& root) {
   a->input.table.require_target = false;
   CLI::App* cmd = root.add_subcommand("predict", "Predict targets for every sequence of a table or FASTA file (streamed)");
   cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
-  cmd->add_option("--in", a->in, "TSV/CSV with a sequence column, or FASTA (plain, gzip or bgzip); targets are ignored")
+  cmd->add_option("--in", a->in, "TSV/CSV with a sequence column, or FASTA (plain, gzip or bgzip); targets are ignored; - reads standard input (TSV unless --format)")
       ->required();
   cmd->add_option("-o,--out", a->out, "Output TSV: id, then one column per target; '-' for stdout");
   add_input_options(*cmd, a->input, InputUse::predict);

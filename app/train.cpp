@@ -6,6 +6,7 @@
 
 #include "commands.hpp"
 #include "torch_library.hpp"
+#include "dnacnn/io/line_reader.hpp"
 #include "dnacnn/models/architectures.hpp"
 #include "dnacnn/train/checkpoint.hpp"
 #include "dnacnn/core/device.hpp"
@@ -112,6 +113,9 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (!a.resume.empty()) return resume_train(a, cmd);
   if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
+  if (io::is_standard_input(a.data))
+    throw UsageError("--data -: training records its input's MD5 and reads it again on --resume; "
+                     "write it to a file first (predict, evaluate and attribute read standard input)");
   TrainOptions options = a.train;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;

@@ -20,13 +20,16 @@ struct LineReader::Impl {
   }
 };
 
-LineReader::LineReader(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()), path_(path.string()) {
+LineReader::LineReader(const std::filesystem::path& path)
+    : impl_(std::make_unique<Impl>()), path_(is_standard_input(path) ? "stdin" : path.string()) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw Error("no such file", {path_});
-  if (std::filesystem::is_directory(path, ec)) throw Error("is a directory, not a file", {path_});
+  if (!is_standard_input(path)) {
+    if (!std::filesystem::exists(path, ec)) throw Error("no such file", {path_});
+    if (std::filesystem::is_directory(path, ec)) throw Error("is a directory, not a file", {path_});
+  }
   // Read errors become one located Error; htslib's own "[E::...]" lines on stderr would only repeat them.
   hts_set_log_level(HTS_LOG_OFF);
-  impl_->file = bgzf_open(path_.c_str(), "r");
+  impl_->file = bgzf_open(is_standard_input(path) ? "-" : path_.c_str(), "r");  // htslib: "-" is stdin
   if (!impl_->file) throw Error(std::string("cannot open: ") + std::strerror(errno), {path_});
 }
 

@@ -62,7 +62,10 @@ std::size_t TableReader::require_column(std::string_view name) const {
     }
     have += (have.empty() ? "" : ", ") + ("'" + printable_excerpt(h) + "'");
   }
-  throw Error("no column '" + printable_excerpt(name) + "' in the header (columns: " + have + ")",
+  // Standard input has no extension to tell FASTA by: say what to do when it looks like FASTA.
+  const bool fasta = !header_.empty() && header_.front().starts_with(">");
+  throw Error("no column '" + printable_excerpt(name) + "' in the header (columns: " + have + ")" +
+                  (fasta ? "; this looks like FASTA: give --format fasta" : ""),
               {lines_.path(), 1});
 }
 

@@ -130,6 +130,44 @@ TEST(CliUserData, PredictOfAHeaderOnlyFileWritesTheHeader) {
                         "dnacnn train: " + (dir / "empty.tsv").string() + ": ");
 }
 
+// `--in -` reads standard input through a real pipe (not seekable), tables by default, FASTA with
+// --format fasta, gzip too; predict, evaluate and attribute take it; train refuses it, saying why.
+TEST(CliUserData, StandardInputInPipes) {
+  TempDir dir;
+  const fs::path data = simulate(dir, 4);
+  const fs::path run = train(dir, data, {"--batch-size", "16"});
+  const std::string model = (run / "model").string(), bin = DNACNN_BIN;
+  const RunResult from_file = dnacnn({"predict", "--model", model, "--in", data.string()});
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  const auto piped = [&](const std::string& producer, const std::string& args) {
+    return test::run_program("/bin/sh", {"-c", producer + " | '" + bin + "' " + args});
+  };
+  RunResult r = piped("cat '" + data.string() + "'", "predict --model '" + model + "' --in -");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, from_file.out);  // rows without ids are numbered the same way
+  // FASTA, gzip-compressed, on standard input.
+  std::string fasta;
+  const auto rows = test::read_lines(data);
+  for (std::size_t i = 1; i < rows.size(); ++i) fasta += ">r" + std::to_string(i) + "\n" + rows[i].substr(0, rows[i].find('\t')) + "\n";
+  test::write_gzip(dir / "in.fa.gz", fasta);
+  r = piped("cat '" + (dir / "in.fa.gz").string() + "'", "predict --model '" + model + "' --in - --format fasta");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_lines(r.out), static_cast<int>(rows.size()));
+  EXPECT_EQ(r.out.substr(r.out.find('\n') + 1, 3), "r1\t");
+  // FASTA without --format: one line saying what to give.
+  r = piped("zcat '" + (dir / "in.fa.gz").string() + "'", "predict --model '" + model + "' --in -");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("dnacnn predict: stdin:1: no column 'seq'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("give --format fasta"), std::string::npos) << r.err;
+  r = piped("cat '" + data.string() + "'", "evaluate --model '" + model + "' --data -");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"r2\""), std::string::npos);
+  r = piped("cat '" + data.string() + "'", "train --data - --out '" + (dir / "t").string() + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--data -: training records its input's MD5"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir / "t"));
+}
+
 // The exported TorchScript, loaded by Python's torch.jit.load, predicts what dnacnn predicts.
 TEST(CliExport, TorchScriptRunsInPythonWithTheSamePredictions) {
   TempDir dir;

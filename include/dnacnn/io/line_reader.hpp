@@ -7,9 +7,13 @@
 
 namespace dnacnn::io {
 
+// "-": standard input (plain or compressed), named "stdin" in messages.
+inline bool is_standard_input(const std::filesystem::path& path) { return path == "-"; }
+
 class LineReader {
  public:
-  // Throws Error for a missing file, a directory, or a file that cannot be opened.
+  // Throws Error for a missing file, a directory, or a file that cannot be opened. "-" reads
+  // standard input.
   explicit LineReader(const std::filesystem::path& path);
   ~LineReader();
   LineReader(const LineReader&) = delete;
