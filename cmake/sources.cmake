@@ -17,6 +17,7 @@ set(DNACNN_CORE_SOURCES
   src/io/safetensors.cpp
   src/io/motif_formats.cpp
   src/io/genome.cpp
+  src/io/twobit.cpp
   src/io/bed.cpp
   src/io/vcf.cpp
   src/data/sequence.cpp

@@ -7,7 +7,7 @@ build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli
             libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
             libgloo-dev  # headers of Gloo, which LibTorch's ProcessGroupGloo (torch.distributed on CPU) includes
             libopenblas0-openmp)  # reference BLAS (the default) makes LibTorch's matmuls ~30% slower
-test_pkgs=(chromium)
+test_pkgs=(chromium python3-biopython)  # Biopython reads the 2bit files the tests write
 bench_pkgs=(python3-torch python3-sklearn python3-pandas python3-numpy time)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # libclang-rt-14-dev holds libFuzzer (libclang_rt.fuzzer) and the sanitizers
 

@@ -1,6 +1,7 @@
 #include "dnacnn/io/genome.hpp"
 
 #include "dnacnn/io/table.hpp"
+#include "io/twobit.hpp"
 
 #include <htslib/bgzf.h>
 #include <htslib/faidx.h>
@@ -16,6 +17,7 @@
 namespace dnacnn::io {
 
 struct Genome::Impl {
+  std::unique_ptr<TwoBitFile> two_bit;  // a .2bit genome; otherwise FASTA through faidx
   faidx_t* fai = nullptr;
   std::unordered_map<std::string, std::int64_t> lengths;
   ~Impl() {
@@ -83,6 +85,15 @@ Genome::Genome(const std::filesystem::path& path) : impl_(std::make_unique<Impl>
   hts_set_log_level(HTS_LOG_OFF);  // our errors say what went wrong, in one line
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw Error("no such genome FASTA file", {path_});
+  if (is_two_bit(path)) {
+    impl_->two_bit = std::make_unique<TwoBitFile>(path);
+    for (const std::string& name : impl_->two_bit->names()) {
+      impl_->lengths[name] = impl_->two_bit->length(name);
+      names_.push_back(name);
+    }
+    if (names_.empty()) throw Error("the 2bit genome has no sequences", {path_});
+    return;
+  }
   const bool bgzipped = check_compression(path_);
   // An index older than the FASTA describes another file: rebuild it rather than read wrong bases.
   const std::filesystem::path fai = path_ + ".fai";
@@ -108,6 +119,10 @@ Genome::~Genome() = default;
 Genome::Genome(Genome&&) noexcept = default;
 Genome& Genome::operator=(Genome&&) noexcept = default;
 
+std::filesystem::path Genome::fingerprint_file() const {
+  return impl_->two_bit ? std::filesystem::path(path_) : std::filesystem::path(path_ + ".fai");
+}
+
 bool Genome::contains(std::string_view name) const { return impl_->lengths.count(std::string(name)) > 0; }
 
 std::int64_t Genome::length(const std::string& name, const SourceLocation& where) const {
@@ -124,6 +139,11 @@ std::string Genome::fetch(const std::string& name, std::int64_t start, std::int6
   std::string out(static_cast<std::size_t>(std::max<std::int64_t>(end - start, 0)), 'N');
   const std::int64_t from = std::max<std::int64_t>(start, 0), to = std::min(end, len);
   if (from >= to) return out;
+  if (impl_->two_bit) {
+    const std::string bases = impl_->two_bit->fetch(name, from, to);
+    std::copy(bases.begin(), bases.end(), out.begin() + (from - start));
+    return out;
+  }
   hts_pos_t got = 0;
   char* bases = faidx_fetch_seq64(impl_->fai, name.c_str(), from, to - 1, &got);
   if (!bases || got != to - from) {

@@ -1,6 +1,7 @@
 // A training job's input: reading it (a table, FASTA or BED intervals) and checking, on resume,
 // that it has not changed. Torch-free: bad input is refused before LibTorch loads.
 #include "dnacnn/core/error.hpp"
+#include "dnacnn/io/genome.hpp"
 #include "dnacnn/train/run.hpp"
 #include "dnacnn/train/train_job.hpp"
 
@@ -27,7 +28,7 @@ std::string input_md5(const TrainJob& job) {
   if (job.intervals.beds.empty()) return file_md5(job.data);
   std::string md5s;
   for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
-  return md5s + file_md5(job.intervals.genome.string() + ".fai");
+  return md5s + file_md5(io::Genome(job.intervals.genome).fingerprint_file());
 }
 
 SequenceData read_job_input(const TrainJob& job) {

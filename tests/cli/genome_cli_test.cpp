@@ -182,6 +182,43 @@ TEST_F(GenomeCli, ScanVariantsAndAttributeEndToEnd) {
                         2, "dnacnn attribute: ");
 }
 
+// --genome g.2bit wherever --genome goes: train --bed (with gc-matched negatives), scan and
+// variants write what they write from the FASTA, byte for byte; no index file appears; a
+// truncated 2bit file is one line.
+TEST_F(GenomeCli, TwoBitGenomesGiveWhatTheFastaGives) {
+  test::write_two_bit(dir / "genome.2bit", genome.written);
+  const std::string two_bit = path("genome.2bit");
+  test::write_linear_model(dir / "model", 20, 3);
+  test::write_file(dir / "v.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
+                                  "chr1\t20\tv\t" + genome.seqs.at("chr1").substr(19, 1) + "\tT\t.\t.\t.\n"
+                                  "chr3\t120\tn\tN\tA\t.\t.\t.\n");
+  for (const auto& [name, genome_file] : {std::pair{"fa", g}, std::pair{"2bit", two_bit}}) {
+    RunResult r = dnacnn({"train", "--bed", peaks(), "--genome", genome_file, "--negatives", "gc-matched", "--length",
+                          "30", "--test-chroms", "chr3", "--model", "cnn", "--epochs", "2", "--batch-size", "8", "--out",
+                          path(std::string("run-") + name), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    r = dnacnn({"scan", "--model", path("model"), "--genome", genome_file, "--step", "25", "--out",
+                path(std::string("scan-") + name + ".bedGraph"), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    r = dnacnn({"variants", "--model", path("model"), "--vcf", path("v.vcf"), "--genome", genome_file, "--out",
+                path(std::string("v-") + name + ".tsv"), "--quiet"});
+    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+  }
+  EXPECT_EQ(test::read_file(dir / "run-2bit" / "predictions.tsv"), test::read_file(dir / "run-fa" / "predictions.tsv"));
+  EXPECT_EQ(test::read_file(dir / "run-2bit" / "model" / "weights.safetensors"),
+            test::read_file(dir / "run-fa" / "model" / "weights.safetensors"));
+  EXPECT_EQ(test::read_file(dir / "scan-2bit.bedGraph"), test::read_file(dir / "scan-fa.bedGraph"));
+  EXPECT_EQ(test::read_file(dir / "v-2bit.tsv"), test::read_file(dir / "v-fa.tsv"));
+  EXPECT_FALSE(std::filesystem::exists(two_bit + ".fai"));
+  // Resuming checks the 2bit file itself for changes (it holds its own index).
+  RunResult r = dnacnn({"train", "--resume", path("run-2bit"), "--epochs", "3", "--quiet"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string whole = test::read_file(two_bit);
+  test::write_file(dir / "cut.2bit", whole.substr(0, whole.size() / 2));
+  expect_one_line_error(dnacnn({"scan", "--model", path("model"), "--genome", path("cut.2bit"), "--out", path("x.bg")}), 1,
+                        "dnacnn scan: " + path("cut.2bit") + ": is truncated");
+}
+
 TEST_F(GenomeCli, HelpShowsDefaults) {
   for (const auto& [cmd, needles] : std::map<std::string, std::vector<std::string>>{
            {"scan", {"--genome", "--regions", "--step", "=50", "--rc-average", "--threads", "=1"}},

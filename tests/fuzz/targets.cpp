@@ -190,6 +190,11 @@ void genome_index(std::string_view bytes) {
   expect_only_errors([&] { fetch_around(io::Genome(fa)); });
 }
 
+void two_bit(std::string_view bytes) {
+  const fs::path path = write("g.2bit", bytes);
+  expect_only_errors([&] { fetch_around(io::Genome(path)); });
+}
+
 void intervals(std::string_view bytes) {
   if (bytes.empty()) return;
   const unsigned char flags = static_cast<unsigned char>(bytes[0]);
@@ -227,6 +232,7 @@ const std::vector<Target>& targets() {
                                        {"vcf", vcf},
                                        {"genome", genome},
                                        {"genome_index", genome_index},
+                                       {"two_bit", two_bit},
                                        {"intervals", intervals}};
   return all;
 }

@@ -21,6 +21,7 @@ void bed(std::string_view bytes);             // BED / narrowPeak, plain or gzip
 void vcf(std::string_view bytes);             // VCF / BCF, plain or bgzip, for `variants`
 void genome(std::string_view bytes);          // --genome FASTA: its .fai built by htslib, then fetches
 void genome_index(std::string_view bytes);    // a user's .fai beside a fixed genome FASTA
+void two_bit(std::string_view bytes);         // --genome g.2bit: header, index, records, fetches
 void intervals(std::string_view bytes);       // train --bed over a fixed genome (first byte picks options)
 
 struct Target {

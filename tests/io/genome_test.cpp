@@ -14,6 +14,7 @@ namespace dnacnn {
 namespace {
 
 using test::TempDir;
+namespace fs = std::filesystem;
 
 TEST(Genome, BgzipFastaIsIndexedAndFetchedExactly) {
   TempDir dir;
@@ -69,6 +70,68 @@ TEST(Genome, UnknownNamesAndBadFilesAreErrorsNamingThem) {
   EXPECT_THROW_MSG(io::Genome(dir / "plain.fa.gz"), Error, "recompress it with bgzip");
   test::write_file(dir / "notfasta.fa", "hello\nworld\n");
   EXPECT_THROW(io::Genome(dir / "notfasta.fa"), Error);
+}
+
+// A .2bit genome (version 0 and 1, either byte order) reads as its FASTA does: names, lengths, and
+// every window, across N blocks and soft-masked stretches and off either end, with no index file.
+TEST(TwoBit, ReadsAsTheFastaDoesWithoutAnIndex) {
+  TempDir dir;
+  const test::TestGenome g = test::write_test_genome(dir.path(), false);
+  const io::Genome fasta(g.fasta);
+  for (const auto& [version, swapped] : std::vector<std::pair<int, bool>>{{0, false}, {1, false}, {0, true}}) {
+    const fs::path path = dir / ("g" + std::to_string(version) + (swapped ? "s" : "") + ".2bit");
+    test::write_two_bit(path, g.written, version, swapped);
+    const io::Genome two_bit(path);
+    EXPECT_FALSE(fs::exists(path.string() + ".fai"));
+    EXPECT_EQ(two_bit.names(), fasta.names());
+    EXPECT_EQ(two_bit.fingerprint_file(), path);
+    for (const auto& [name, seq] : g.seqs) {
+      ASSERT_EQ(two_bit.length(name), fasta.length(name)) << name;
+      EXPECT_EQ(two_bit.fetch(name, 0, two_bit.length(name)), seq) << name;
+      for (std::int64_t start : {-7, 0, 1, 2, 3, 95, 99, 149, 199, 259, 299, 650})
+        for (std::int64_t width : {1, 2, 5, 64, 121})
+          EXPECT_EQ(two_bit.fetch(name, start, start + width), fasta.fetch(name, start, start + width))
+              << name << ":" << start << "+" << width << " version " << version;
+    }
+  }
+}
+
+TEST(TwoBit, TruncatedOrDamagedFilesAreOneLineNamingThem) {
+  TempDir dir;
+  const test::TestGenome g = test::write_test_genome(dir.path(), false);
+  test::write_two_bit(dir / "g.2bit", g.written);
+  const std::string whole = test::read_file(dir / "g.2bit");
+  // Cut inside the header, the index, a sequence's record and its bases: an Error each, no crash.
+  for (std::size_t cut : {std::size_t{6}, std::size_t{20}, std::size_t{60}, whole.size() / 2, whole.size() - 1}) {
+    test::write_file(dir / "cut.2bit", whole.substr(0, cut));
+    EXPECT_THROW_MSG(io::Genome(dir / "cut.2bit"), Error, (dir / "cut.2bit").string() + ": is truncated") << cut;
+  }
+  std::string version = whole;
+  version[4] = 7;
+  test::write_file(dir / "v7.2bit", version);
+  EXPECT_THROW_MSG(io::Genome(dir / "v7.2bit"), Error, "is a 2bit file of version 7");
+}
+
+// The test's 2bit writer agrees with Biopython's 2bit reader (Debian's python3-biopython): the
+// files the tests read are what faToTwoBit writes.
+TEST(TwoBit, BiopythonReadsTheTestFilesAsWritten) {
+  TempDir dir;
+  const test::TestGenome g = test::write_test_genome(dir.path(), false);
+  test::write_two_bit(dir / "g.2bit", g.written);
+  const test::RunResult r = test::run_program(
+      "/usr/bin/python3", {"-c", "import sys\nfrom Bio import SeqIO\n"
+                                 "for rec in SeqIO.parse(open(sys.argv[1], 'rb'), 'twobit'):\n"
+                                 "    print(rec.id, str(rec.seq))\n",
+                           (dir / "g.2bit").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string expected;
+  for (const auto& [name, seq] : g.written) {
+    std::string as_read = seq;  // Biopython keeps the soft mask as lower case; non-ACGT is N
+    for (char& c : as_read)
+      if (std::string_view("ACGTacgt").find(c) == std::string_view::npos) c = 'N';
+    expected += name + " " + as_read + "\n";
+  }
+  EXPECT_EQ(r.out, expected);
 }
 
 // An index written by another tool (or damaged) that would make htslib divide by zero or read past

@@ -30,6 +30,7 @@ TestGenome write_test_genome(const fs::path& dir, bool bgzip, std::uint64_t seed
   chr3[300] = 'R';
   std::string text;
   TestGenome g;
+  g.written = written;
   for (const auto& [name, seq] : written) {
     text += ">" + name + " test sequence\n";
     for (std::size_t i = 0; i < seq.size(); i += 60) text += seq.substr(i, 60) + "\n";
@@ -46,6 +47,83 @@ TestGenome write_test_genome(const fs::path& dir, bool bgzip, std::uint64_t seed
   else
     write_file(g.fasta, text);
   return g;
+}
+
+namespace {
+
+// Runs of positions where `inside` holds, as (start, size) pairs.
+template <class Pred>
+std::vector<std::pair<std::uint32_t, std::uint32_t>> runs(const std::string& seq, Pred inside) {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> out;
+  for (std::size_t i = 0; i < seq.size();) {
+    if (!inside(seq[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t j = i;
+    while (j < seq.size() && inside(seq[j])) ++j;
+    out.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j - i));
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+void write_two_bit(const fs::path& path, const std::vector<std::pair<std::string, std::string>>& seqs, int version,
+                   bool swapped) {
+  std::string out;
+  const auto put32 = [&](std::uint32_t v) {
+    if (swapped) v = __builtin_bswap32(v);
+    out.append(reinterpret_cast<const char*>(&v), 4);
+  };
+  const auto put64 = [&](std::uint64_t v) {
+    if (swapped) v = __builtin_bswap64(v);
+    out.append(reinterpret_cast<const char*>(&v), 8);
+  };
+  const auto is_acgt = [](char c) { return std::string_view("ACGTacgt").find(c) != std::string_view::npos; };
+  // Records first, to know their offsets.
+  std::vector<std::string> records;
+  for (const auto& [name, seq] : seqs) {
+    std::string saved;
+    std::swap(saved, out);
+    put32(static_cast<std::uint32_t>(seq.size()));
+    for (const auto& blocks : {runs(seq, [&](char c) { return !is_acgt(c); }),
+                               runs(seq, [](char c) { return c >= 'a' && c <= 'z'; })}) {
+      put32(static_cast<std::uint32_t>(blocks.size()));
+      for (const auto& b : blocks) put32(b.first);
+      for (const auto& b : blocks) put32(b.second);
+    }
+    put32(0);  // reserved
+    for (std::size_t i = 0; i < seq.size(); i += 4) {
+      unsigned char byte = 0;
+      for (std::size_t k = 0; k < 4; ++k) {
+        const char c = i + k < seq.size() ? static_cast<char>(seq[i + k] & ~0x20) : 'T';
+        const unsigned code = c == 'C' ? 1 : c == 'A' ? 2 : c == 'G' ? 3 : 0;  // T (and N) = 0
+        byte = static_cast<unsigned char>(byte | code << (6 - 2 * k));
+      }
+      out.push_back(static_cast<char>(byte));
+    }
+    records.push_back(out);
+    out = saved;
+  }
+  put32(0x1A412743);
+  put32(static_cast<std::uint32_t>(version));
+  put32(static_cast<std::uint32_t>(seqs.size()));
+  put32(0);
+  std::uint64_t offset = 16;
+  for (const auto& [name, seq] : seqs) offset += 1 + name.size() + (version == 1 ? 8 : 4);
+  for (std::size_t i = 0; i < seqs.size(); ++i) {
+    out.push_back(static_cast<char>(seqs[i].first.size()));
+    out += seqs[i].first;
+    if (version == 1)
+      put64(offset);
+    else
+      put32(static_cast<std::uint32_t>(offset));
+    offset += records[i].size();
+  }
+  for (const auto& r : records) out += r;
+  write_file(path, out);
 }
 
 }  // namespace dnacnn::test

@@ -1,4 +1,5 @@
-// A reference genome: an indexed FASTA (plain or bgzip), read through htslib's faidx.
+// A reference genome: an indexed FASTA (plain or bgzip), read through htslib's faidx, or a UCSC
+// .2bit file (known by its signature, whatever its name; read with random access, no index).
 #pragma once
 #include <cstdint>
 #include <filesystem>
@@ -13,14 +14,18 @@ namespace dnacnn::io {
 
 class Genome {
  public:
-  // Opens `path`, building its .fai (and .gzi for bgzip) beside it when missing. A plain-gzip file,
-  // a missing file or an index that cannot be written are Errors naming the file.
+  // Opens `path`, building a FASTA's .fai (and .gzi for bgzip) beside it when missing. A plain-gzip
+  // file, a missing file, an index that cannot be written, a truncated or damaged 2bit file are
+  // Errors naming the file.
   explicit Genome(const std::filesystem::path& path);
   ~Genome();
   Genome(Genome&&) noexcept;
   Genome& operator=(Genome&&) noexcept;
 
   const std::string& path() const { return path_; }
+  // The file whose checksum identifies the genome's content cheaply: the .fai of a FASTA, the
+  // 2bit file itself (its index is inside it).
+  std::filesystem::path fingerprint_file() const;
   // Sequence names in file order.
   const std::vector<std::string>& names() const { return names_; }
   bool contains(std::string_view name) const;
