@@ -19,6 +19,7 @@ void add_attribute(CLI::App& root) {
   cmd->add_option("--in", q->in, "Sequences: FASTA or a TSV/CSV table with a sequence column (plain, gzip or bgzip); - reads standard input")
       ->required();
   add_input_options(*cmd, *input, InputUse::predict);
+  add_fit_options(*cmd, q->fit);
   cmd->add_option("--method", *method, "ism: every single-base mutant; saliency: d output / d input; gradxinput")
       ->check(CLI::IsMember({"ism", "saliency", "gradxinput"}));
   cmd->add_option("-o,--out", q->out, "Output directory")->required();
@@ -28,7 +29,8 @@ void add_attribute(CLI::App& root) {
   cmd->add_option("--device", q->device, "cpu, cuda or cuda:N");
   cmd->add_flag("--force", *force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, *quiet);
-  cmd->final_callback([q, quiet, force, method, input] {
+  cmd->final_callback([q, quiet, force, method, input, cmd] {
+    check_fit_options(*cmd, q->fit);
     load_torch();
     q->table = input->options();
     q->method = parse_attribution_method(*method);

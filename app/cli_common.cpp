@@ -98,4 +98,27 @@ void add_input_options(CLI::App& app, InputArgs& a, InputUse use) {
   app.add_option("--pad", a.pad, "Where --length puts the N padding")->check(CLI::IsMember({"left", "right", "both"}));
 }
 
+void add_fit_options(CLI::App& app, FitOptions& fit, std::string* windows_out) {
+  add_enum_option(app, "--fit", fit.fit, parse_fit, fit_name,
+                  "Sequences of another length than the model's: exact (refuse them), crop (centre-crop or "
+                  "N-pad to the model's length), windows (slide the model along each; one row per sequence)");
+  add_enum_option(app, "--pad", fit.pad, parse_pad, pad_name, "Where --fit crop (and windows, on short sequences) puts N padding");
+  app.add_option("--step", fit.step, "--fit windows: bases between window starts (0: a quarter of the model's length)")
+      ->check(CLI::NonNegativeNumber)
+      ->default_str("0");
+  add_enum_option(app, "--aggregate", fit.aggregate, parse_aggregate, aggregate_name,
+                  "--fit windows: a sequence's value from its windows' values: max (DeepBind) or mean");
+  if (windows_out)
+    app.add_option("--windows-out", *windows_out, "--fit windows: also write every window's id, start, end and values (TSV)");
+}
+
+void check_fit_options(const CLI::App& app, const FitOptions& fit) {
+  if (fit.fit == Fit::windows) return;
+  for (const char* flag : {"--step", "--aggregate", "--windows-out"}) {
+    const CLI::Option* option = app.get_option_no_throw(flag);
+    if (option && option->count()) throw UsageError(std::string(flag) + " goes with --fit windows");
+  }
+  if (fit.fit == Fit::exact && app.count("--pad")) throw UsageError("--pad goes with --fit crop or --fit windows");
+}
+
 }  // namespace dnacnn::app

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnacnn/data/dataset.hpp"
+#include "dnacnn/data/fit.hpp"
 #include "dnacnn/data/intervals.hpp"
 
 #include "dnacnn/models/model_config.hpp"
@@ -78,5 +79,11 @@ struct InputArgs {
   TableOptions options() const;
 };
 void add_input_options(CLI::App& app, InputArgs& args, InputUse use);
+
+// --fit exact|crop|windows with --pad, --step and --aggregate (data/fit.hpp): how predict, evaluate
+// and attribute take sequences of other lengths than the model's. `windows_out` adds --windows-out.
+void add_fit_options(CLI::App& app, FitOptions& fit, std::string* windows_out = nullptr);
+// UsageError for window options without --fit windows (call in the command's callback).
+void check_fit_options(const CLI::App& app, const FitOptions& fit);
 
 }  // namespace dnacnn::app

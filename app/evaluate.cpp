@@ -15,6 +15,7 @@ struct EvaluateArgs {
   InputArgs input;
   IntervalDataOptions intervals;  // --bed input
   bool rc_average = false;
+  FitOptions fit;
   int threads = 1;
   std::string device = "cpu";
 };
@@ -25,15 +26,17 @@ void add_evaluate(CLI::App& root) {
   cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
   cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels; or --bed; - reads standard input");
   add_input_options(*cmd, a->input, InputUse::evaluate);
+  add_fit_options(*cmd, a->fit);
   add_interval_options(*cmd, a->intervals, false);
   cmd->add_flag("--rc-average", a->rc_average, "Average the predictions for each sequence and its reverse complement");
   add_threads_option(*cmd, a->threads);
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
-  cmd->final_callback([a] {
+  cmd->final_callback([a, cmd] {
+    check_fit_options(*cmd, a->fit);
     load_torch();
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->model, a->device);
-    TableOptions table = predictor.input_options(a->input.options());
+    TableOptions table = predictor.input_options(a->input.options(), a->fit);
     IntervalDataOptions intervals = a->intervals;
     intervals.length = predictor.config().length;  // intervals are resized to the model's input
     // The columns it was trained on (with --bed: a regression model's BED column; binary labels
@@ -42,7 +45,7 @@ void add_evaluate(CLI::App& root) {
     if (table.target_cols.empty() && (intervals.beds.empty() || bed_column))
       table.target_cols = predictor.config().targets;
     const SequenceData data = read_input_data(a->data, table, intervals);
-    const std::vector<Scores> scores = evaluate(predictor, data, a->rc_average);
+    const std::vector<Scores> scores = evaluate(predictor, data, a->rc_average, a->fit);
     // The first target's metrics at the top level; with several targets, each under per_target.
     nlohmann::json j = scores.front();
     if (scores.size() > 1)

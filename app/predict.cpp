@@ -23,6 +23,7 @@ struct PredictArgs {
   int threads = 1;
   std::string device = "cpu";
   std::string shard;  // I/N or auto
+  std::string windows_out;
   bool quiet = false;
 };
 
@@ -35,6 +36,7 @@ void add_predict(CLI::App& root) {
       ->required();
   cmd->add_option("-o,--out", a->out, "Output TSV: id, then one column per target; '-' for stdout");
   add_input_options(*cmd, a->input, InputUse::predict);
+  add_fit_options(*cmd, a->predict.fit, &a->windows_out);
   cmd->add_flag("--with-seq", a->predict.with_seq, "Add a seq column after the id");
   cmd->add_flag("--rc-average", a->predict.rc_average, "Average the predictions for each sequence and its reverse complement");
   cmd->add_option("--batch-size", a->predict.batch_size, "Sequences read and predicted at a time")->check(CLI::PositiveNumber);
@@ -44,7 +46,8 @@ void add_predict(CLI::App& root) {
                   "Predict only records I, I+N, I+2N, ... (0-based) into OUT.shard-I-of-N, for N processes or jobs; "
                   "`dnacnn merge --out OUT` joins them. auto: I/N from RANK/WORLD_SIZE or Slurm's variables");
   add_quiet_flag(*cmd, a->quiet);
-  cmd->final_callback([a] {
+  cmd->final_callback([a, cmd] {
+    check_fit_options(*cmd, a->predict.fit);
     load_torch();
     PredictFileOptions options = a->predict;
     std::string out = a->out;
@@ -57,8 +60,12 @@ void add_predict(CLI::App& root) {
     const Predictor predictor = Predictor::load(a->model, a->device);
     options.input = a->input.options();
     // Open the output first: an unwritable --out should fail before the work, not after it.
-    std::optional<io::AtomicFile> file;
+    std::optional<io::AtomicFile> file, windows;
     if (out != "-") file.emplace(out);
+    if (!a->windows_out.empty()) {
+      windows.emplace(a->windows_out);
+      options.windows_out = &windows->stream();
+    }
     Progress progress(a->quiet);
     const PredictFileStats stats = predict_file(predictor, a->in, options, file ? file->stream() : std::cout, progress);
     if (!file) {
@@ -66,6 +73,10 @@ void add_predict(CLI::App& root) {
     } else {
       file->commit();
     }
+    if (windows) windows->commit();
+    if (options.fit.fit == Fit::windows)
+      progress.log(fmt::format("--fit windows: {} windows of {} bp, {} per sequence", stats.windows,
+                               predictor.config().length, aggregate_name(options.fit.aggregate)));
     if (stats.cropped + stats.padded > 0)
       progress.log(fmt::format("fitted to the model's {} bp: {} sequences centre-cropped, {} N-padded",
                                predictor.config().length, stats.cropped, stats.padded));

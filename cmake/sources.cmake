@@ -25,6 +25,7 @@ set(DNACNN_CORE_SOURCES
   src/data/simulate.cpp
   src/data/encode.cpp
   src/data/dataset.cpp
+  src/data/fit.cpp
   src/data/split.cpp
   src/data/intervals.cpp
   src/data/negatives.cpp

@@ -146,7 +146,7 @@ BaseCodes encode_codes(const SequenceData& data, std::int64_t length, const std:
     const std::string& s = data.seqs[row];
     if (static_cast<std::int64_t>(s.size()) != length) {
       throw Error("sequence has " + std::to_string(s.size()) + " bases, the model expects " +
-                      std::to_string(length) + " (train with --length to crop or pad inputs)",
+                      std::to_string(length) + " (--fit crop or --fit windows predict other lengths; or train with --length)",
                   {data.source, data.lines.empty() ? 0 : data.lines[row]});
     }
     append_codes(s, out.codes);

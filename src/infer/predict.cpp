@@ -106,8 +106,14 @@ void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
   for (float& v : outputs) v = 1.0f / (1.0f + std::exp(-v));
 }
 
-std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average) const {
+std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average,
+                                      const FitOptions& fit) const {
   const LoadedModel& m = *impl_->loaded;
+  if (fit.fit == Fit::windows) {
+    Windows windows;
+    const std::vector<float> values = predict_windows(data, batch_size, rc_average, fit, windows);
+    return aggregate_windows(values, windows.row, data.size(), m.config.targets.size(), fit.aggregate);
+  }
   std::vector<float> out = predict_sequences(*m.network, data, m.config.length, batch_size, m.device);
   to_output_scale(m.config, out);
   if (rc_average) {
@@ -118,17 +124,26 @@ std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t bat
   return out;
 }
 
-TableOptions input_options_for(const ModelConfig& config, TableOptions options) {
-  if (!config.pad.empty()) {
+std::vector<float> Predictor::predict_windows(const SequenceData& data, std::int64_t batch_size, bool rc_average,
+                                              const FitOptions& fit, Windows& windows) const {
+  windows = cut_windows(data, config().length, fit);
+  return predict(windows.data, batch_size, rc_average);
+}
+
+TableOptions input_options_for(const ModelConfig& config, TableOptions options, const FitOptions& fit) {
+  if (fit.fit == Fit::crop || (fit.fit == Fit::exact && !config.pad.empty())) {
     options.length = config.length;
-    options.pad = parse_pad(config.pad);
+    options.pad = fit.fit == Fit::crop ? fit.pad : parse_pad(config.pad);
   }
   return options;
 }
 
-TableOptions Predictor::input_options(TableOptions options) const { return input_options_for(impl_->loaded->config, options); }
+TableOptions Predictor::input_options(TableOptions options, const FitOptions& fit) const {
+  return input_options_for(impl_->loaded->config, options, fit);
+}
 
-std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average) {
+std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average,
+                             const FitOptions& fit) {
   if (!data.has_targets()) throw Error("evaluation needs a target column", {data.source});
   const ModelConfig& config = predictor.config();
   if (data.n_targets() != config.targets.size())
@@ -137,7 +152,7 @@ std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& dat
                             data.n_targets(), fmt::join(data.target_names, ", "), config.targets.size(),
                             fmt::join(config.targets, ", ")),
                 {data.source}, kExitUsageError);
-  const std::vector<float> pred = predictor.predict(data, 4096, rc_average);
+  const std::vector<float> pred = predictor.predict(data, 4096, rc_average, fit);
   const std::size_t n_targets = config.targets.size();
   std::vector<Scores> scores;
   for (std::size_t t = 0; t < n_targets; ++t) {
@@ -148,9 +163,34 @@ std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& dat
   return scores;
 }
 
+// --windows-out: one line per window, `id start end` (0-based, half-open, on the input sequence;
+// negative or past its end where it was N-padded) and one column per target.
+static void write_windows(std::ostream& out, const SequenceData& batch, const std::vector<std::int64_t>& numbers,
+                   const Windows& windows, const std::vector<float>& values, const ModelConfig& config, bool header) {
+  std::string text;
+  if (header) {
+    text = "id\tstart\tend";
+    for (const auto& t : config.targets) text += '\t' + t;
+    text += '\n';
+  }
+  const std::size_t n_targets = config.targets.size();
+  for (std::size_t w = 0; w < windows.row.size(); ++w) {
+    const auto r = static_cast<std::size_t>(windows.row[w]);
+    if (batch.ids.empty())
+      fmt::format_to(std::back_inserter(text), "{}", numbers[r]);
+    else
+      text += batch.ids[r];
+    fmt::format_to(std::back_inserter(text), "\t{}\t{}", windows.start[w], windows.start[w] + config.length);
+    for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(text), "\t{:.7g}", values[w * n_targets + t]);
+    text += '\n';
+  }
+  out << text;
+  if (!out) throw Error("write error (disk full?) on --windows-out");
+}
+
 PredictFileStats predict_file(const Predictor& predictor, const std::filesystem::path& in,
                               const PredictFileOptions& options, std::ostream& out, Progress& progress) {
-  io::SequenceReader reader(in, predictor.input_options(options.input));
+  io::SequenceReader reader(in, predictor.input_options(options.input, options.fit));
   const ModelConfig& config = predictor.config();
   const std::size_t n_targets = config.targets.size();
   // The header goes out with the first batch: input that is bad from its first rows leaves the
@@ -170,7 +210,16 @@ PredictFileStats predict_file(const Predictor& predictor, const std::filesystem:
     records += read;
     const auto n = static_cast<std::int64_t>(numbers.size());
     if (n == 0) continue;
-    const std::vector<float> values = predictor.predict(batch, batch_size, options.rc_average);
+    std::vector<float> values;
+    if (options.fit.fit == Fit::windows) {
+      Windows windows;
+      const std::vector<float> each = predictor.predict_windows(batch, batch_size, options.rc_average, options.fit, windows);
+      values = aggregate_windows(each, windows.row, batch.size(), n_targets, options.fit.aggregate);
+      if (options.windows_out) write_windows(*options.windows_out, batch, numbers, windows, each, config, stats.windows == 0);
+      stats.windows += static_cast<std::int64_t>(windows.row.size());
+    } else {
+      values = predictor.predict(batch, batch_size, options.rc_average);
+    }
     text = stats.rows == 0 ? header : "";
     for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
       if (batch.ids.empty())

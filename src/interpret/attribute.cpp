@@ -49,6 +49,57 @@ std::string sequence_label(const SequenceData& data, std::size_t i) {
   return data.ids.empty() ? "seq" + std::to_string(i + 1) : data.ids[i];
 }
 
+// The attributions of `part`, and their predictions as `predict` gives them (probabilities for
+// binary models). --fit windows: every window attributed, each base's values averaged over the
+// windows covering it, the prediction aggregated over the windows.
+std::pair<std::vector<SequenceAttribution>, std::vector<float>> attribute_part(
+    const Attributor& attributor, const std::vector<std::string>& part, const AttributeRequest& r, std::size_t target) {
+  const ModelConfig& config = attributor.config();
+  const auto in_output_scale = [&](const std::vector<SequenceAttribution>& all) {
+    std::vector<float> predictions;
+    for (const SequenceAttribution& a : all) predictions.push_back(a.prediction);
+    to_output_scale(config, predictions);
+    return predictions;
+  };
+  if (r.fit.fit != Fit::windows) {
+    std::vector<SequenceAttribution> all = attributor.attribute(part, r.method, target);
+    std::vector<float> predictions = in_output_scale(all);
+    return {std::move(all), std::move(predictions)};
+  }
+  SequenceData rows;
+  rows.seqs = part;
+  const Windows windows = cut_windows(rows, config.length, r.fit);
+  const std::vector<SequenceAttribution> each = attributor.attribute(windows.data.seqs, r.method, target);
+  const std::vector<float> predictions =
+      aggregate_windows(in_output_scale(each), windows.row, rows.size(), 1, r.fit.aggregate);
+  std::vector<SequenceAttribution> merged(part.size());
+  std::vector<std::vector<int>> covered(part.size());
+  for (std::size_t i = 0; i < part.size(); ++i) {
+    merged[i].scores.assign(part[i].size() * kChannels, 0.0f);
+    merged[i].observed.assign(part[i].size(), 0.0f);
+    covered[i].assign(part[i].size(), 0);
+  }
+  for (std::size_t w = 0; w < each.size(); ++w) {
+    const auto i = static_cast<std::size_t>(windows.row[w]);
+    const auto n = static_cast<std::int64_t>(part[i].size());
+    for (std::int64_t p = 0; p < config.length; ++p) {
+      const std::int64_t pos = windows.start[w] + p;
+      if (pos < 0 || pos >= n) continue;  // N-padding around a short sequence
+      const auto at = static_cast<std::size_t>(pos);
+      for (int c = 0; c < kChannels; ++c) merged[i].scores[at * kChannels + c] += each[w].scores[static_cast<std::size_t>(p * kChannels + c)];
+      merged[i].observed[at] += each[w].observed[static_cast<std::size_t>(p)];
+      ++covered[i][at];
+    }
+  }
+  for (std::size_t i = 0; i < part.size(); ++i)
+    for (std::size_t at = 0; at < part[i].size(); ++at) {
+      const float k = static_cast<float>(std::max(covered[i][at], 1));
+      for (int c = 0; c < kChannels; ++c) merged[i].scores[at * kChannels + c] /= k;
+      merged[i].observed[at] /= k;
+    }
+  return {std::move(merged), predictions};
+}
+
 }  // namespace
 
 AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
@@ -61,11 +112,12 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
     if (it == config.targets.end()) throw UsageError("--target '" + r.target + "' is not one of the model's targets");
     target = static_cast<std::size_t>(it - config.targets.begin());
   }
-  const SequenceData data = read_sequence_table(r.in, input_options_for(config, r.table));  // FASTA or table
-  for (std::size_t i = 0; i < data.seqs.size(); ++i)
+  const SequenceData data = read_sequence_table(r.in, input_options_for(config, r.table, r.fit));  // FASTA or table
+  for (std::size_t i = 0; i < data.seqs.size() && r.fit.fit != Fit::windows; ++i)
     if (static_cast<std::int64_t>(data.seqs[i].size()) != config.length)
-      throw Error(fmt::format("sequence '{}' has {} bases, the model expects {}", sequence_label(data, i),
-                              data.seqs[i].size(), config.length),
+      throw Error(fmt::format("sequence '{}' has {} bases, the model expects {} (--fit crop or --fit windows "
+                              "attribute other lengths)",
+                              sequence_label(data, i), data.seqs[i].size(), config.length),
                   {data.source, data.lines.empty() ? 0 : data.lines[i]});
   io::ensure_directory(r.out);
   io::ensure_directory(r.out / "logos");
@@ -81,10 +133,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
   for (std::size_t c = 0; c < data.seqs.size(); c += kChunk) {
     const std::vector<std::string> part(data.seqs.begin() + static_cast<std::ptrdiff_t>(c),
                                         data.seqs.begin() + static_cast<std::ptrdiff_t>(std::min(c + kChunk, data.seqs.size())));
-    const std::vector<SequenceAttribution> attributions = attributor.attribute(part, r.method, target);
-    std::vector<float> predictions;  // as `predict` gives them: probabilities for binary models
-    for (const SequenceAttribution& a : attributions) predictions.push_back(a.prediction);
-    to_output_scale(config, predictions);
+    const auto [attributions, predictions] = attribute_part(attributor, part, r, target);
     for (std::size_t k = 0; k < part.size(); ++k) {
       const std::size_t i = c + k;
       const SequenceAttribution& a = attributions[k];

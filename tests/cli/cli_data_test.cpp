@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "cli_support.hpp"
+#include "genome_fixture.hpp"
 #include "dnacnn/core/random.hpp"
 #include "test_support.hpp"
 
@@ -166,6 +167,103 @@ TEST(CliUserData, StandardInputInPipes) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--data -: training records its input's MD5"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "t"));
+}
+
+// --fit on a linear model of known weights (its output for any window is a sum of weights): exact
+// refuses other lengths naming crop and windows; crop predicts the centre window; windows the max
+// (or mean) over windows every --step bases plus one at the end, each listed by --windows-out;
+// evaluate takes --fit too; attribute --fit windows averages each base's ISM over its windows.
+TEST(CliUserData, FitLongSequencesByCropOrWindows) {
+  TempDir dir;
+  const test::LinearModel model = test::write_linear_model(dir / "model", 10, 7);
+  const std::string m = (dir / "model").string();
+  Rng rng(3);
+  std::vector<std::string> seqs;
+  std::string table = "id\tseq\tscore\n";
+  for (int i = 0; i < 6; ++i) {
+    std::string s;
+    for (int j = 0; j < (i == 0 ? 7 : 10 + 9 * i); ++j) s += "ACGT"[rng.below(4)];
+    seqs.push_back(s);
+    table += "s" + std::to_string(i) + "\t" + s + "\t" + std::to_string(i) + "\n";
+  }
+  test::write_file(dir / "long.tsv", table);
+  const std::string in = (dir / "long.tsv").string();
+  expect_one_line_error(dnacnn({"predict", "--model", m, "--in", in}), 1, "dnacnn predict: " + in + ":2: sequence has 7 bases");
+  EXPECT_NE(dnacnn({"predict", "--model", m, "--in", in}).err.find("--fit crop or --fit windows"), std::string::npos);
+  const auto values = [](const RunResult& r) {
+    std::vector<double> v;
+    const auto lines = test::split(r.out, '\n');
+    for (std::size_t i = 1; i < lines.size(); ++i)
+      if (!lines[i].empty()) v.push_back(std::stod(test::split(lines[i], '\t').back()));
+    return v;
+  };
+  RunResult r = dnacnn({"predict", "--model", m, "--in", in, "--fit", "crop", "--pad", "right"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<double> got = values(r);
+  ASSERT_EQ(got.size(), seqs.size());
+  EXPECT_NEAR(got[0], model.predict(seqs[0] + "NNN"), 1e-4);
+  for (std::size_t i = 1; i < seqs.size(); ++i)
+    EXPECT_NEAR(got[i], model.predict(seqs[i].substr((seqs[i].size() - 10) / 2, 10)), 1e-4) << i;
+  for (const std::string aggregate : {"max", "mean"}) {
+    r = dnacnn({"predict", "--model", m, "--in", in, "--fit", "windows", "--step", "4", "--aggregate", aggregate,
+                "--windows-out", (dir / "w.tsv").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    got = values(r);
+    std::size_t window_rows = 0;
+    for (std::size_t i = 0; i < seqs.size(); ++i) {
+      const auto n = static_cast<std::int64_t>(seqs[i].size());
+      std::vector<double> each;
+      std::vector<std::int64_t> starts;
+      for (std::int64_t s = 0; s + 10 <= n; s += 4) starts.push_back(s);
+      if (starts.empty()) starts.push_back(-1);  // 7 bases: one window, N-padded on both sides (1 left, 2 right)
+      else if (starts.back() + 10 < n) starts.push_back(n - 10);
+      for (std::int64_t s : starts)
+        each.push_back(s < 0 ? model.predict("N" + seqs[i] + "NN") : model.predict(seqs[i].substr(s, 10)));
+      window_rows += each.size();
+      double expected = aggregate == "max" ? *std::max_element(each.begin(), each.end()) : 0;
+      if (aggregate == "mean") {
+        for (double v : each) expected += v;
+        expected /= static_cast<double>(each.size());
+      }
+      EXPECT_NEAR(got[i], expected, 1e-4) << aggregate << " " << i;
+    }
+    const auto windows = test::read_lines(dir / "w.tsv");
+    EXPECT_EQ(windows.size(), window_rows + 1);
+    EXPECT_EQ(windows.front(), "id\tstart\tend\tscore");
+    EXPECT_EQ(test::split(windows[1], '\t')[1] + ":" + test::split(windows[1], '\t')[2], "-1:9");
+  }
+  expect_one_line_error(dnacnn({"predict", "--model", m, "--in", in, "--step", "3"}), 2,
+                        "dnacnn predict: --step goes with --fit windows");
+  r = dnacnn({"evaluate", "--model", m, "--data", in, "--fit", "windows"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out).at("n"), 6);
+  // attribute: on a linear model ISM of the observed base is its weight minus the mean of the
+  // other three, wherever the window sits: averaged over the windows covering each base.
+  r = dnacnn({"attribute", "--model", m, "--in", in, "--fit", "windows", "--step", "5", "--out",
+              (dir / "attr").string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = test::read_lines(dir / "attr" / "attributions.tsv");
+  std::size_t expected_rows = 1;
+  for (const auto& s : seqs) expected_rows += s.size();
+  ASSERT_EQ(rows.size(), expected_rows);
+  const std::string& s5 = seqs[5];  // 55 bases: windows at 0, 5, ..., 45
+  for (std::size_t row = 1; row < rows.size(); ++row) {
+    const auto f = test::split(rows[row], '\t');
+    if (f[0] != "s5") continue;
+    const std::int64_t pos = std::stoll(f[1]) - 1;
+    double sum = 0;
+    int windows = 0;
+    for (std::int64_t start = 0; start + 10 <= 55; start += 5)
+      if (pos >= start && pos < start + 10) {
+        const char b = s5[static_cast<std::size_t>(pos)];
+        double others = 0;
+        for (char o : std::string("ACGT"))
+          if (o != b) others += model.weight(pos - start, o);
+        sum += model.weight(pos - start, b) - others / 3;
+        ++windows;
+      }
+    EXPECT_NEAR(std::stod(f[7]), sum / windows, 1e-4) << "position " << pos;
+  }
 }
 
 // The exported TorchScript, loaded by Python's torch.jit.load, predicts what dnacnn predicts.

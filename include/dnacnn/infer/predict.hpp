@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "dnacnn/data/dataset.hpp"
+#include "dnacnn/data/fit.hpp"
 #include "dnacnn/infer/loaded_model.hpp"
 #include "dnacnn/infer/metrics.hpp"
 #include "dnacnn/models/model_store.hpp"
@@ -27,12 +28,18 @@ class Predictor {
 
   const ModelConfig& config() const;
   // rows x targets, row-major: the model's outputs (probabilities for binary tasks). Sequences
-  // must have the model's input length. rc_average: the mean of the predictions for each
-  // sequence and for its reverse complement.
-  std::vector<float> predict(const SequenceData& data, std::int64_t batch_size = 4096, bool rc_average = false) const;
+  // must have the model's input length, but with --fit windows (any length: the aggregate of
+  // their windows' values). rc_average: the mean of the predictions for each sequence and for
+  // its reverse complement.
+  std::vector<float> predict(const SequenceData& data, std::int64_t batch_size = 4096, bool rc_average = false,
+                             const FitOptions& fit = {}) const;
+  // --fit windows: every window of every row, and its values (windows x targets).
+  std::vector<float> predict_windows(const SequenceData& data, std::int64_t batch_size, bool rc_average,
+                                     const FitOptions& fit, Windows& windows) const;
 
-  // How inputs are read for this model: a model trained with --length fits them to its length.
-  TableOptions input_options(TableOptions options) const;
+  // How inputs are read for this model: a model trained with --length fits them to its length;
+  // --fit crop fits any input; --fit windows reads them as they are.
+  TableOptions input_options(TableOptions options, const FitOptions& fit = {}) const;
 
  private:
   struct Impl;
@@ -41,13 +48,14 @@ class Predictor {
 
 // How inputs are read for a model of this config (Predictor::input_options, and tools that load the
 // network otherwise, e.g. attribution): a model trained with --length fits them to its length.
-TableOptions input_options_for(const ModelConfig& config, TableOptions options);
+TableOptions input_options_for(const ModelConfig& config, TableOptions options, const FitOptions& fit = {});
 
 // Model outputs to predictions, in place: sigmoid for binary tasks (the models output logits).
 void to_output_scale(const ModelConfig& config, std::vector<float>& outputs);
 
 // Predicts `data` (which needs the model's targets) and scores every target, in config order.
-std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average = false);
+std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average = false,
+                             const FitOptions& fit = {});
 
 struct PredictFileOptions {
   TableOptions input{.require_target = false};
@@ -55,10 +63,12 @@ struct PredictFileOptions {
   bool rc_average = false;
   bool with_seq = false;  // a `seq` column after the id
   Shard shard;            // predict only the records of this shard (see shard.hpp)
+  FitOptions fit;
+  std::ostream* windows_out = nullptr;  // --fit windows: every window's id, start, end and values
 };
 
 struct PredictFileStats {
-  std::int64_t rows = 0, cropped = 0, padded = 0;
+  std::int64_t rows = 0, cropped = 0, padded = 0, windows = 0;
   double seconds = 0;
 };
 

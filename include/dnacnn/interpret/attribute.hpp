@@ -7,6 +7,7 @@
 
 #include "dnacnn/interpret/attribution.hpp"
 #include "dnacnn/data/dataset.hpp"
+#include "dnacnn/data/fit.hpp"
 #include "dnacnn/core/progress.hpp"
 
 namespace dnacnn {
@@ -20,6 +21,9 @@ struct AttributeRequest {
   std::filesystem::path out; // directory
   std::int64_t logos = 10;   // logos (and report entries) for the first N sequences
   std::string device = "cpu";
+  // Other lengths than the model's: crop to it, or (windows) attribute every window and average
+  // each base's attributions over the windows that cover it; the prediction is the windows' max or mean.
+  FitOptions fit;
 };
 
 struct AttributeResult {
