@@ -56,7 +56,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-fuzz
 	cmake -S tests/fuzz -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	FUZZ_TARGETS="$(FUZZ_TARGETS)" tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # The test suite (but the `long` tests) built with ASan + UBSan in its own build directory.
 # tests/sanitize/ holds the runtime options and the suppressions for LibTorch's own leaks.

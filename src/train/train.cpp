@@ -85,7 +85,7 @@ TrainSetup prepare_training(const SequenceData& data, const TrainOptions& option
   if (!data.has_targets()) throw Error("training needs a target column", {data.source});
   // (length first: an aggregate whose initialiser throws half-built trips GCC 12's cleanup)
   const std::int64_t length = data.common_length();
-  TrainSetup s{data, options, {}, {}, static_cast<std::int64_t>(data.n_targets())};
+  TrainSetup s{data, options, {}, {}, static_cast<std::int64_t>(data.n_targets()), {}, {}};
   if (options.task == Task::binary) check_binary_targets(data);
   s.config = make_model_config(options.arch, length, options.hparams, data.target_names);
   s.config.task = options.task;
