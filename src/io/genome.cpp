@@ -69,9 +69,11 @@ void check_index(const std::string& fai_path, std::uintmax_t fasta_bytes, bool c
     const auto [length, offset, line_bases, line_bytes] = v;
     ok = ok && (length == 0 || (line_bases > 0 && line_bytes >= line_bases));
     // The last base's byte must lie inside the file (bgzip offsets are uncompressed: not checked).
+    // (in 128 bits: the fields of a damaged index can be anything up to 2^63)
     ok = ok && (compressed || length == 0 ||
-                static_cast<std::uintmax_t>(offset + (length - 1) / line_bases * line_bytes + (length - 1) % line_bases) <
-                    fasta_bytes);
+                static_cast<__int128>(offset) + static_cast<__int128>((length - 1) / line_bases) * line_bytes +
+                        (length - 1) % line_bases <
+                    static_cast<__int128>(fasta_bytes));
     if (!ok)
       throw Error("is not a valid index of this FASTA (name, length, offset, bases and bytes per line); delete it "
                   "and dnacnn rebuilds it, or run samtools faidx",
