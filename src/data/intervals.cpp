@@ -30,6 +30,7 @@ void IntervalDataOptions::validate() const {
   if (beds.empty()) throw UsageError("--bed needs at least one BED file");
   if (genome.empty()) throw UsageError("--bed needs --genome FASTA");
   if (length < 0) throw UsageError("--length must be positive");
+  if (length > kMaxIntervalWidth) throw UsageError("--length must be at most " + std::to_string(kMaxIntervalWidth));
   if (target_col.empty() && negatives.empty())
     throw UsageError("--bed needs --target-col COLUMN (a number per interval) or --negatives "
                      "shuffle|flank|gc-matched (the intervals are positives, labelled 1 against 0)");
@@ -86,7 +87,17 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
   std::vector<Interval> positives;
   for (const auto& path : o.beds) {
     for (const io::BedRecord& r : io::read_bed(path)) {
-      genome.length(r.chrom, {path.string(), r.line, 1});  // an unknown name is an Error here
+      const std::int64_t chrom_length = genome.length(r.chrom, {path.string(), r.line, 1});  // unknown: an Error
+      // Off-end windows are N-padded; one wholly past the end is another assembly's (or a typo),
+      // and a window wider than any model's input would only exhaust memory.
+      if (r.start >= chrom_length)
+        throw Error(fmt::format("interval starts at {}, past the end of '{}' ({} bp): another assembly?", r.start,
+                                r.chrom, chrom_length),
+                    {path.string(), r.line, 2});
+      if (r.end - r.start > kMaxIntervalWidth)
+        throw Error(fmt::format("interval is {} bp wide; dnacnn reads intervals up to {} bp", r.end - r.start,
+                                kMaxIntervalWidth),
+                    {path.string(), r.line, 2});
       positives.push_back({r.chrom, r.start, r.end});
       data.lines.push_back(r.line);
       if (!column) {

@@ -68,6 +68,20 @@ TEST_F(IntervalFixture, AnUnknownSequenceNameIsAnErrorNamingIt) {
   EXPECT_THROW_MSG(read_interval_data(o), Error, (dir / "r.bed").string() + ":2:1: sequence 'chrZ' is not in the genome");
 }
 
+// An interval wholly past its chromosome's end (another assembly, or a typo) or wider than any
+// model's input is a located error, not a window of billions of Ns (the fuzz campaign's timeout).
+TEST_F(IntervalFixture, IntervalsPastTheEndOrTooWideAreErrors) {
+  IntervalDataOptions o = options("chr1\t100\t150\tp\t1\nchr2\t1200\t1250\tq\t2\n");  // chr2: 1,200 bp
+  o.target_col = "score";
+  EXPECT_THROW_MSG(read_interval_data(o), Error,
+                   (dir / "r.bed").string() + ":2:2: interval starts at 1200, past the end of 'chr2' (1200 bp)");
+  o = options("chr1\t2\t2000000002\tp\t1\n");
+  o.target_col = "score";
+  EXPECT_THROW_MSG(read_interval_data(o), Error, ":1:2: interval is 2000000000 bp wide; dnacnn reads intervals up to 16777216 bp");
+  o.length = kMaxIntervalWidth + 1;
+  EXPECT_THROW_MSG(o.validate(), UsageError, "--length must be at most 16777216");
+}
+
 TEST_F(IntervalFixture, BadTargetsAreLocatedErrors) {
   IntervalDataOptions o = options("chr1\t100\t150\tp\tabc\n");
   o.target_col = "score";

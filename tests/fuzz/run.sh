@@ -9,7 +9,7 @@
 #   --smoke  a scratch corpus, removed afterwards (make test's fuzz-smoke test)
 #   --merge  afterwards, merge what the run found into tests/fuzz/corpus/<target>/, minimised
 #            (libFuzzer -merge=1 keeps only inputs that add coverage): a campaign's grown corpus
-# Prints one line per target: seconds, executions, new inputs, corpus files.
+# Prints one line per target: seconds it ran, executions, new inputs, corpus files.
 set -uo pipefail
 build=${1:?build directory}
 seconds=${2:-60}
@@ -46,12 +46,14 @@ for target in $expected; do
     continue
   fi
   mkdir -p "$corpus_root/$target"
+  began=$(date +%s)
   if ! "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
       -artifact_prefix="$build/crashes/$target-" "$corpus_root/$target" "$here/corpus/$target" \
       > "$log" 2>&1; then
     failed+=("$target")
     tail -40 "$log" >&2
   fi
+  took=$(( $(date +%s) - began ))  # what it ran (a crash ends it early)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
   new=$(sed -n 's/^stat::new_units_added: *//p' "$log")
   if [ "$mode" = "--merge" ]; then
@@ -59,7 +61,7 @@ for target in $expected; do
       failed+=("$target (merge)")
   fi
   files=$(find "$here/corpus/$target" "$corpus_root/$target" -type f | wc -l)
-  printf '%-16s %8s %12s %8s %8s\n' "$target" "$seconds" "${execs:-?}" "${new:-?}" "$files" >&2
+  printf '%-16s %8s %12s %8s %8s\n' "$target" "$took" "${execs:-?}" "${new:-?}" "$files" >&2
 done
 [ "$mode" = "--smoke" ] && rm -rf "$corpus_root"
 if [ ${#failed[@]} -gt 0 ]; then

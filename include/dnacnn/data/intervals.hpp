@@ -39,6 +39,9 @@ struct IntervalDataOptions {
 void to_json(nlohmann::json& j, const IntervalDataOptions& options);
 void from_json(const nlohmann::json& j, IntervalDataOptions& options);
 
+// The widest BED interval read (16 Mbp): far above any model's input, far below exhausting memory.
+inline constexpr std::int64_t kMaxIntervalWidth = std::int64_t{1} << 24;
+
 // One row per interval (id "chr:start-end", sequence fetched from the genome, N off the ends) and,
 // for binary labels, generated negatives with target 0 after the positives (target 1). A sequence
 // name absent from the genome is an Error at the BED file and line naming it.
