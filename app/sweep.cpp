@@ -27,7 +27,7 @@ static void run_sweep_command(const SweepArgs& a) {
   TrainOptions base = a.train;
   base.hparams = parse_hparams(a.hparams);
   check_device(base.device);
-  for (const std::string& m : a.grid.models) find_architecture(m);
+  for (const std::string& m : a.grid.models) check_model_name(m);
   const std::optional<ScoringRule> rule = rule_of_data(a.data, a.rule);
   const TableOptions table = a.input.options();
   if (table.length > 0) base.pad = std::string(pad_name(table.pad));

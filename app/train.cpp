@@ -124,7 +124,8 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.validate();
   if (a.dist.enabled && options.engine == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
-  find_architecture(options.arch);
+  check_model_name(options.arch);
+  if (!built_in_architecture(options.arch) && !is_zoo_model(options.arch)) options.spec = read_model_spec(options.arch);
   const std::optional<ScoringRule> rule = a.data.empty() ? std::nullopt : rule_of_data(a.data, a.rule);
   const TableOptions table = a.input.options();
   if (table.length > 0) options.pad = std::string(pad_name(table.pad));
@@ -138,7 +139,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   TrainJob job;
   job.options = options;
   job.table = table;
-  job.name = a.name.empty() ? options.arch : a.name;
+  job.name = a.name.empty() ? (options.spec ? options.spec->name : options.arch) : a.name;
   job.command_line = command_line();
   job.rule = rule ? scoring_rule_to_json(*rule) : nlohmann::json();
   job.intervals = a.intervals;
@@ -161,11 +162,11 @@ void add_train(CLI::App& root) {
   auto a = std::make_shared<TrainArgs>();
   CLI::App* cmd =
       root.add_subcommand("train", "Train a model on sequences and targets: a table, FASTA with labels, or BED intervals");
-  std::vector<std::string> archs;
-  for (const auto& info : architecture_infos()) archs.push_back(info.name);
   cmd->add_option("--data", a->data,
                   "Training data: TSV/CSV with a header, or FASTA with --labels (plain, gzip or bgzip); or --bed");
-  cmd->add_option("--model", a->train.arch, "Architecture")->check(CLI::IsMember(archs));
+  cmd->add_option("--model", a->train.arch,
+                  "Architecture: linear, cnn, deepcnn, a zoo model (deepbind, deepsea, basset, danq, bpnet) or a spec "
+                  "file FILE.json (see `dnacnn models`)");
   cmd->add_option("-o,--out", a->out, "Run directory to create (required)");
   cmd->add_option("--resume", a->resume,
                   "Continue the interrupted or killed run in this directory from its last checkpoint, with its own "

@@ -34,6 +34,9 @@ set(DNACNN_CORE_SOURCES
   src/models/model_config.cpp
   src/models/shapes.cpp
   src/models/model_store.cpp
+  src/models/model_spec.cpp
+  src/models/spec_shapes.cpp
+  src/models/zoo.cpp
   src/train/run.cpp
   src/train/job_input.cpp
   src/interpret/interpret.cpp
@@ -71,6 +74,8 @@ set(DNACNN_TORCH_SOURCES
   src/models/linear.cpp
   src/models/cnn.cpp
   src/models/deep_cnn.cpp
+  src/models/spec_model.cpp
+  src/models/spec_torchscript.cpp
   src/models/row_dropout.cpp
   src/models/tensors.cpp
   src/models/input_layer.cpp

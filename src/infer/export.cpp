@@ -27,13 +27,16 @@ void export_torchscript(const std::filesystem::path& model_dir, const std::files
   torch::jit::Module module("dnacnn_model");
   for (const auto& item : model->named_parameters(true))
     module.register_parameter(attribute_name(item.key()), item.value().detach().clone(), /*is_buffer=*/false);
+  for (const auto& item : model->named_buffers(true))  // batchnorm's running statistics
+    module.register_buffer(attribute_name(item.key()), item.value().detach().clone());
   module.register_attribute("dnacnn_config", c10::StringType::get(), nlohmann::json(stored.config).dump());
   const std::string forward = stored.config.binary() ? "def forward(self, x):\n    return torch.sigmoid(self.logits(x))\n"
                                                      : "def forward(self, x):\n    return self.logits(x)\n";
   try {
     module.define(torchscript_logits(stored.config) + forward);
   } catch (const std::exception& e) {  // a bug in an architecture's TorchScript: one line, not a trace
-    const std::string what = e.what();
+    std::string what = e.what();  // TorchScript's messages may start with an empty line
+    what.erase(0, what.find_first_not_of("\n "));
     throw Error("internal error: TorchScript for '" + stored.config.arch + "' does not compile: " +
                 what.substr(0, what.find('\n')));
   }

@@ -90,7 +90,7 @@ nlohmann::json result_json(const MotifsRequest& q, const MotifsResult& r) {
 MotifsResult run_motifs(const MotifsRequest& q, Progress& progress) {
   const StoredModel model = load_model(q.model_dir);
   MotifsResult r;
-  r.conv = first_conv_layer(model.weights, find_architecture(model.config.arch).first_conv,
+  r.conv = first_conv_layer(model.weights, first_conv_prefix(model.config),
                             (q.model_dir / "weights.safetensors").string());
   std::vector<Motif> database;
   if (q.database) database = io::read_motif_file(*q.database);  // read first: a bad file fails fast

@@ -59,6 +59,7 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
        {"pad", c.pad.empty() ? nlohmann::json() : nlohmann::json(c.pad)},
        {"normalisation", {{"input", "one-hot"}, {"targets", c.target_normalisation}}},
        {"hparams", hparams_json(c.hparams)}};
+  if (c.spec) j["spec"] = model_spec_json(*c.spec);
 }
 
 ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source) {
@@ -93,6 +94,15 @@ ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& s
   if (!c.pad.empty() && c.pad != "left" && c.pad != "right" && c.pad != "both") throw fail("pad '" + c.pad + "' is not left, right or both");
   if (c.target_normalisation != "none")
     throw fail("target normalisation '" + c.target_normalisation + "' is not supported");
+  if (j.contains("spec")) {
+    try {  // a saved model's bad layers are bad data (exit 1), not bad usage
+      c.spec = model_spec_from_json(j.at("spec"), source);
+      c.spec->name = c.arch;
+      check_spec_shapes(*c.spec, c.length, static_cast<std::int64_t>(c.targets.size()), source);
+    } catch (const Error& e) {
+      throw fail("spec: " + e.message());
+    }
+  }
   return c;
 }
 

@@ -72,6 +72,8 @@ struct ArchitectureEntry {
 
 // The architecture's entry in the registry (UsageError for an unknown name).
 const ArchitectureEntry& architecture_entry(const std::string& name);
+// How the fused engine trains the config's model (Kernels::none: it cannot).
+FusedLayout fused_layout(const ModelConfig& config);
 // Whether the fused engine has kernels for the config's architecture.
 bool has_fused_kernels(const ModelConfig& config);
 
@@ -80,6 +82,8 @@ inline constexpr std::int64_t kPredictChunkRows = 8192;
 
 // The TorchScript source of the architecture (see ArchitectureEntry::torchscript).
 std::string torchscript_logits(const ModelConfig& config);
+// The same for a model built from a spec (spec_torchscript.cpp).
+std::string spec_torchscript(const ModelConfig& config);
 ArchitectureEntry linear_architecture();
 ArchitectureEntry cnn_architecture();
 ArchitectureEntry deep_cnn_architecture();

@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "dnacnn/core/error.hpp"
+#include "dnacnn/models/model_spec.hpp"
 
 namespace dnacnn {
 
@@ -79,37 +82,97 @@ const std::vector<ArchitectureInfo>& architecture_infos() {
   return infos;
 }
 
-const ArchitectureInfo& find_architecture(const std::string& name) {
+const ArchitectureInfo* built_in_architecture(const std::string& name) {
   for (const auto& info : architecture_infos())
-    if (info.name == name) return info;
-  std::string known;
-  for (const auto& info : architecture_infos()) known += (known.empty() ? "" : ", ") + info.name;
-  throw UsageError("unknown model architecture '" + name + "' (known: " + known + ")");
+    if (info.name == name) return &info;
+  return nullptr;
 }
 
-ModelConfig make_model_config(const std::string& arch, std::int64_t length,
+namespace {
+
+std::string known_models() {
+  std::string known;
+  for (const auto& info : architecture_infos()) known += (known.empty() ? "" : ", ") + info.name;
+  for (const auto& zoo : zoo_entries()) known += ", " + zoo.name;
+  return known;
+}
+
+bool names_spec_file(const std::string& model) {
+  std::error_code ec;
+  return model.ends_with(".json") || std::filesystem::is_regular_file(model, ec);
+}
+
+}  // namespace
+
+const ArchitectureInfo& find_architecture(const std::string& name) {
+  if (const ArchitectureInfo* info = built_in_architecture(name)) return *info;
+  throw UsageError("unknown model architecture '" + name + "' (known: " + known_models() + ")");
+}
+
+void check_model_name(const std::string& model) {
+  if (built_in_architecture(model) || is_zoo_model(model)) return;
+  if (names_spec_file(model)) {
+    read_model_spec(model);
+    return;
+  }
+  throw UsageError("unknown model '" + model + "' (known: " + known_models() + "; or a spec file, FILE.json)");
+}
+
+std::map<std::string, double> model_hparam_defaults(const std::string& model) {
+  const ArchitectureInfo* info = built_in_architecture(model);
+  return info ? info->defaults : std::map<std::string, double>{};
+}
+
+ModelConfig make_model_config(const std::string& model, std::int64_t length,
                               const std::map<std::string, double>& overrides,
                               const std::vector<std::string>& targets) {
-  const ArchitectureInfo& info = find_architecture(arch);
+  const ArchitectureInfo* info = built_in_architecture(model);
+  if (!info) {
+    check_model_name(model);
+    if (!overrides.empty())
+      throw UsageError(fmt::format("model '{}' is a spec and takes no --hparam (or --filters, --kernel-size): print it "
+                                   "with `dnacnn models --spec NAME`, edit it, and train with --model FILE.json",
+                                   model));
+    return spec_model_config(is_zoo_model(model) ? zoo_spec(model, length) : read_model_spec(model), length, targets);
+  }
   ModelConfig config;
-  config.arch = arch;
+  config.arch = model;
   config.length = length;
   config.targets = targets;
-  config.hparams = info.defaults;
+  config.hparams = info->defaults;
   for (const auto& [key, value] : overrides) {
-    if (!info.defaults.contains(key))
-      throw UsageError(fmt::format("model '{}' takes no hyper-parameter '{}'", arch, key));
+    if (!info->defaults.contains(key))
+      throw UsageError(fmt::format("model '{}' takes no hyper-parameter '{}'", model, key));
     config.hparams[key] = value;
   }
   checked_parameter_count(config);
   return config;
 }
 
+ModelConfig spec_model_config(ModelSpec spec, std::int64_t length, const std::vector<std::string>& targets) {
+  ModelConfig config;
+  config.arch = spec.name.empty() ? "spec" : spec.name;
+  config.length = length;
+  config.targets = targets;
+  config.spec = std::move(spec);
+  config.spec->name = config.arch;
+  checked_parameter_count(config);
+  return config;
+}
+
 std::int64_t checked_parameter_count(const ModelConfig& config) {
-  const std::int64_t n = find_architecture(config.arch).parameter_count(config);
+  const std::int64_t n =
+      config.spec ? check_spec_shapes(*config.spec, config.length, static_cast<std::int64_t>(config.targets.size()),
+                                      !config.spec->source.empty() ? config.spec->source : "model spec '" + config.spec->name + "'")
+                  : find_architecture(config.arch).parameter_count(config);
   if (n > kMaxParameters)
     throw UsageError(fmt::format("model would have {} parameters (limit {})", n, kMaxParameters));
   return n;
+}
+
+std::string first_conv_prefix(const ModelConfig& config) {
+  if (!config.spec) return find_architecture(config.arch).first_conv;
+  return !config.spec->layers.empty() && config.spec->layers[0].kind == LayerKind::conv1d ? "layers.0" : "";
 }
 
 }  // namespace dnacnn

@@ -1,4 +1,5 @@
 // TrainOptions: the names of its enums, its checks, and its one JSON form (checkpoints, run.json).
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -59,6 +60,7 @@ void to_json(nlohmann::json& j, const TrainOptions& o) {
        {"pos_weight", o.pos_weight},
        {"rc_augment", o.rc_augment},
        {"pad", o.pad}};
+  if (o.spec) j["spec"] = model_spec_json(*o.spec);
 }
 
 void from_json(const nlohmann::json& j, TrainOptions& o) {
@@ -83,6 +85,10 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
   j.at("pos_weight").get_to(o.pos_weight);
   j.at("rc_augment").get_to(o.rc_augment);
   read_optional(j, "pad", o.pad);
+  if (j.contains("spec")) {
+    o.spec = model_spec_from_json(j.at("spec"), "run options");
+    if (o.spec->name.empty()) o.spec->name = std::filesystem::path(o.arch).stem().string();
+  }
 }
 
 }  // namespace dnacnn

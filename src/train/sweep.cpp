@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include <cmath>
 #include <map>
 
@@ -37,14 +39,14 @@ void write_sweep_table(const std::filesystem::path& path, const std::vector<Swee
 std::map<std::string, double> hparams_for(const std::string& arch, const std::map<std::string, double>& all) {
   std::map<std::string, double> taken;
   for (const auto& [name, value] : all)
-    if (find_architecture(arch).defaults.contains(name)) taken[name] = value;
+    if (model_hparam_defaults(arch).contains(name)) taken[name] = value;
   return taken;
 }
 
 void check_hparams_used(const SweepGrid& grid, const std::map<std::string, double>& all) {
   for (const auto& [name, value] : all) {
     bool used = false;
-    for (const std::string& m : grid.models) used = used || find_architecture(m).defaults.contains(name);
+    for (const std::string& m : grid.models) used = used || model_hparam_defaults(m).contains(name);
     if (!used) throw UsageError(fmt::format("no model of the sweep takes the hyper-parameter '{}'", name));
   }
 }
@@ -76,7 +78,9 @@ std::vector<TrainOptions> sweep_combinations(const SweepGrid& grid, const TrainO
 }
 
 std::string sweep_run_name(const TrainOptions& o) {
-  return fmt::format("{}_{}_lr{:g}_bs{}_e{}", o.arch, optimizer_name(o.optimizer), o.lr, o.batch_size, o.epochs);
+  // A spec file's stem ("specs/net.json" -> net): run names are directory names.
+  return fmt::format("{}_{}_lr{:g}_bs{}_e{}", std::filesystem::path(o.arch).stem().string(), optimizer_name(o.optimizer),
+                     o.lr, o.batch_size, o.epochs);
 }
 
 void check_sweep(const SequenceData& data, const SweepGrid& grid, const TrainOptions& base) {

@@ -79,6 +79,14 @@ void check_batch_fits(int batch_size, std::size_t train_rows) {
     throw UsageError(fmt::format("--batch-size {} is larger than the training split ({} rows)", batch_size, train_rows));
 }
 
+ModelConfig model_config_for(const TrainOptions& options, std::int64_t length, const std::vector<std::string>& targets) {
+  if (options.spec) {
+    if (!options.hparams.empty()) make_model_config(options.arch, length, options.hparams, targets);  // its refusal
+    return spec_model_config(*options.spec, length, targets);
+  }
+  return make_model_config(options.arch, length, options.hparams, targets);
+}
+
 // Validates `options` against `data` and fixes what the run trains on.
 TrainSetup prepare_training(const SequenceData& data, const TrainOptions& options) {
   options.validate();
@@ -87,7 +95,7 @@ TrainSetup prepare_training(const SequenceData& data, const TrainOptions& option
   const std::int64_t length = data.common_length();
   TrainSetup s{data, options, {}, {}, static_cast<std::int64_t>(data.n_targets()), {}, {}};
   if (options.task == Task::binary) check_binary_targets(data);
-  s.config = make_model_config(options.arch, length, options.hparams, data.target_names);
+  s.config = model_config_for(options, length, data.target_names);
   s.config.task = options.task;
   s.config.pad = options.pad;
   s.split = split_for(data, options);
@@ -209,7 +217,7 @@ void TrainLoop::run_epoch(int epoch) {
   EpochRecord record{epoch, engine_.epoch_loss(), engine_.validation_loss(),
                      before.epoch_seconds + seconds_since(epoch_start)};
   result_.history.push_back(record);
-  const std::string& label = setup_.options.label.empty() ? setup_.options.arch : setup_.options.label;
+  const std::string& label = !setup_.options.label.empty() ? setup_.options.label : setup_.config.arch;
   progress_.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch,
                                setup_.options.epochs, record.train_loss, record.val_loss));
   if (checkpointer_)
@@ -262,7 +270,7 @@ void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& mod
 
 void check_training_fits(const SequenceData& data, const TrainOptions& options) {
   options.validate();
-  make_model_config(options.arch, data.common_length(), options.hparams, data.target_names);
+  model_config_for(options, data.common_length(), data.target_names);
   check_batch_fits(options.batch_size, split_for(data, options).train.size());
 }
 

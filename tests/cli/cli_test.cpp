@@ -803,7 +803,7 @@ TEST(CliSweep, TrainsEveryCombinationAndMarksDivergedRuns) {
                                 "--out", (dir / "s2").string()}),
                         2, "dnacnn sweep: no model of the sweep takes the hyper-parameter 'filters'");
   expect_one_line_error(dnacnn({"sweep", "--data", data.string(), "--models", "cnn,nope", "--out", (dir / "s2").string()}),
-                        2, "dnacnn sweep: unknown model architecture 'nope'");
+                        2, "dnacnn sweep: unknown model 'nope' (known: linear, cnn, deepcnn, deepbind");
   expect_one_line_error(dnacnn({"sweep", "--data", data.string(), "--batch-sizes", "100000", "--out",
                                 (dir / "s2").string()}),
                         2, "dnacnn sweep: --batch-size 100000 is larger than the training split");

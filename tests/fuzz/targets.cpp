@@ -12,6 +12,8 @@
 #include "dnacnn/io/motif_formats.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/models/model_config.hpp"
+#include "dnacnn/models/model_spec.hpp"
+#include <nlohmann/json.hpp>
 #include "dnacnn/data/intervals.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
 #include "dnacnn/io/bed.hpp"
@@ -220,6 +222,23 @@ void intervals(std::string_view bytes) {
   });
 }
 
+void model_spec(std::string_view bytes) {
+  const fs::path path = write("spec.json", bytes);
+  expect_only_errors([&] {
+    const ModelSpec spec = read_model_spec(path);
+    // Written and read back: the same spec.
+    const nlohmann::json once = model_spec_json(spec);
+    if (model_spec_json(model_spec_from_json(once, "again")) != once) throw std::logic_error("spec JSON round trip differs");
+    for (const std::int64_t length : {1, 8, 200}) {
+      try {
+        check_spec_shapes(spec, length, 2, path.string());
+        spec_summary(spec, length, 2);
+      } catch (const Error&) {  // this length does not fit: try the next
+      }
+    }
+  });
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all{{"sequence_table", sequence_table},
                                        {"motif_file", motif_file},
@@ -233,7 +252,8 @@ const std::vector<Target>& targets() {
                                        {"genome", genome},
                                        {"genome_index", genome_index},
                                        {"two_bit", two_bit},
-                                       {"intervals", intervals}};
+                                       {"intervals", intervals},
+                                       {"model_spec", model_spec}};
   return all;
 }
 

@@ -23,6 +23,7 @@ void genome(std::string_view bytes);          // --genome FASTA: its .fai built 
 void genome_index(std::string_view bytes);    // a user's .fai beside a fixed genome FASTA
 void two_bit(std::string_view bytes);         // --genome g.2bit: header, index, records, fetches
 void intervals(std::string_view bytes);       // train --bed over a fixed genome (first byte picks options)
+void model_spec(std::string_view bytes);      // train --model FILE.json: layers, checked at several lengths
 
 struct Target {
   std::string name;  // also the corpus directory name

@@ -75,8 +75,43 @@ INSTANTIATE_TEST_SUITE_P(
                       ExportCase{"cnn", {{"filters", 6}, {"kernel_size", 5}}, 31, {"a", "b"}, "binary"},
                       ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"blocks", 3}}, 40, {"x", "y", "z"}, "regression"},
                       ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"kernel_size", 4}}, 21, {"p"}, "binary"},
-                      ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"blocks", 2}, {"bins", 3}}, 23, {"q"}, "regression"}),
+                      ExportCase{"deepcnn", {{"filters", 8}, {"hidden", 8}, {"blocks", 2}, {"bins", 3}}, 23, {"q"}, "regression"},
+                      // the zoo: specs (src/models/spec_torchscript.cpp)
+                      ExportCase{"deepbind", {}, 30, {"a", "b"}, "regression"},
+                      ExportCase{"deepsea", {}, 40, {"p"}, "binary"},
+                      ExportCase{"basset", {}, 45, {"p", "q"}, "binary"},
+                      ExportCase{"danq", {}, 40, {"s"}, "regression"},
+                      ExportCase{"bpnet", {}, 20, {"s"}, "regression"}),
     [](const auto& info) { return info.param.arch + "_" + info.param.task + std::to_string(info.index); });
+
+// Every layer type a spec has, with batchnorm statistics away from their initial 0 and 1.
+TEST(Export, EveryLayerOfASpecExportsToTorchScript) {
+  TempDir dir;
+  const ModelSpec spec = model_spec_from_json(nlohmann::json::parse(R"([
+      {"type": "conv1d", "filters": 6, "kernel": 4, "padding": "same", "dilation": 2}, {"type": "gelu"},
+      {"type": "batchnorm"}, {"type": "avgpool", "size": 3, "stride": 2}, {"type": "layernorm"},
+      {"type": "residual", "layers": [{"type": "conv1d", "filters": 6, "kernel": 3}, {"type": "softplus"}]},
+      {"type": "maxpool", "size": 2}, {"type": "bilstm", "units": 3}, {"type": "tanh"},
+      {"type": "concat", "branches": [[{"type": "globalmaxpool", "bins": 2}], [{"type": "globalavgpool"}, {"type": "exp"}],
+                                      [{"type": "conv1d", "filters": 2, "kernel": 1, "bias": false}, {"type": "flatten"}]]},
+      {"type": "dropout", "p": 0.3}, {"type": "dense", "units": 5}, {"type": "batchnorm"}, {"type": "layernorm"},
+      {"type": "sigmoid"}, {"type": "relu"}, {"type": "output"}])"), "every.json");
+  ModelConfig config = spec_model_config(spec, 33, {"a", "b"});
+  torch::manual_seed(4);
+  SequenceModel model = build_model(config);
+  model->train();
+  for (int i = 0; i < 3; ++i) model->forward(codes_tensor(encode_codes(random_sequences(20, 33), 33)));  // running stats move
+  model->eval();
+  save_model(dir / "model", {config, export_weights(*model)});
+  export_torchscript(dir / "model", dir / "model.pt");
+  const SequenceData data = random_sequences(30, 33);
+  const std::vector<float> expected = Predictor::load(dir / "model").predict(data);
+  torch::jit::Module loaded = torch::jit::load((dir / "model.pt").string());
+  const torch::Tensor x = onehot_of_codes(codes_tensor(encode_codes(data, 33)));
+  const std::vector<float> got = to_vector(loaded.forward({x}).toTensor());
+  ASSERT_EQ(got.size(), expected.size());
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-5) << i;
+}
 
 TEST(Export, DamagedModelsAreClearErrors) {
   TempDir dir;

@@ -325,8 +325,9 @@ std::string known_names() {
 
 TEST(Models, UnknownArchitectureListsNames) {
   ASSERT_EQ(known_names().rfind("linear, cnn", 0), 0u) << known_names();
+  // --model also takes the zoo's names and spec files (dnacnn/models/model_spec.hpp).
   EXPECT_THROW_MSG(make_model_config("transformer", 8, {}), UsageError,
-                   "unknown model architecture 'transformer' (known: " + known_names() + ")");
+                   "unknown model 'transformer' (known: " + known_names() + ", deepbind, deepsea, basset, danq, bpnet; or a spec file");
   EXPECT_THROW_MSG(find_architecture("rnn"), UsageError, known_names());
   ModelConfig c = make_model_config("cnn", 8, {});
   c.arch = "resnet";

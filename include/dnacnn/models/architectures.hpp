@@ -23,14 +23,37 @@ struct ArchitectureInfo {
   std::string first_conv = {};
 };
 
+// The built-in architectures (linear, cnn, deepcnn), built by C++ modules from hyper-parameters.
 const std::vector<ArchitectureInfo>& architecture_infos();
 // Throws UsageError listing the known names.
 const ArchitectureInfo& find_architecture(const std::string& name);
+// The built-in architecture called `name`, or null (a zoo model or a spec file).
+const ArchitectureInfo* built_in_architecture(const std::string& name);
 
-// The architecture's defaults with `overrides` applied; an unknown hyper-parameter is a UsageError.
-ModelConfig make_model_config(const std::string& arch, std::int64_t length,
+// What `--model` may name: a built-in architecture, a zoo model (dnacnn/models/model_spec.hpp) or
+// a spec file (anything ending in .json, or an existing file). UsageError listing them otherwise;
+// a spec file is read and its fields checked.
+void check_model_name(const std::string& model);
+// The hyper-parameters a model takes (--hparam): a built-in architecture's defaults; none for specs.
+std::map<std::string, double> model_hparam_defaults(const std::string& model);
+
+// The config a run of `model` (as check_model_name reads it) on `length` bases trains: a built-in
+// architecture's defaults with `overrides` applied (an unknown hyper-parameter is a UsageError),
+// or the spec, checked against the length (a spec takes no overrides).
+ModelConfig make_model_config(const std::string& model, std::int64_t length,
                               const std::map<std::string, double>& overrides,
                               const std::vector<std::string>& targets = {"score"});
+
+// The config of a model built from `spec` (checked against the length).
+ModelConfig spec_model_config(ModelSpec spec, std::int64_t length, const std::vector<std::string>& targets);
+
+// A built-in architecture's config (its hyper-parameters) as a spec that builds the same network
+// (linear's weights are laid out channel-major there, position-major in the built-in).
+ModelSpec built_in_as_spec(const ModelConfig& config);
+
+// The parameter prefix of the model's convolution on the one-hot input ("conv", "layers.0"), whose
+// filters `dnacnn motifs` reads; empty when it has none.
+std::string first_conv_prefix(const ModelConfig& config);
 
 // Refuses configs whose models would be unreasonably large (a corrupt or hostile config):
 // UsageError, which load_model turns into an Error located at the model's config.json.

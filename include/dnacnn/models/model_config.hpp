@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "dnacnn/models/model_spec.hpp"
 
 namespace dnacnn {
 
@@ -20,7 +23,9 @@ Task parse_task(std::string_view name);  // UsageError "--task must be regressio
 std::string_view task_name(Task task);
 
 struct ModelConfig {
-  std::string arch;                       // registry name: "linear", "cnn", ...
+  // A built-in architecture's registry name ("linear", "cnn", "deepcnn"; built by src/models/<name>.cpp
+  // from `hparams`), or, for a model built from a spec (zoo or file), the spec's name.
+  std::string arch;
   std::int64_t length = 0;                // input length in bases
   std::string alphabet = "ACGT";          // one-hot channel order
   std::vector<std::string> targets{"score"};
@@ -31,6 +36,7 @@ struct ModelConfig {
   // How targets were transformed before training; "none" (predictions are on the targets' own scale).
   std::string target_normalisation = "none";
   std::map<std::string, double> hparams;  // architecture hyper-parameters (filters, kernel_size, ...)
+  std::optional<ModelSpec> spec;          // set: the model is built from these layers (hparams empty)
   int format_version = kModelFormatVersion;
   std::string dnacnn_version = DNACNN_VERSION;
 

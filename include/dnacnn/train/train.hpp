@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/infer/metrics.hpp"
 #include "dnacnn/models/model_config.hpp"
+#include "dnacnn/models/model_spec.hpp"
 #include "dnacnn/core/progress.hpp"
 #include "dnacnn/data/split.hpp"
 
@@ -37,7 +39,10 @@ enum class RunStatus { ok, diverged };
 std::string_view status_name(RunStatus status);
 
 struct TrainOptions {
-  std::string arch = "cnn";
+  std::string arch = "cnn";       // --model: a built-in architecture, a zoo model or a spec file
+  // --model FILE.json: the spec as read when the run began (run.json and checkpoints keep it, so a
+  // resumed or repeated run does not depend on the file still being there, unchanged).
+  std::optional<ModelSpec> spec;
   std::map<std::string, double> hparams;  // overrides of the architecture's defaults
   int epochs = 50;
   double lr = 0.01;

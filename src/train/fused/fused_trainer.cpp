@@ -33,15 +33,15 @@ static torch::Tensor parameter(torch::nn::Module& model, const std::string& name
 
 FusedTrainer::FusedTrainer(const ModelConfig& config, Optimizer optimizer, double lr, torch::nn::Module& model,
                            FusedLoss loss)
-    : cnn_(architecture_entry(config.arch).fused.kernels == FusedLayout::Kernels::cnn),
+    : cnn_(fused_layout(config).kernels == FusedLayout::Kernels::cnn),
       adam_(optimizer == Optimizer::adam),
       loss_(loss),
       lr_(lr),
       length_(config.length),
       targets_(static_cast<std::int64_t>(config.targets.size())) {
-  const std::vector<std::string>& names = architecture_entry(config.arch).fused.parameters;
+  const std::vector<std::string> names = fused_layout(config).parameters;
   // choose_engine refuses users' runs with its message; reaching this is a caller's mistake.
-  if (architecture_entry(config.arch).fused.kernels == FusedLayout::Kernels::none)
+  if (names.empty())
     throw Error("fused trainer: architecture '" + config.arch + "' has no fused kernels");
   if (cnn_) {
     const auto w = parameter(model, names[0]).sizes();
