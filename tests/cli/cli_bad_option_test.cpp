@@ -65,7 +65,7 @@ std::vector<BadOption> train_cases() {
       {"HparamUnknown", with(t, {"--hparam", "wings=2"}), 2, "wings"},
       {"HparamWithoutValue", with(t, {"--hparam", "filters"}), 2, "--hparam"},
       {"DropoutOutOfRange", with(t, {"--model", "deepcnn", "--hparam", "dropout=1.5"}), 2, "dropout"},
-      {"UnknownModel", with(t, {"--model", "transformer"}), 2, "--model"},
+      {"UnknownModel", with(t, {"--model", "transformer"}), 2, "unknown model 'transformer' (known: linear, cnn"},
       {"UnknownOptimizer", with(t, {"--optimizer", "lbfgs"}), 2, "--optimizer"},
       {"UnknownEngine", with(t, {"--engine", "warp"}), 2, "--engine"},
       {"UnknownDevice", with(t, {"--device", "tpu"}), 2, "tpu"},
