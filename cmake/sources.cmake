@@ -38,6 +38,8 @@ set(DNACNN_CORE_SOURCES
   src/train/job_input.cpp
   src/interpret/interpret.cpp
   src/train/options.cpp
+  src/train/schedule.cpp
+  src/train/epoch_policy.cpp
   src/train/checkpoint.cpp
   src/train/dist/launch.cpp
   src/train/fused/cnn_kernels.cpp
