@@ -56,6 +56,7 @@ set(DNACNN_REPORT_SOURCES
   src/report/test_points.cpp
   src/report/run_data.cpp
   src/report/charts.cpp
+  src/report/epoch_charts.cpp
   src/report/tables.cpp
   src/report/sections.cpp
   src/report/motif_section.cpp
