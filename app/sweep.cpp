@@ -61,14 +61,14 @@ void add_sweep(CLI::App& root) {
   cmd->add_option("-o,--out", a->out, "Sweep directory to create: one run directory per combination")->required();
   cmd->add_option("--models", a->grid.models, "Architectures, comma-separated")->delimiter(',');
   cmd->add_option("--lrs", a->grid.lrs, "Learning rates, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
-  cmd->add_option("--optimizers", a->grid.optimizers, "Optimizers (sgd, adam), comma-separated")
+  cmd->add_option("--optimizers", a->grid.optimizers, "Optimizers (sgd, adam, adamw), comma-separated")
       ->delimiter(',')
       ->check(CLI::Validator(
           [](std::string& name) {
             parse_optimizer(name);  // its UsageError names the choices
             return std::string();
           },
-          "sgd|adam"));
+          "sgd|adam|adamw"));
   cmd->add_option("--batch-sizes", a->grid.batch_sizes, "Batch sizes, comma-separated")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
