@@ -2,6 +2,8 @@
 // columns, written since --lr-schedule and the per-epoch validation metrics).
 #include "report/charts.hpp"
 
+#include <set>
+
 namespace dnacnn::report {
 
 namespace {
@@ -18,22 +20,30 @@ struct SeriesStyle {
 };
 
 std::optional<Chart> epoch_series_chart(const std::vector<ModelRun>& models, const SeriesStyle& style) {
-  json values = json::array(), domain = json::array(), range = json::array(), series = json::array();
+  json values = json::array(), domain = json::array(), range = json::array();
   std::size_t epochs = 0;
-  for (const std::string& column : style.columns) series.push_back(column);
+  std::set<std::string> present;
   for (std::size_t m = 0; m < models.size(); ++m) {
     domain.push_back(models[m].label);
     range.push_back(model_colour(m));
     epochs = std::max(epochs, models[m].history.size());
     for (const EpochLoss& e : models[m].history)
       for (const std::string& column : style.columns)
-        if (const auto it = e.values.find(column); it != e.values.end())
+        if (const auto it = e.values.find(column); it != e.values.end()) {
           values.push_back({{"model", models[m].label}, {"epoch", e.epoch}, {"series", column},
                             {"value", round_significant(it->second, 6)}});
+          present.insert(column);
+        }
   }
   if (values.empty()) return std::nullopt;
   const json line_legend = {{"symbolType", "stroke"}, {"symbolStrokeWidth", 2}, {"symbolSize", 300}, {"labelLimit", 320}};
-  const json dashes = json::array({json::array(), {6, 4}});
+  // The second score of each task (Pearson, AUPRC) is dashed.
+  json series = json::array(), dashes = json::array();
+  for (const std::string& column : style.columns)
+    if (present.contains(column)) {
+      series.push_back(column);
+      dashes.push_back(column == "val_pearson" || column == "val_auprc" ? json::array({6, 4}) : json::array());
+    }
   json spec = {
       {"$schema", kVegaLiteSchema},
       {"title", {{"text", style.title}, {"subtitle", style.subtitle}}},
@@ -48,7 +58,8 @@ std::optional<Chart> epoch_series_chart(const std::vector<ModelRun>& models, con
         {"color", {{"field", "model"}, {"type", "nominal"}, {"title", "model"},
                    {"scale", {{"domain", domain}, {"range", range}}}, {"legend", line_legend}}},
         {"strokeDash", {{"field", "series"}, {"type", "nominal"}, {"title", "series"},
-                        {"scale", {{"domain", series}, {"range", dashes}}}}},
+                        {"scale", {{"domain", series}, {"range", dashes}}},
+                        {"legend", nullptr}}},  // the subtitle says which is which; the tooltip names it
         {"tooltip", {{{"field", "model"}, {"type", "nominal"}},
                      {{"field", "series"}, {"type", "nominal"}},
                      {{"field", "epoch"}, {"type", "quantitative"}},
@@ -72,7 +83,7 @@ bool rate_changes(const ModelRun& model) {
 std::optional<Chart> validation_scores_chart(const std::vector<ModelRun>& models) {
   // A report shows runs of one task or of both: each score gets its own line style.
   return epoch_series_chart(models, {"val_scores", "Validation scores per epoch",
-                                     "regression: solid R\u00b2, dashed Pearson; binary: AUROC and AUPRC",
+                                     "solid: R\u00b2 (regression) or AUROC (binary); dashed: Pearson or AUPRC",
                                      "score", {"val_r2", "val_pearson", "val_auroc", "val_auprc"}});
 }
 
