@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "dnacnn/core/error.hpp"
+#include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/train/checkpoint.hpp"
 #include "test_support.hpp"
 
@@ -118,6 +121,39 @@ TEST(Checkpoint, CarriesTheScheduleEarlyStoppingAndTheBestWeights) {
   EXPECT_EQ(r.state.history[0].val.r2, 0.75);
   EXPECT_EQ(r.state.history[0].val.pearson, 0.875);
   EXPECT_TRUE(std::isnan(r.state.history[0].val.auroc));
+}
+
+TEST(Checkpoint, OneWrittenBeforeSchedulesReadsAsAConstantRateRunWithoutEarlyStopping) {
+  TempDir dir;
+  Checkpoint c;
+  c.job.options.epochs = 5;
+  c.state.weights = {{"w", {1}, {1}}};
+  c.state.history = {{1, 0.5, 0.25, 0.1}};
+  write_checkpoint(dir.path(), c);
+  // Take out what this version added: the options' new keys, the policy, the history's later fields.
+  std::map<std::string, std::string> meta;
+  const auto tensors = io::read_safetensors(checkpoint_path(dir.path()), &meta);
+  nlohmann::json job = nlohmann::json::parse(meta["job"]), state = nlohmann::json::parse(meta["state"]);
+  for (const char* key : {"weight_decay", "clip_grad_norm", "lr_schedule", "warmup_epochs", "lr_step_size", "lr_gamma",
+                          "lr_min", "plateau_factor", "plateau_patience", "onecycle_pct", "patience", "min_delta",
+                          "monitor"})
+    ASSERT_EQ(job["options"].erase(key), 1u) << key;
+  ASSERT_EQ(state.erase("policy"), 1u);
+  state["history"][0] = nlohmann::json::array({1, 0.5, 0.25, 0.1});
+  meta["job"] = job.dump();
+  meta["state"] = state.dump();
+  io::write_safetensors(checkpoint_path(dir.path()), tensors, meta);
+
+  const Checkpoint old = read_checkpoint(dir.path());
+  EXPECT_TRUE(old.state.policy.is_null());
+  EXPECT_TRUE(old.state.best_weights.empty());
+  ASSERT_EQ(old.state.history.size(), 1u);
+  EXPECT_EQ(old.state.history[0].val_loss, 0.25);
+  EXPECT_TRUE(std::isnan(old.state.history[0].lr));
+  EXPECT_EQ(old.job.options.schedule.kind, LrSchedule::constant);
+  EXPECT_EQ(old.job.options.stopping.patience, 0);
+  EXPECT_EQ(old.job.options.effective_weight_decay(), 0.0);
+  EXPECT_EQ(old.job.options.epochs, 5);
 }
 
 }  // namespace
