@@ -45,6 +45,11 @@ std::map<std::string, double> parse_hparams(const std::vector<std::string>& pair
 // What train and sweep share: seeds, split fractions, threads, device and engine.
 void add_training_run_options(CLI::App& app, dnacnn::TrainOptions& options);
 
+// Learning-rate schedule, early stopping, weight decay and gradient clipping (train and sweep), and
+// the check that a schedule's own options go with that schedule (call in the command's callback).
+void add_training_feature_options(CLI::App& app, dnacnn::TrainOptions& options);
+void check_training_feature_options(const CLI::App& app, const dnacnn::TrainOptions& options);
+
 // --threads with its range check, shared by the commands that compute.
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);

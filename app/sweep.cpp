@@ -23,8 +23,9 @@ struct SweepArgs {
   bool quiet = false;
 };
 
-static void run_sweep_command(const SweepArgs& a) {
+static void run_sweep_command(const SweepArgs& a, const CLI::App& cmd) {
   TrainOptions base = a.train;
+  check_training_feature_options(cmd, base);
   base.hparams = parse_hparams(a.hparams);
   check_device(base.device);
   for (const std::string& m : a.grid.models) check_model_name(m);
@@ -36,8 +37,8 @@ static void run_sweep_command(const SweepArgs& a) {
   prepare_output_directory(a.out, a.force);
   Progress progress(a.quiet);
   const std::vector<SweepRow> rows =
-      run_sweep(data, a.grid, base, a.out, {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json()},
-                progress);
+      run_sweep(data, a.grid, base, a.out,
+                {command_line(), a.data, rule ? scoring_rule_to_json(*rule) : nlohmann::json(), {{"table", table}}}, progress);
   std::cout << fmt::format("{:<32} {:>9} {:>12} {:>12} {:>8} {:>8}\n", "run", "status", "train loss", "val loss",
                            "test R2", "seconds");
   for (const SweepRow& r : rows) {
@@ -60,28 +61,29 @@ void add_sweep(CLI::App& root) {
   cmd->add_option("-o,--out", a->out, "Sweep directory to create: one run directory per combination")->required();
   cmd->add_option("--models", a->grid.models, "Architectures, comma-separated")->delimiter(',');
   cmd->add_option("--lrs", a->grid.lrs, "Learning rates, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
-  cmd->add_option("--optimizers", a->grid.optimizers, "Optimizers (sgd, adam), comma-separated")
+  cmd->add_option("--optimizers", a->grid.optimizers, "Optimizers (sgd, adam, adamw), comma-separated")
       ->delimiter(',')
       ->check(CLI::Validator(
           [](std::string& name) {
             parse_optimizer(name);  // its UsageError names the choices
             return std::string();
           },
-          "sgd|adam"));
+          "sgd|adam|adamw"));
   cmd->add_option("--batch-sizes", a->grid.batch_sizes, "Batch sizes, comma-separated")
       ->delimiter(',')
       ->check(CLI::PositiveNumber);
   cmd->add_option("--epochs", a->grid.epochs, "Epoch counts, comma-separated")->delimiter(',')->check(CLI::PositiveNumber);
   add_training_run_options(*cmd, a->train);
+  add_training_feature_options(*cmd, a->train);
   cmd->add_option("--hparam", a->hparams,
                   "Model hyper-parameter as name=value, applied to the models that take it (repeatable)");
   add_input_options(*cmd, a->input, InputUse::train);
   cmd->add_option("--rule", a->rule, "Scoring rule of simulated data, for the error analysis (default: the data's .rule.json)");
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, a->quiet);
-  cmd->final_callback([a] {
+  cmd->final_callback([a, cmd] {
     load_torch();
-    run_sweep_command(*a);
+    run_sweep_command(*a, *cmd);
   });
 }
 

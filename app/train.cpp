@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <set>
 
 #include "commands.hpp"
 #include "torch_library.hpp"
@@ -14,6 +15,7 @@
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/io/table.hpp"
 #include "dnacnn/train/run.hpp"
+#include "dnacnn/train/run_config.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
 #include "dnacnn/train/train.hpp"
 #include "dnacnn/train/train_job.hpp"
@@ -27,6 +29,7 @@ struct TrainArgs {
   std::string data;
   std::string out;
   std::string resume;  // RUN to continue
+  std::string config;  // run.json (or the like) whose options the command line overrides
   std::string name;
   int filters = 32;
   int kernel_size = 3;
@@ -77,8 +80,11 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
       result.per_target.size() > 1
           ? fmt::format(" ({} of {} targets)", result.config.targets.front(), result.per_target.size())
           : "";
-  progress.log(fmt::format("{}: {} epochs in {:.2f} s; {}{}{} -> {}", job.name, result.history.size(),
-                           result.train_seconds, summary, targets,
+  const std::string best = job.options.stopping.patience == 0 ? ""
+                           : fmt::format(" ({}model of epoch {}, the best {})", result.stopped_early ? "stopped early; " : "",
+                                         result.model_epoch, monitor_name(job.options.stopping.monitor));
+  progress.log(fmt::format("{}: {} epochs in {:.2f} s{}; {}{}{} -> {}", job.name, result.history.size(),
+                           result.train_seconds, best, summary, targets,
                            result.status == RunStatus::ok ? "" : fmt::format(" ({})", status_name(result.status)),
                            out.string()));
 }
@@ -110,26 +116,71 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
   train_and_write(a.resume, c.job, data, std::move(c.state), a.quiet, group);
 }
 
+// What a new run trains on and with: the command line, over --config's recorded run when given.
+struct NewRun {
+  TrainOptions options;
+  std::string data;
+  TableOptions table;
+  IntervalDataOptions intervals;
+  std::string name;
+  nlohmann::json rule;  // --config's, when its data are used and no --rule is given
+};
+
+// Flags that say how to read the data: with --config they come with --data or --bed, not alone.
+static bool reads_input(const std::string& flag) {
+  static const std::set<std::string> flags{"--format", "--seq-col", "--id-col", "--target-col", "--labels",
+                                           "--split-col", "--length", "--pad", "--genome", "--negatives",
+                                           "--negative-ratio", "--negative-seed", "--val-chroms", "--test-chroms"};
+  return flags.contains(flag);
+}
+
+static NewRun new_run(const TrainArgs& a, const CLI::App& cmd) {
+  NewRun run{a.train, a.data, a.input.options(), a.intervals, a.name, {}};
+  if (a.config.empty()) return run;
+  RunConfig config = read_run_config(a.config);
+  std::vector<std::string> given;
+  for (const CLI::Option* opt : cmd.get_options())
+    if (opt->count() > 0) given.push_back(option_key_of_flag(opt->get_name()));
+  run.options = override_options(config.options, a.train, given);
+  if (run.name.empty()) run.name = config.name;
+  if (!a.data.empty() || !a.intervals.beds.empty()) return run;  // the command line's data, read its way
+  for (const CLI::Option* opt : cmd.get_options())
+    if (opt->count() > 0 && reads_input(opt->get_name()))
+      throw UsageError(opt->get_name() + " says how to read data: with --config give the data too (--data or --bed)");
+  if (config.data.empty() && !config.intervals)
+    throw UsageError("--config " + a.config + " names no data (data.path): give --data or --bed");
+  if (config.table) run.table = *config.table;
+  if (config.intervals && !config.intervals->beds.empty()) run.intervals = *config.intervals;
+  else run.data = config.data.string();
+  if (!cmd.count("--rule")) run.rule = config.rule;
+  return run;
+}
+
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (!a.resume.empty()) return resume_train(a, cmd);
   if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
   if (io::is_standard_input(a.data))
     throw UsageError("--data -: training records its input's MD5 and reads it again on --resume; "
                      "write it to a file first (predict, evaluate and attribute read standard input)");
-  TrainOptions options = a.train;
+  NewRun run = new_run(a, cmd);
+  TrainOptions& options = run.options;
   if (cmd.count("--filters")) options.hparams["filters"] = a.filters;
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
   for (const auto& [name, value] : parse_hparams(a.hparams)) options.hparams[name] = value;
-  options.task = task_for_input(a.intervals, options.task, cmd.count("--task") > 0);
+  options.task = task_for_input(run.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
+  check_training_feature_options(cmd, options);
   if (a.dist.enabled && options.engine == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
-  check_model_name(options.arch);
-  if (!built_in_architecture(options.arch) && !is_zoo_model(options.arch)) options.spec = read_model_spec(options.arch);
-  const std::optional<ScoringRule> rule = a.data.empty() ? std::nullopt : rule_of_data(a.data, a.rule);
-  const TableOptions table = a.input.options();
-  if (table.length > 0) options.pad = std::string(pad_name(table.pad));
-  const SequenceData data = read_input_data(a.data, table, a.intervals);  // bad data: fail before creating --out
+  // --model FILE.json: the spec is read once, here, and recorded (--config's recorded spec stands).
+  if (!options.spec) {
+    check_model_name(options.arch);
+    if (!built_in_architecture(options.arch) && !is_zoo_model(options.arch)) options.spec = read_model_spec(options.arch);
+  }
+  const std::optional<ScoringRule> rule = run.data.empty() ? std::nullopt : rule_of_data(run.data, a.rule);
+  const TableOptions& table = run.table;
+  options.pad = table.length > 0 ? std::string(pad_name(table.pad)) : "";
+  const SequenceData data = read_input_data(run.data, table, run.intervals);  // bad data: fail before creating --out
   data.common_length();                                                   // (mixed lengths too)
   load_torch();  // the data are good: now the part that computes
   check_device(options.device);
@@ -139,13 +190,13 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   TrainJob job;
   job.options = options;
   job.table = table;
-  job.name = a.name.empty() ? (options.spec ? options.spec->name : options.arch) : a.name;
+  job.name = run.name.empty() ? (options.spec ? options.spec->name : options.arch) : run.name;
   job.command_line = command_line();
-  job.rule = rule ? scoring_rule_to_json(*rule) : nlohmann::json();
-  job.intervals = a.intervals;
+  job.rule = rule ? scoring_rule_to_json(*rule) : run.rule;
+  job.intervals = run.intervals;
   for (auto& bed : job.intervals.beds) bed = std::filesystem::absolute(bed);
   if (!job.intervals.genome.empty()) job.intervals.genome = std::filesystem::absolute(job.intervals.genome);
-  job.data = std::filesystem::absolute(a.data.empty() ? job.intervals.beds.front() : std::filesystem::path(a.data));
+  job.data = std::filesystem::absolute(run.data.empty() ? job.intervals.beds.front() : std::filesystem::path(run.data));
   job.data_md5 = input_md5(job);
   try {
     train_and_write(a.out, job, data, std::nullopt, a.quiet, group);
@@ -173,12 +224,17 @@ void add_train(CLI::App& root) {
                   "settings (add --epochs to train longer)")
       ->excludes("--data")
       ->excludes("--out");
+  cmd->add_option("--config", a->config,
+                  "Train the run recorded in this file again (a run's run.json, or a hand-written file with its "
+                  "keys); options given here override it")
+      ->excludes("--resume");
   cmd->add_option("--name", a->name, "Model name in metrics.json (default: the architecture)");
   cmd->add_option("--epochs", a->train.epochs, "Passes over the training split")->check(CLI::PositiveNumber);
   cmd->add_option("--lr", a->train.lr, "Learning rate")->check(finite_number())->check(CLI::PositiveNumber);
   cmd->add_option("--batch-size", a->train.batch_size, "Sequences per optimiser step")->check(CLI::PositiveNumber);
-  add_enum_option(*cmd, "--optimizer", a->train.optimizer, parse_optimizer, optimizer_name, "Optimiser: sgd or adam");
+  add_enum_option(*cmd, "--optimizer", a->train.optimizer, parse_optimizer, optimizer_name, "Optimiser: sgd, adam or adamw (Adam with decoupled weight decay)");
   add_training_run_options(*cmd, a->train);
+  add_training_feature_options(*cmd, a->train);
   cmd->add_option("--filters", a->filters, "Convolution filters (when not given: the model's own default)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--kernel-size", a->kernel_size, "First convolution's width in bases (when not given: the model's default)")

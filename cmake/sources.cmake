@@ -41,6 +41,9 @@ set(DNACNN_CORE_SOURCES
   src/train/job_input.cpp
   src/interpret/interpret.cpp
   src/train/options.cpp
+  src/train/schedule.cpp
+  src/train/epoch_policy.cpp
+  src/train/run_config.cpp
   src/train/checkpoint.cpp
   src/train/dist/launch.cpp
   src/train/fused/cnn_kernels.cpp
@@ -57,6 +60,7 @@ set(DNACNN_REPORT_SOURCES
   src/report/test_points.cpp
   src/report/run_data.cpp
   src/report/charts.cpp
+  src/report/epoch_charts.cpp
   src/report/tables.cpp
   src/report/sections.cpp
   src/report/motif_section.cpp

@@ -18,6 +18,12 @@ struct LossChartStyle {
 };
 std::optional<Chart> loss_chart(const std::vector<ModelRun>& models, const LossChartStyle& style = {});
 
+// history.tsv's validation scores per epoch (R² and Pearson, or AUROC and AUPRC), one colour per
+// model; nullopt when no run has them (runs from before them, runs without a validation split).
+std::optional<Chart> validation_scores_chart(const std::vector<ModelRun>& models);
+// The learning rate of each epoch; nullopt unless some run's rate changes (a schedule or warm-up).
+std::optional<Chart> learning_rate_chart(const std::vector<ModelRun>& models);
+
 // Points in charts that show the shape of a cloud next to a full one (residuals, runs of
 // experiments): the page stays small and quick to draw.
 inline constexpr std::size_t kSecondaryChartPoints = 2'500;

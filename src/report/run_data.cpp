@@ -39,12 +39,18 @@ std::vector<EpochLoss> read_history(const fs::path& path) {
   const std::size_t epoch_col = table.require_column("epoch");
   const std::size_t train_col = table.require_column("train_loss");
   const auto val_col = table.find_column("val_loss");
+  std::vector<std::pair<std::string, std::size_t>> value_cols;
+  for (const char* name : {"lr", "val_r2", "val_pearson", "val_auroc", "val_auprc"})
+    if (const auto col = table.find_column(name)) value_cols.emplace_back(name, *col);
   std::vector<EpochLoss> history;
   while (table.next()) {
     const auto epoch = io::parse_finite_float(table.field(epoch_col));
     if (!epoch) throw Error("epoch is not a number", {path.string(), table.line_number(), table.column_of(epoch_col)});
-    history.push_back({static_cast<int>(*epoch), loss_value(table.field(train_col)),
-                       val_col ? loss_value(table.field(*val_col)) : std::nullopt});
+    EpochLoss e{static_cast<int>(*epoch), loss_value(table.field(train_col)),
+                val_col ? loss_value(table.field(*val_col)) : std::nullopt, {}};
+    for (const auto& [name, col] : value_cols)
+      if (const auto v = loss_value(table.field(col))) e.values[name] = *v;
+    history.push_back(std::move(e));
   }
   return history;
 }

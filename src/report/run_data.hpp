@@ -2,6 +2,7 @@
 // (dnacnn demo). Every field is optional on disk: sections show only what was found.
 #pragma once
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,6 +17,9 @@ struct EpochLoss {
   int epoch = 0;
   std::optional<double> train_loss;  // missing when NA (a diverged epoch)
   std::optional<double> val_loss;    // missing when there is no validation split
+  // The later columns of history.tsv by name (lr, val_r2, val_pearson, val_auroc, val_auprc), when
+  // present and not NA.
+  std::map<std::string, double> values;
 };
 
 // A `dnacnn motifs` output inside a run directory (e.g. RUN/motifs, RUN/motifs-t1).

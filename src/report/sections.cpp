@@ -35,10 +35,15 @@ std::optional<Section> metrics_section(const ReportData& data) {
 std::optional<Section> loss_section(const ReportData& data) {
   std::optional<Chart> chart = loss_chart(data.models);
   if (!chart) return std::nullopt;
-  return Section{"loss", "Training and validation loss",
-                 {paragraph("Mean squared error after each epoch. Validation loss that rises while training loss "
-                            "falls means the model is overfitting."),
-                  ChartRow{{std::move(*chart)}}}};
+  Section s{"loss", "Training and validation loss",
+            {paragraph("Mean squared error after each epoch. Validation loss that rises while training loss "
+                       "falls means the model is overfitting."),
+             ChartRow{{std::move(*chart)}}}};
+  ChartRow per_epoch;  // validation scores and the learning rate, where the runs have them
+  if (std::optional<Chart> scores = validation_scores_chart(data.models)) per_epoch.charts.push_back(std::move(*scores));
+  if (std::optional<Chart> rate = learning_rate_chart(data.models)) per_epoch.charts.push_back(std::move(*rate));
+  if (!per_epoch.charts.empty()) s.blocks.push_back(std::move(per_epoch));
+  return s;
 }
 
 std::optional<Section> spot_check_section(const ReportData& data) {

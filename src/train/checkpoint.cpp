@@ -14,6 +14,7 @@ using json = nlohmann::json;
 constexpr int kCheckpointVersion = 2;
 constexpr const char* kWeightsPrefix = "weights/";
 constexpr const char* kOptimizerPrefix = "optimizer/";
+constexpr const char* kBestPrefix = "best/";
 
 namespace {
 
@@ -24,7 +25,9 @@ double number_from(const json& j) { return j.is_null() ? std::numeric_limits<dou
 json state_json(const TrainCheckpoint& s) {
   json history = json::array();
   for (const EpochRecord& e : s.history)
-    history.push_back({e.epoch, number_or_null(e.train_loss), number_or_null(e.val_loss), e.seconds});
+    history.push_back({e.epoch, number_or_null(e.train_loss), number_or_null(e.val_loss), e.seconds,
+                       number_or_null(e.lr), number_or_null(e.val.r2), number_or_null(e.val.pearson),
+                       number_or_null(e.val.auroc), number_or_null(e.val.auprc)});
   return {{"next_epoch", s.next_epoch},
           {"batch_offset", s.batch_offset},
           {"partial_sse", number_or_null(s.partial_sse)},
@@ -35,7 +38,22 @@ json state_json(const TrainCheckpoint& s) {
           {"history", history},
           {"train_seconds", s.train_seconds},
           {"engine", engine_name(s.engine)},
-          {"optimizer_steps", s.optimizer_steps}};
+          {"optimizer_steps", s.optimizer_steps},
+          {"policy", s.policy}};
+}
+
+// An epoch as state_json writes it; checkpoints from before schedules have only the first four.
+EpochRecord epoch_from(const json& e) {
+  EpochRecord r;
+  r.epoch = e.at(0).get<int>();
+  r.train_loss = number_from(e.at(1));
+  r.val_loss = number_from(e.at(2));
+  r.seconds = e.at(3).get<double>();
+  if (e.size() >= 9) {
+    r.lr = number_from(e.at(4));
+    r.val = {number_from(e.at(5)), number_from(e.at(6)), number_from(e.at(7)), number_from(e.at(8))};
+  }
+  return r;
 }
 
 void state_from(const json& j, TrainCheckpoint& s) {
@@ -46,11 +64,11 @@ void state_from(const json& j, TrainCheckpoint& s) {
   s.batch_rng = j.at("batch_rng").get<std::array<std::uint64_t, 4>>();
   s.rc_rng = j.at("rc_rng").get<std::array<std::uint64_t, 4>>();
   s.torch_rng = j.at("torch_rng").get<std::string>();
-  for (const json& e : j.at("history"))
-    s.history.push_back({e.at(0).get<int>(), number_from(e.at(1)), number_from(e.at(2)), e.at(3).get<double>()});
+  for (const json& e : j.at("history")) s.history.push_back(epoch_from(e));
   s.train_seconds = j.at("train_seconds").get<double>();
   s.engine = parse_engine(j.at("engine").get<std::string>());
   s.optimizer_steps = j.at("optimizer_steps").get<long>();
+  s.policy = j.value("policy", json());
 }
 
 json job_json(const TrainJob& job) {
@@ -85,6 +103,7 @@ void write_checkpoint(const fs::path& run_dir, const Checkpoint& c) {
   std::vector<io::NamedTensor> tensors;
   for (const auto& t : c.state.weights) tensors.push_back({kWeightsPrefix + t.name, t.shape, t.values});
   for (const auto& t : c.state.optimizer) tensors.push_back({kOptimizerPrefix + t.name, t.shape, t.values});
+  for (const auto& t : c.state.best_weights) tensors.push_back({kBestPrefix + t.name, t.shape, t.values});
   io::write_safetensors(checkpoint_path(run_dir), tensors,
                         {{"format", "dnacnn-checkpoint"},
                          {"version", std::to_string(kCheckpointVersion)},
@@ -120,6 +139,8 @@ Checkpoint read_checkpoint(const fs::path& run_dir) {
       c.state.weights.push_back({t.name.substr(std::string_view(kWeightsPrefix).size()), t.shape, t.values});
     else if (name.starts_with(kOptimizerPrefix))
       c.state.optimizer.push_back({t.name.substr(std::string_view(kOptimizerPrefix).size()), t.shape, t.values});
+    else if (name.starts_with(kBestPrefix))
+      c.state.best_weights.push_back({t.name.substr(std::string_view(kBestPrefix).size()), t.shape, t.values});
     else
       throw fail("unexpected tensor '" + t.name + "'");
   }

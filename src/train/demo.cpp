@@ -109,7 +109,7 @@ void run_demo(const DemoOptions& options, std::ostream& out) {
   for (DemoModel& m : models) {
     m.result = train_model(data, m.options, progress);
     write_run(options.out / m.name, m.name, data, m.options, m.result,
-              {options.command_line, data_path, scoring_rule_to_json(rule)});
+              {options.command_line, data_path, scoring_rule_to_json(rule), {}});
     metrics["models"][m.name] = model_metrics_json(m.options, m.result);
     progress.log(fmt::format("{}: {} epochs in {:.2f} s, test R^2 {:.4f}", m.name, m.result.history.size(),
                              m.result.train_seconds, m.result.test.r2));

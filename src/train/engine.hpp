@@ -54,8 +54,15 @@ class Engine {
   virtual double loss_sum() const = 0;
   // The finished epoch's training loss: per row, mean over the targets.
   virtual double epoch_loss() const = 0;
-  // Mean loss over the validation rows at the current parameters; NaN without validation rows.
-  virtual double validation_loss() = 0;
+  // The rate of the following steps (set before each epoch by the schedule).
+  virtual void set_learning_rate(double lr) = 0;
+  // At the current parameters: the mean loss over the validation rows (NaN without any) and the
+  // model's raw outputs for them (val rows x targets, row-major; with ranks, every rank gets all).
+  struct Validation {
+    double loss = 0;
+    std::vector<float> outputs;
+  };
+  virtual Validation validate() = 0;
   // The model's raw outputs (logits for binary tasks) for every row of the data: rows x targets.
   virtual std::vector<float> predict_all() = 0;
 
@@ -64,6 +71,9 @@ class Engine {
   virtual void restore_optimizer(const TrainCheckpoint& state, const std::string& source) = 0;
   // Brings the model's parameters up to date (the fused engine trains its own copy of them).
   virtual void sync_model() = 0;
+  // The other way: the engine continues from the model's parameters (set from outside, e.g. the
+  // best epoch's weights at the end of an early-stopped run).
+  virtual void reload_model() = 0;
 };
 
 }  // namespace dnacnn

@@ -48,7 +48,7 @@ void run_positional_exercise(const std::filesystem::path& dir, const ExerciseSet
   const std::filesystem::path data_path = dir / "data.tsv";
   write_simulated_kmers(data_path, sim);
   const SequenceData data = simulate_kmers(sim);
-  const RunContext context{settings.command_line, data_path, scoring_rule_to_json(sim.rule)};
+  const RunContext context{settings.command_line, data_path, scoring_rule_to_json(sim.rule), {}};
   write_about(dir, "Q1: position-dependent motif scoring",
               "8-mers scored by the positional rule: the notebook's base scores, TAT +20 when it starts in the "
               "first third of the sequence and +5 elsewhere, GCG -10 only in the last third. The linear model sees "

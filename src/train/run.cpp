@@ -60,16 +60,27 @@ nlohmann::json model_metrics_json(const TrainOptions& options, const TrainResult
     j["final_train_loss"] = result.history.back().train_loss;
     j["final_val_loss"] = result.history.back().val_loss;
   }
+  // The epoch with the best --monitor value (0: no validation split), and whose weights the model holds.
+  j["monitor"] = monitor_name(options.stopping.monitor);
+  j["best_epoch"] = result.best_epoch;
+  j["model_epoch"] = result.model_epoch;
+  j["stopped_early"] = result.stopped_early;
   return j;
 }
 
 static std::string number(double v) { return std::isfinite(v) ? fmt::format("{:.7g}", v) : "NA"; }
 
+// The first four columns as before schedules; then each epoch's learning rate and the task's
+// validation scores (binary: AUROC and AUPRC; regression: R² and Pearson).
 static void write_history(const fs::path& path, const TrainResult& r) {
   io::AtomicFile f(path);
-  f.stream() << "epoch\ttrain_loss\tval_loss\tseconds\n";
+  const bool binary = r.config.task == Task::binary;
+  f.stream() << "epoch\ttrain_loss\tval_loss\tseconds\tlr\t" << (binary ? "val_auroc\tval_auprc" : "val_r2\tval_pearson")
+             << '\n';
   for (const auto& e : r.history)
-    f.stream() << fmt::format("{}\t{}\t{}\t{:.4f}\n", e.epoch, number(e.train_loss), number(e.val_loss), e.seconds);
+    f.stream() << fmt::format("{}\t{}\t{}\t{:.4f}\t{}\t{}\t{}\n", e.epoch, number(e.train_loss), number(e.val_loss),
+                              e.seconds, number(e.lr), number(binary ? e.val.auroc : e.val.r2),
+                              number(binary ? e.val.auprc : e.val.pearson));
   f.commit();
 }
 
@@ -142,6 +153,7 @@ void write_run(const fs::path& dir, const std::string& name, const SequenceData&
     run["data"]["md5"] = file_md5(context.data_path);
   }
   if (!context.rule.is_null()) run["rule"] = context.rule;
+  if (!context.input.is_null()) run["input"] = context.input;  // for train --config
   io::write_file_atomically(dir / "run.json", run.dump(2) + "\n");
 }
 

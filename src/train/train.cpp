@@ -17,6 +17,7 @@
 #include "models/models.hpp"
 #include "models/tensors.hpp"
 #include "train/engine_select.hpp"
+#include "train/epoch_policy.hpp"
 #include "train/fused/fused_engine.hpp"
 #include "train/torch/torch_engine.hpp"
 #include "train/train_state.hpp"
@@ -87,6 +88,13 @@ ModelConfig model_config_for(const TrainOptions& options, std::int64_t length, c
   return make_model_config(options.arch, length, options.hparams, targets);
 }
 
+void check_validation_fits(const TrainOptions& options, const SplitIndices& split) {
+  if (!options.needs_validation() || !split.val.empty()) return;
+  throw UsageError(fmt::format("{} watches the validation split, and this run has none (--val-frac > 0, or 'val' rows "
+                               "in --split-col / --val-chroms)",
+                               options.stopping.patience > 0 ? "--patience" : "--lr-schedule plateau"));
+}
+
 // Validates `options` against `data` and fixes what the run trains on.
 TrainSetup prepare_training(const SequenceData& data, const TrainOptions& options) {
   options.validate();
@@ -100,6 +108,7 @@ TrainSetup prepare_training(const SequenceData& data, const TrainOptions& option
   s.config.pad = options.pad;
   s.split = split_for(data, options);
   check_batch_fits(options.batch_size, s.split.train.size());
+  check_validation_fits(options, s.split);
   s.train = training_rows(data, length, s.split.train);
   s.val = training_rows(data, length, s.split.val);
   return s;
@@ -121,7 +130,8 @@ class TrainLoop {
   TrainLoop(const TrainSetup& setup, Engine& engine, SequenceModelImpl& model, const Checkpointer* checkpointer,
             Progress& progress, TrainResult& result)
       : setup_(setup), engine_(engine), model_(model), checkpointer_(checkpointer), progress_(progress),
-        result_(result), batch_order_(setup.options.seed), rc_choice_(setup.options.seed ^ 0x5243u) {}
+        result_(result), batch_order_(setup.options.seed), rc_choice_(setup.options.seed ^ 0x5243u),
+        policy_(setup.options) {}
 
   // Continues from an interrupted or finished run's checkpoint (its weights are in the model).
   void resume_from(const TrainCheckpoint& c, const std::string& source);
@@ -129,9 +139,12 @@ class TrainLoop {
   void run();
   int first_epoch() const { return first_.epoch; }
   std::int64_t first_offset() const { return first_.offset; }
+  // The best epoch's weights (kept with --patience only; empty otherwise).
+  const std::vector<io::NamedTensor>& best_weights() const { return best_weights_; }
 
  private:
   void run_epoch(int epoch);
+  EpochRecord finish_epoch(int epoch, double seconds);
   void save(const TrainPosition& at);
   [[noreturn]] void stop(const TrainPosition& at, int signal);
 
@@ -143,6 +156,8 @@ class TrainLoop {
   TrainResult& result_;
   Rng batch_order_;
   Rng rc_choice_;  // its own stream: runs without --rc-augment are unchanged
+  EpochPolicy policy_;   // the rate of each epoch, the best one, when to stop
+  std::vector<io::NamedTensor> best_weights_;
   TrainPosition first_;  // where this process starts
   bool resumed_ = false;
   Clock::time_point start_ = Clock::now();
@@ -154,11 +169,21 @@ void TrainLoop::resume_from(const TrainCheckpoint& c, const std::string& source)
   batch_order_.set_state(c.batch_rng);
   rc_choice_.set_state(c.rc_rng);
   result_.history = c.history;
+  best_weights_ = c.best_weights;
+  if (c.policy.is_null()) {  // a checkpoint from before schedules: its history tells the best epoch
+    for (const EpochRecord& e : c.history) policy_.observe(e);
+  } else {
+    policy_.restore(c.policy);
+  }
   resumed_ = true;
   first_ = {c.next_epoch, c.batch_offset, c.partial_sse, c.partial_seconds, batch_order_, rc_choice_, c.train_seconds};
   if (!result_.history.empty() && !std::isfinite(result_.history.back().train_loss)) {
     result_.status = RunStatus::diverged;
     result_.diverged_epoch = result_.history.back().epoch;
+    first_.epoch = setup_.options.epochs + 1;
+  }
+  if (policy_.should_stop()) {  // it had stopped (early, or at its last epoch): nothing left to train
+    result_.stopped_early = c.next_epoch <= setup_.options.epochs;
     first_.epoch = setup_.options.epochs + 1;
   }
 }
@@ -175,6 +200,8 @@ void TrainLoop::save(const TrainPosition& at) {
   s.history = result_.history;
   s.train_seconds = at.total_seconds;
   s.engine = engine_.kind();
+  s.policy = policy_.state();
+  s.best_weights = best_weights_;
   engine_.sync_model();
   engine_.save_optimizer(s);
   s.weights = export_weights(model_);
@@ -201,6 +228,7 @@ void TrainLoop::run_epoch(int epoch) {
   const TrainPosition before{epoch, 0, 0, continuing ? first_.epoch_seconds : 0, batch_order_, rc_choice_, 0};
   const std::vector<std::int64_t> order = shuffled_indices(n, batch_order_);
   const std::vector<bool> flip = rc_flips(n, setup_.options.rc_augment, rc_choice_);
+  engine_.set_learning_rate(policy_.rate(epoch));
   engine_.begin_epoch(epoch, order, flip, continuing ? first_.loss_sum : 0);
   const std::int64_t batch = setup_.options.batch_size;
   for (std::int64_t b = continuing ? first_.offset : 0; b < n; b += batch) {
@@ -214,14 +242,27 @@ void TrainLoop::run_epoch(int epoch) {
       stop(at, signal);
     }
   }
-  EpochRecord record{epoch, engine_.epoch_loss(), engine_.validation_loss(),
-                     before.epoch_seconds + seconds_since(epoch_start)};
-  result_.history.push_back(record);
+  const EpochRecord record = finish_epoch(epoch, before.epoch_seconds + seconds_since(epoch_start));
   const std::string& label = !setup_.options.label.empty() ? setup_.options.label : setup_.config.arch;
   progress_.update(fmt::format("{}: epoch {}/{}  train loss {:.4f}  val loss {:.4f}", label, epoch,
                                setup_.options.epochs, record.train_loss, record.val_loss));
   if (checkpointer_)
     save({epoch + 1, 0, 0, 0, batch_order_, rc_choice_, first_.total_seconds + seconds_since(start_)});
+}
+
+// The epoch's record (validation loss and scores, its rate); with --patience, keeps its weights
+// when it is the best so far.
+EpochRecord TrainLoop::finish_epoch(int epoch, double seconds) {
+  const Engine::Validation validation = engine_.validate();
+  EpochRecord record{epoch, engine_.epoch_loss(), validation.loss, seconds, policy_.rate(epoch), {}};
+  record.val = validation_scores(validation.outputs, setup_.val.targets, setup_.n_targets,
+                                 setup_.options.task == Task::binary);
+  if (policy_.observe(record) && setup_.options.stopping.patience > 0) {
+    engine_.sync_model();
+    best_weights_ = export_weights(model_);
+  }
+  result_.history.push_back(record);
+  return record;
 }
 
 void TrainLoop::run() {
@@ -235,7 +276,12 @@ void TrainLoop::run() {
       result_.diverged_epoch = epoch;
       break;
     }
+    if (policy_.should_stop()) {
+      result_.stopped_early = epoch < setup_.options.epochs;
+      break;
+    }
   }
+  result_.best_epoch = policy_.best().best_epoch;
   if (checkpointer_) checkpointer_->flush();  // a failed write is this run's error
   result_.train_seconds = first_.total_seconds + seconds_since(start_);
 }
@@ -246,12 +292,21 @@ void check_ranks_agree(Communicator& comm, const TrainSetup& s, std::int64_t par
   comm.check_same({static_cast<double>(s.train_rows()), static_cast<double>(s.data.size()),
                    static_cast<double>(parameters), static_cast<double>(o.batch_size),
                    static_cast<double>(o.seed % 1000003), static_cast<double>(o.epochs),
-                   static_cast<double>(loop.first_epoch()), static_cast<double>(loop.first_offset())},
+                   static_cast<double>(loop.first_epoch()), static_cast<double>(loop.first_offset()),
+                   static_cast<double>(o.stopping.patience), static_cast<double>(o.schedule.kind)},
                   "the data, the options or the checkpoint");
 }
 
-// After the last epoch: every row's prediction, per-target scores per split, the weights.
-void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& model, TrainResult& result) {
+// After the last epoch: every row's prediction, per-target scores per split, the weights. With
+// --patience the model is the best epoch's.
+void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& model,
+                     const std::vector<io::NamedTensor>& best_weights, TrainResult& result) {
+  result.model_epoch = result.history.empty() ? 0 : result.history.back().epoch;
+  if (s.options.stopping.patience > 0 && !best_weights.empty()) {
+    import_weights(model, best_weights, "the best epoch's weights");
+    engine.reload_model();
+    result.model_epoch = result.best_epoch;
+  }
   engine.sync_model();
   result.predictions = engine.predict_all();
   to_output_scale(result.config, result.predictions);
@@ -271,7 +326,9 @@ void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& mod
 void check_training_fits(const SequenceData& data, const TrainOptions& options) {
   options.validate();
   model_config_for(options, data.common_length(), data.target_names);
-  check_batch_fits(options.batch_size, split_for(data, options).train.size());
+  const SplitIndices split = split_for(data, options);
+  check_batch_fits(options.batch_size, split.train.size());
+  check_validation_fits(options, split);
 }
 
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
@@ -301,7 +358,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   if (resume) loop.resume_from(*resume, checkpoint_file);
   if (comm) check_ranks_agree(*comm, setup, result.parameters, loop);
   loop.run();
-  finish_training(setup, *engine, *model, result);
+  finish_training(setup, *engine, *model, loop.best_weights(), result);
   return result;
 }
 
@@ -311,7 +368,16 @@ EngineKind choose_engine(const TrainSetup& setup, const torch::Device& device, c
   // The fused engine has no gradients to share: data-parallel training runs on LibTorch.
   if (comm && asked == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
-  const bool fits = has_fused_kernels(setup.config) && device.is_cpu();
+  const TrainOptions& o = setup.options;
+  if (asked == EngineKind::fused) {  // the fused kernels have neither AdamW, weight decay nor clipping
+    if (o.optimizer == Optimizer::adamw)
+      throw UsageError("--engine fused has sgd and adam; --optimizer adamw trains on --engine torch (or auto)");
+    if (o.effective_weight_decay() != 0) throw UsageError("--engine fused has no --weight-decay; use --engine torch (or auto)");
+    if (o.clip_grad_norm > 0) throw UsageError("--engine fused has no --clip-grad-norm; use --engine torch (or auto)");
+  }
+  const bool fits = has_fused_kernels(setup.config) && device.is_cpu() &&
+                    (o.optimizer == Optimizer::sgd || o.optimizer == Optimizer::adam) &&
+                    o.effective_weight_decay() == 0 && o.clip_grad_norm == 0;
   if (asked == EngineKind::fused && !fits)
     throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
   if (asked == EngineKind::fused || (asked == EngineKind::automatic && !comm && fits)) return EngineKind::fused;

@@ -20,7 +20,8 @@ TrainResult run_train_job(const std::filesystem::path& out, const TrainJob& job,
     result = train_model(data, options, progress, &checkpointer, comm);
   }
   if (!writes_outputs(comm)) return result;
-  write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule});
+  const nlohmann::json input = {{"table", job.table}, {"intervals", job.intervals}};
+  write_run(out, job.name, data, job.options, result, {job.command_line, job.data, job.rule, input});
   write_report(out);  // RUN/report.html
   return result;
 }

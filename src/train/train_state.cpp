@@ -28,11 +28,18 @@ std::vector<io::NamedTensor> optimizer_state(torch::optim::Optimizer& optimizer,
   for (const auto& item : model.named_parameters(true)) {
     const auto it = optimizer.state().find(state_key(item.value()));
     if (it == optimizer.state().end()) continue;
-    const auto* adam = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get());
-    if (!adam) throw Error("checkpoint: cannot save the state of this optimiser");
-    steps = static_cast<long>(adam->step());
-    out.push_back(named(item.key() + ".exp_avg", adam->exp_avg()));
-    out.push_back(named(item.key() + ".exp_avg_sq", adam->exp_avg_sq()));
+    // Adam and AdamW keep the same moments in two unrelated state classes.
+    if (const auto* adam = dynamic_cast<const torch::optim::AdamParamState*>(it->second.get())) {
+      steps = static_cast<long>(adam->step());
+      out.push_back(named(item.key() + ".exp_avg", adam->exp_avg()));
+      out.push_back(named(item.key() + ".exp_avg_sq", adam->exp_avg_sq()));
+    } else if (const auto* adamw = dynamic_cast<const torch::optim::AdamWParamState*>(it->second.get())) {
+      steps = static_cast<long>(adamw->step());
+      out.push_back(named(item.key() + ".exp_avg", adamw->exp_avg()));
+      out.push_back(named(item.key() + ".exp_avg_sq", adamw->exp_avg_sq()));
+    } else {
+      throw Error("checkpoint: cannot save the state of this optimiser");
+    }
   }
   return out;
 }
@@ -40,7 +47,8 @@ std::vector<io::NamedTensor> optimizer_state(torch::optim::Optimizer& optimizer,
 void restore_optimizer_state(torch::optim::Optimizer& optimizer, torch::nn::Module& model,
                              const std::vector<io::NamedTensor>& state, long steps, const std::string& source) {
   if (state.empty()) return;
-  if (!dynamic_cast<torch::optim::Adam*>(&optimizer))
+  const bool adamw = dynamic_cast<torch::optim::AdamW*>(&optimizer) != nullptr;
+  if (!adamw && !dynamic_cast<torch::optim::Adam*>(&optimizer))
     throw Error("checkpoint holds optimiser state this optimiser does not use", {source});
   const auto find = [&](const std::string& name, const torch::Tensor& like) {
     for (const auto& t : state)
@@ -50,12 +58,17 @@ void restore_optimizer_state(torch::optim::Optimizer& optimizer, torch::nn::Modu
       }
     throw Error("checkpoint lacks optimiser state '" + name + "'", {source});
   };
+  const auto restore = [&](auto state, const auto& item) {
+    state->step(steps);
+    state->exp_avg(find(item.key() + ".exp_avg", item.value()));
+    state->exp_avg_sq(find(item.key() + ".exp_avg_sq", item.value()));
+    optimizer.state()[state_key(item.value())] = std::move(state);
+  };
   for (const auto& item : model.named_parameters(true)) {
-    auto s = std::make_unique<torch::optim::AdamParamState>();
-    s->step(steps);
-    s->exp_avg(find(item.key() + ".exp_avg", item.value()));
-    s->exp_avg_sq(find(item.key() + ".exp_avg_sq", item.value()));
-    optimizer.state()[state_key(item.value())] = std::move(s);
+    if (adamw)
+      restore(std::make_unique<torch::optim::AdamWParamState>(), item);
+    else
+      restore(std::make_unique<torch::optim::AdamParamState>(), item);
   }
 }
 

@@ -78,6 +78,21 @@ std::vector<BadOption> train_cases() {
       {"ResumeNotARun", {"train", "--resume", "{dir}"}, 1, "no checkpoint to resume from"},
       {"ResumeWithData", {"train", "--resume", "{dir}", "--data", "{data}"}, 2, "--data"},
       {"ResumeWithOtherSettings", {"train", "--resume", "{dir}", "--lr", "0.5"}, 2, "drop --lr"},
+      // schedules, early stopping, optimisers, --config
+      {"MonitorOfTheOtherTask", with(t, {"--monitor", "val_auroc"}), 2, "--monitor val_auroc is a --task binary score"},
+      {"UnknownMonitor", with(t, {"--monitor", "val_mse"}), 2, "--monitor must be val_loss, val_r2 or val_auroc"},
+      {"PatienceWithoutValidation", with(t, {"--patience", "2", "--val-frac", "0", "--batch-size", "8"}), 2,
+       "--patience watches the validation split, and this run has none"},
+      {"PatienceNegative", with(t, {"--patience=-1"}), 2, "--patience"},
+      {"UnknownSchedule", with(t, {"--lr-schedule", "linear"}), 2, "--lr-schedule must be constant, step, cosine"},
+      {"GammaWithoutStep", with(t, {"--lr-gamma", "0.5"}), 2, "--lr-gamma goes with --lr-schedule step"},
+      {"WarmupAsLongAsTraining", with(t, {"--epochs", "3", "--warmup-epochs", "3"}), 2, "--warmup-epochs must be"},
+      {"FusedAdamw", with(t, {"--engine", "fused", "--optimizer", "adamw", "--batch-size", "8"}), 2,
+       "--optimizer adamw trains on --engine torch"},
+      {"WeightDecayNegative", with(t, {"--weight-decay=-1"}), 2, "--weight-decay"},
+      {"ClipNaN", with(t, {"--clip-grad-norm", "nan"}), 2, "--clip-grad-norm"},
+      {"ConfigMissing", with(t, {"--config", "{dir}/nope.json"}), 2, "{dir}/nope.json: cannot read the --config file"},
+      {"ConfigWithResume", {"train", "--resume", "{dir}", "--config", "{data}"}, 2, "--config"},
   };
 }
 

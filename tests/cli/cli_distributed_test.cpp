@@ -26,6 +26,7 @@ namespace {
 using clitest::count_lines;
 using clitest::dnacnn;
 using clitest::expect_one_line_error;
+using clitest::read_json;
 using clitest::read_tsv;
 using clitest::simulate;
 using test::RunResult;
@@ -145,13 +146,26 @@ TEST(CliDistributed, TwoRanksWithDropoutTrainLikeOneProcess) {
   const TempDir dir;
   const fs::path data = simulate(dir);
   const fs::path one = dir / "one", two = dir / "two";
-  const std::vector<std::string> deep = {"--model",  "deepcnn", "--hparam", "filters=8", "--hparam",
-                                         "hidden=8", "--hparam", "dropout=0.5", "--optimizer", "adam"};
+  // With the training features too: a schedule, clipping, AdamW and early stopping keeping epoch 1
+  // decide the same on every rank (the validation outputs are gathered whole in each).
+  const std::vector<std::string> deep = {"--model", "deepcnn", "--hparam", "filters=8", "--hparam", "hidden=8",
+                                         "--hparam", "dropout=0.5", "--optimizer", "adamw", "--lr-schedule", "step",
+                                         "--lr-step-size", "1", "--lr-gamma", "0.5", "--clip-grad-norm", "1",
+                                         "--patience", "1", "--min-delta", "1000"};
   RunResult r = dnacnn(with(with(train_args(data, one, 2), deep), {"--engine", "torch"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = dnacnn(with({"launch", "--nproc", "2", "--"}, with(with(train_args(data, two, 2), deep), {"--distributed"})));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   expect_same_losses(one, two);
+  EXPECT_EQ(column(one, "lr"), column(two, "lr"));
+  const auto r2_one = column(one, "val_r2"), r2_two = column(two, "val_r2");
+  ASSERT_EQ(r2_one.size(), r2_two.size());
+  for (std::size_t e = 0; e < r2_one.size(); ++e) EXPECT_NEAR(r2_one[e], r2_two[e], 1e-4) << "epoch " << e + 1;
+  const auto m_one = read_json(one / "metrics.json").at("models").at("deepcnn");
+  const auto m_two = read_json(two / "metrics.json").at("models").at("deepcnn");
+  EXPECT_EQ(m_two.at("model_epoch"), 1);
+  EXPECT_EQ(m_one.at("model_epoch"), 1);
+  EXPECT_NEAR(m_one.at("test").at("r2").get<double>(), m_two.at("test").at("r2").get<double>(), 1e-4);
 }
 
 TEST(CliDistributed, KilledRankFailsTheOtherWithinTheTimeout) {

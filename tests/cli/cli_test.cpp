@@ -156,13 +156,17 @@ TEST(CliTrain, WritesACompleteRun) {
 
   const auto history = test::read_lines(run / "history.tsv");
   ASSERT_EQ(history.size(), 4u);
-  EXPECT_EQ(history[0], "epoch\ttrain_loss\tval_loss\tseconds");
+  // The first four columns as always; then the rate and the regression task's validation scores.
+  EXPECT_EQ(history[0], "epoch\ttrain_loss\tval_loss\tseconds\tlr\tval_r2\tval_pearson");
   for (int e = 1; e <= 3; ++e) {
     const auto f = test::split(history[static_cast<std::size_t>(e)], '\t');
-    ASSERT_EQ(f.size(), 4u);
+    ASSERT_EQ(f.size(), 7u);
     EXPECT_EQ(f[0], std::to_string(e));
     EXPECT_TRUE(std::isfinite(std::stod(f[1])));
     EXPECT_TRUE(std::isfinite(std::stod(f[2])));
+    EXPECT_EQ(f[4], "0.01");  // --lr, constant
+    EXPECT_TRUE(std::isfinite(std::stod(f[5])));
+    EXPECT_TRUE(std::isfinite(std::stod(f[6])));
   }
 
   const auto pred_lines = test::read_lines(run / "predictions.tsv");

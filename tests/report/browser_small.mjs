@@ -40,14 +40,16 @@ for (const file of [path.join(runs, 'cnn', 'report.html'), path.join(runs, 'line
 }
 const chartFiles = fs.readdirSync(path.join(runs, 'charts')).sort();
 for (const f of chartFiles) JSON.parse(fs.readFileSync(path.join(runs, 'charts', f), 'utf8'));
-// Loss, then predicted vs actual and residuals for each model.
-if (chartFiles.length !== 5) problems.push(`expected 5 chart specs in charts/, found ${chartFiles.join(', ')}`);
+// Loss and validation scores per epoch (the rate is constant: no rate chart), then predicted vs
+// actual and residuals for each model.
+if (chartFiles.length !== 6) problems.push(`expected 6 chart specs in charts/, found ${chartFiles.join(', ')}`);
+if (!chartFiles.includes('val_scores.vl.json')) problems.push(`no val_scores chart in ${chartFiles.join(', ')}`);
 
 const browser = await launchBrowser();
 try {
   const { page, wallMs } = await openReport(browser.context, reportPath, problems, log);
   const charts = await chartStatus(page);
-  if (charts.length !== 5) problems.push(`expected 5 charts, found ${charts.map((c) => c.name).join(', ')}`);
+  if (charts.length !== 6) problems.push(`expected 6 charts, found ${charts.map((c) => c.name).join(', ')}`);
   for (const c of charts) if (!c.drawn) problems.push(`chart ${c.name} has no <svg> or <canvas>`);
 
   // The markup must be on the page as text, and never as elements.

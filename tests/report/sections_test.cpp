@@ -153,6 +153,37 @@ TEST(ReportCharts, LossesBeyondFloatRangeOfADivergingRunAreKept) {
   EXPECT_DOUBLE_EQ(chart->spec["data"]["values"][0]["loss"].get<double>(), 5.1e66);
 }
 
+TEST(ReportCharts, ValidationScoresAndAChangingRateAreCurvesBesideTheLoss) {
+  ScratchDir dir("charts-per-epoch");
+  test::write_fake_run(dir.path() / "run", FakeRun{.history = false});
+  test::spit(dir.path() / "run" / "history.tsv",
+             "epoch\ttrain_loss\tval_loss\tseconds\tlr\tval_r2\tval_pearson\n"
+             "1\t2\t2.5\t0.1\t0.005\t0.5\t0.7\n2\t1\t1.5\t0.1\t0.01\tNA\t0.8\n");
+  const ReportData data = load_report_data({dir.path() / "run"});
+  const auto scores = validation_scores_chart(data.models);
+  ASSERT_TRUE(scores.has_value());
+  EXPECT_EQ(scores->name, "val_scores");
+  EXPECT_EQ(scores->spec["data"]["values"].size(), 3u);  // R² of epoch 2 is NA
+  EXPECT_EQ(scores->spec["data"]["values"][0]["series"], "val_r2");
+  const auto rate = learning_rate_chart(data.models);
+  ASSERT_TRUE(rate.has_value());
+  EXPECT_EQ(rate->spec["data"]["values"][1]["value"], 0.01);
+  std::vector<std::string> loss_section_charts;
+  for (const Section& s : build_sections(data))
+    if (s.id == "loss")
+      for (const Block& b : s.blocks)
+        if (const auto* row = std::get_if<ChartRow>(&b))
+          for (const Chart& c : row->charts) loss_section_charts.push_back(c.name);
+  EXPECT_EQ(loss_section_charts, (std::vector<std::string>{"loss", "val_scores", "learning_rate"}));
+
+  // A constant rate draws no curve; runs from before these columns draw neither chart.
+  test::spit(dir.path() / "run" / "history.tsv",
+             "epoch\ttrain_loss\tval_loss\tseconds\tlr\n1\t2\t2.5\t0.1\t0.01\n2\t1\t1.5\t0.1\t0.01\n");
+  const ReportData constant = load_report_data({dir.path() / "run"});
+  EXPECT_FALSE(learning_rate_chart(constant.models).has_value());
+  EXPECT_FALSE(validation_scores_chart(constant.models).has_value());
+}
+
 TEST(ReportCharts, RoundsToSignificantDigits) {
   EXPECT_DOUBLE_EQ(round_significant(12.345678, 4), 12.35);
   EXPECT_DOUBLE_EQ(round_significant(-0.000123456, 2), -0.00012);

@@ -35,6 +35,20 @@ TrainOptions options(std::string arch, std::string optimizer, std::string engine
   return o;
 }
 
+// A step schedule after a warm-up, the plateau schedule and early stopping: their state (the rate,
+// the best epoch's weights, the epochs without improvement) must resume too. min_delta 1e9: epoch 1
+// stays the best, the plateau halves the rate from epoch 3, and early stopping ends after epoch 3.
+TrainOptions scheduled(TrainOptions o, LrSchedule kind) {
+  o.schedule.kind = kind;
+  o.schedule.warmup_epochs = kind == LrSchedule::step ? 1 : 0;
+  o.schedule.step_size = 1;
+  o.schedule.gamma = 0.5;
+  o.schedule.plateau_patience = 0;
+  o.schedule.plateau_factor = 0.5;
+  o.stopping = {2, 1e9, Monitor::val_loss};
+  return o;
+}
+
 TrainOptions threads(int n, TrainOptions o) {
   o.threads = n;
   return o;
@@ -68,7 +82,11 @@ void expect_same(const TrainResult& a, const TrainResult& b) {
   for (std::size_t i = 0; i < a.history.size(); ++i) {
     EXPECT_EQ(a.history[i].train_loss, b.history[i].train_loss) << "epoch " << i + 1;
     EXPECT_EQ(a.history[i].val_loss, b.history[i].val_loss) << "epoch " << i + 1;
+    EXPECT_EQ(a.history[i].lr, b.history[i].lr) << "epoch " << i + 1;
   }
+  EXPECT_EQ(a.best_epoch, b.best_epoch);
+  EXPECT_EQ(a.model_epoch, b.model_epoch);
+  EXPECT_EQ(a.stopped_early, b.stopped_early);
   ASSERT_EQ(a.weights.size(), b.weights.size());
   for (std::size_t i = 0; i < a.weights.size(); ++i) EXPECT_EQ(a.weights[i].values, b.weights[i].values) << a.weights[i].name;
   EXPECT_EQ(a.test.mse, b.test.mse);
@@ -139,6 +157,12 @@ INSTANTIATE_TEST_SUITE_P(
                       Setup{"TorchCnnAdam", options("cnn", "adam", "torch")},
                       Setup{"FusedCnnBinaryRcAugment", binary(options("cnn", "adam", "fused"))},
                       Setup{"TorchCnnBinaryRcAugment", binary(options("cnn", "sgd", "torch"))},
+                      Setup{"FusedCnnStepWarmupPatience", scheduled(options("cnn", "adam", "fused"), LrSchedule::step)},
+                      Setup{"TorchCnnPlateauPatienceClip", [] {
+                              TrainOptions o = scheduled(options("cnn", "adamw", "torch"), LrSchedule::plateau);
+                              o.clip_grad_norm = 1;
+                              return o;
+                            }()},
                       Setup{"TorchDeepCnnDropout", options("deepcnn", "adam", "torch",
                                                            {{"filters", 8}, {"hidden", 8}, {"dropout", 0.3}})},
                       // a team of threads sharing each batch (keyed dropout: no generator to restore)

@@ -36,6 +36,10 @@ struct TrainCheckpoint {
   long optimizer_steps = 0;
   std::vector<io::NamedTensor> weights;    // model parameters: torch names and layouts
   std::vector<io::NamedTensor> optimizer;  // optimiser state (e.g. Adam moments)
+  // The learning-rate schedule's and early stopping's state (null in checkpoints from before them),
+  // and with --patience the best epoch's weights so far.
+  nlohmann::json policy;
+  std::vector<io::NamedTensor> best_weights;
 };
 
 // What `dnacnn train --resume RUN` needs to restart the same job: options, data, model name.

@@ -14,6 +14,7 @@ struct RunContext {
   std::string command_line;
   std::filesystem::path data_path;  // empty for in-memory data
   nlohmann::json rule;              // the scoring rule of simulated data (scoring_rule_to_json); null: unknown
+  nlohmann::json input;             // how the data were read: {"table": ..., "intervals": ...} (null: unknown)
 };
 
 // Makes `dir` ready for a new run. An existing non-empty directory is refused unless `force`.

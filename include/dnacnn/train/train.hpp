@@ -1,6 +1,7 @@
 // Training a model on a data set: split, mini-batch optimisation, per-epoch history, metrics.
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "dnacnn/models/model_spec.hpp"
 #include "dnacnn/core/progress.hpp"
 #include "dnacnn/data/split.hpp"
+#include "dnacnn/train/schedule.hpp"
 
 namespace dnacnn {
 
@@ -24,7 +26,8 @@ enum class EngineKind { automatic, torch, fused };
 EngineKind parse_engine(std::string_view name);
 std::string_view engine_name(EngineKind engine);
 
-enum class Optimizer { sgd, adam };
+// adamw: Adam with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW.
+enum class Optimizer { sgd, adam, adamw };
 Optimizer parse_optimizer(std::string_view name);
 std::string_view optimizer_name(Optimizer optimizer);
 
@@ -61,8 +64,21 @@ struct TrainOptions {
   double pos_weight = 1;            // binary: weight of the positive term of the loss (class imbalance)
   bool rc_augment = false;          // each epoch, a random half of the training rows is reverse-complemented
   std::string pad;                  // the data was fitted with --length/--pad (stored in the model config)
+  // sgd/adam: an L2 term added to the gradient; adamw: decoupled decay. Not given: 0, adamw 0.01
+  // (PyTorch's defaults).
+  std::optional<double> weight_decay;
+  double clip_grad_norm = 0;        // the gradients' largest global L2 norm per step; 0: no clipping
+  ScheduleOptions schedule;         // the learning rate of each epoch
+  EarlyStopOptions stopping;        // and when to stop
 
+  double effective_weight_decay() const { return weight_decay.value_or(optimizer == Optimizer::adamw ? 0.01 : 0.0); }
   void validate() const;  // UsageError for out-of-range values
+  // Early stopping and the plateau schedule watch the validation split: a run without one is refused.
+  bool needs_validation() const;
+
+ private:
+  void validate_schedule() const;
+  void validate_stopping() const;
 };
 
 // The one serialisation of TrainOptions, used by checkpoints (the job to resume) and run.json.
@@ -70,12 +86,26 @@ struct TrainOptions {
 void to_json(nlohmann::json& j, const TrainOptions& options);
 void from_json(const nlohmann::json& j, TrainOptions& options);
 
+// Validation scores of an epoch beyond the loss: the mean over the targets (targets where the score
+// is undefined, e.g. AUROC of a split with one class, left out); NaN without a validation split and
+// for the other task's scores.
+struct ValidationScores {
+  double r2 = std::numeric_limits<double>::quiet_NaN();
+  double pearson = std::numeric_limits<double>::quiet_NaN();
+  double auroc = std::numeric_limits<double>::quiet_NaN();
+  double auprc = std::numeric_limits<double>::quiet_NaN();
+};
+
 struct EpochRecord {
   int epoch = 0;
   double train_loss = 0;
   double val_loss = 0;  // NaN when there is no validation split
   double seconds = 0;   // wall time of this epoch
+  double lr = std::numeric_limits<double>::quiet_NaN();  // the rate of this epoch (NaN: a run from before schedules)
+  ValidationScores val;
 };
+// The value --monitor watches in `record`.
+double monitored_value(const EpochRecord& record, Monitor monitor);
 
 struct TrainResult {
   ModelConfig config;
@@ -84,6 +114,9 @@ struct TrainResult {
   RunStatus status = RunStatus::ok;
   EngineKind engine = EngineKind::torch;  // which engine trained it: fused or torch
   int diverged_epoch = 0;     // first epoch with a non-finite loss
+  int best_epoch = 0;         // the epoch with the best --monitor value (0: no validation split)
+  int model_epoch = 0;        // the epoch whose weights are `weights`: best_epoch with --patience, else the last
+  bool stopped_early = false; // --patience ended the run before --epochs
   double train_seconds = 0;
   std::int64_t parameters = 0;
   std::vector<Split> split_of_row;  // per data row

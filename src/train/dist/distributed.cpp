@@ -193,7 +193,7 @@ class RankSharing final : public GradientSharing {
   int local() const override { return 1; }
   void for_each_share(const std::function<void(int, SequenceModelImpl&)>& task) override { task(0, model_); }
   double reduce(double loss_sum, int& signal) override;
-  double mean_loss(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) override;
+  Validation validate(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) override;
   std::vector<float> predict_all(const SequenceData& data, std::int64_t length) override;
 
  private:
@@ -228,18 +228,23 @@ double RankSharing::reduce(double loss_sum, int& signal) {
   return v[0];
 }
 
-double RankSharing::mean_loss(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) {
+// Each rank predicts its share of the rows; zeros elsewhere, so the sum over the ranks holds every
+// row's output exactly, in every rank (early stopping decides the same everywhere).
+GradientSharing::Validation RankSharing::validate(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) {
   const std::int64_t n = x.defined() ? x.size(0) : 0;
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
+  if (n == 0) return {std::numeric_limits<double>::quiet_NaN(), {}};
   const Range mine = share_of(n, comm_.rank(), comm_.world_size());
   std::vector<double> sum{0};
+  torch::Tensor outputs = torch::zeros({n, y.size(1)}, torch::kFloat32);
   if (mine.size() > 0) {
     const torch::Tensor pred = predict_in_batches(model_, x.narrow(0, mine.begin, mine.size()), kPredictChunkRows, device_);
     sum[0] = loss(pred, y.narrow(0, mine.begin, mine.size()).to(torch::kCPU)).item<double>() *
              static_cast<double>(mine.size());
+    outputs.narrow(0, mine.begin, mine.size()).copy_(pred);
   }
   comm_.sum(sum);
-  return sum[0] / static_cast<double>(n);
+  sum_over_ranks(comm_, outputs);
+  return {sum[0] / static_cast<double>(n), outputs};
 }
 
 std::vector<float> RankSharing::predict_all(const SequenceData& data, std::int64_t length) {

@@ -20,11 +20,13 @@ class FusedEngine final : public Engine {
   int step(std::int64_t begin, std::int64_t rows) override;
   double loss_sum() const override { return loss_sum_; }
   double epoch_loss() const override;
-  double validation_loss() override;
+  void set_learning_rate(double lr) override { trainer_.set_lr(lr); }
+  Validation validate() override;
   std::vector<float> predict_all() override;
   void save_optimizer(TrainCheckpoint& state) override;
   void restore_optimizer(const TrainCheckpoint& state, const std::string& source) override;
   void sync_model() override;
+  void reload_model() override;
 
  private:
   const TrainSetup& setup_;

@@ -113,6 +113,13 @@ void FusedTrainer::write_back(torch::nn::Module& model) const {
   }
 }
 
+void FusedTrainer::read_from(torch::nn::Module& model) {
+  for (Param& p : params_) {
+    const torch::Tensor t = parameter(model, p.name).detach().contiguous();
+    from_torch_layout(p, t.data_ptr<float>());
+  }
+}
+
 std::vector<io::NamedTensor> FusedTrainer::optimizer_state() const {
   std::vector<io::NamedTensor> out;
   if (!adam_) return out;
@@ -203,7 +210,7 @@ double FusedTrainer::step(const std::uint8_t* codes, const float* targets, const
   return sse;
 }
 
-double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows) {
+double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows, float* outputs) {
   constexpr std::int64_t kChunk = 256;  // rows predicted per kernel call
   std::vector<float> out(static_cast<std::size_t>(kChunk * targets_));
   double total = 0;
@@ -212,6 +219,7 @@ double FusedTrainer::sum_loss(const std::uint8_t* codes, const float* targets, s
     predict_rows(codes + start * length_, n, out.data());
     for (std::int64_t i = 0; i < n * targets_; ++i)
       loss_gradient(out[static_cast<std::size_t>(i)], targets[start * targets_ + i], loss_, total);
+    if (outputs) std::copy_n(out.begin(), n * targets_, outputs + start * targets_);
   }
   return total;
 }
@@ -285,11 +293,14 @@ double FusedEngine::epoch_loss() const {
   return per_target / static_cast<double>(setup_.train_rows());
 }
 
-double FusedEngine::validation_loss() {
+Engine::Validation FusedEngine::validate() {
   const auto n_val = static_cast<std::int64_t>(setup_.split.val.size());
-  if (n_val == 0) return std::numeric_limits<double>::quiet_NaN();
-  return trainer_.sum_loss(setup_.val.codes.codes.data(), setup_.val.targets.data(), n_val) /
-         static_cast<double>(n_val * setup_.n_targets);
+  if (n_val == 0) return {std::numeric_limits<double>::quiet_NaN(), {}};
+  Validation v;
+  v.outputs.resize(static_cast<std::size_t>(n_val * setup_.n_targets));
+  v.loss = trainer_.sum_loss(setup_.val.codes.codes.data(), setup_.val.targets.data(), n_val, v.outputs.data()) /
+           static_cast<double>(n_val * setup_.n_targets);
+  return v;
 }
 
 std::vector<float> FusedEngine::predict_all() {
@@ -310,5 +321,7 @@ void FusedEngine::restore_optimizer(const TrainCheckpoint& state, const std::str
 }
 
 void FusedEngine::sync_model() { trainer_.write_back(model_); }
+
+void FusedEngine::reload_model() { trainer_.read_from(model_); }
 
 }  // namespace dnacnn

@@ -37,13 +37,16 @@ class FusedTrainer {
   std::vector<std::pair<std::string, std::vector<float>>> gradients(const std::uint8_t* codes, const float* targets,
                                                                     std::int64_t batch);
 
-  // Summed loss (squared error or cross-entropy) of `rows` rows at the current parameters.
-  double sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows);
+  // Summed loss (squared error or cross-entropy) of `rows` rows at the current parameters; with
+  // `outputs`, the raw outputs land there too (rows x n_targets).
+  double sum_loss(const std::uint8_t* codes, const float* targets, std::int64_t rows, float* outputs = nullptr);
   void predict_one(const std::uint8_t* code, float* out);
   void predict_rows(const std::uint8_t* codes, std::int64_t rows, float* out);  // rows x n_targets
 
-  // Copies the working parameters back into the module's tensors.
+  // Copies the working parameters back into the module's tensors, and the other way.
   void write_back(torch::nn::Module& model) const;
+  void read_from(torch::nn::Module& model);
+  void set_lr(double lr) { lr_ = lr; }
 
   // For checkpoints: the Adam moments ("<param>.m", "<param>.v", working layouts; none for SGD)
   // and the step count. The parameters themselves travel through the module (write_back).

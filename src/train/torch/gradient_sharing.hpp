@@ -35,8 +35,13 @@ class GradientSharing {
   // Sums the local shares' gradients into the model's, then over the group together with the
   // loss and the interrupt `signal` (in: this process's; out: the group's). Returns the group's loss.
   virtual double reduce(double loss_sum, int& signal) = 0;
-  // The mean loss over rows (x, y), each share predicting its rows (NaN without rows).
-  virtual double mean_loss(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) = 0;
+  // The mean loss over rows (x, y), each share predicting its rows (NaN without rows), and the
+  // outputs for every row: (rows, targets) on the CPU, the same in every process.
+  struct Validation {
+    double mean_loss = 0;
+    torch::Tensor outputs;
+  };
+  virtual Validation validate(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) = 0;
   // Raw outputs for every row of `data` (of `length` bases): rows x targets, row-major.
   virtual std::vector<float> predict_all(const SequenceData& data, std::int64_t length) = 0;
 };
@@ -53,8 +58,9 @@ struct StepTotals {
 };
 
 // One optimiser step on batch (x, y), written once for every way of sharing: each share's
-// gradient (dropout keyed by `rows`: the masks one process would draw), reduced, then the update.
+// gradient (dropout keyed by `rows`: the masks one process would draw), reduced, clipped to a
+// global L2 norm of `clip_norm` (0: not clipped), then the update.
 StepTotals sharded_step(GradientSharing& sharing, torch::optim::Optimizer& optimizer, const torch::Tensor& x,
-                        const torch::Tensor& y, const LossFn& loss, const BatchRows& rows);
+                        const torch::Tensor& y, const LossFn& loss, const BatchRows& rows, double clip_norm = 0);
 
 }  // namespace dnacnn

@@ -13,10 +13,13 @@
 namespace dnacnn {
 namespace {
 
-std::unique_ptr<torch::optim::Optimizer> make_optimizer(Optimizer kind, SequenceModelImpl& model, double lr) {
-  if (kind == Optimizer::adam)
-    return std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(lr));
-  return std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(lr));
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o, SequenceModelImpl& model) {
+  const double decay = o.effective_weight_decay();
+  if (o.optimizer == Optimizer::adamw)
+    return std::make_unique<torch::optim::AdamW>(model.parameters(), torch::optim::AdamWOptions(o.lr).weight_decay(decay));
+  if (o.optimizer == Optimizer::adam)
+    return std::make_unique<torch::optim::Adam>(model.parameters(), torch::optim::AdamOptions(o.lr).weight_decay(decay));
+  return std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(o.lr).weight_decay(decay));
 }
 
 // The training loss, a mean over every output: MSE, or BCE on logits for binary tasks.
@@ -52,7 +55,7 @@ TorchEngine::TorchEngine(const TrainSetup& setup, SequenceModelImpl& model, cons
     : setup_(setup),
       model_(model),
       device_(device),
-      optimizer_(make_optimizer(setup.options.optimizer, model, setup.options.lr)),
+      optimizer_(make_optimizer(setup.options, model)),
       sharing_(sharing_for(setup, model, device, comm)),
       loss_(loss_for(setup.options)) {
   if (setup.val.rows() > 0) val_ = {codes_tensor(setup.val.codes).to(device), targets_of(setup.val).to(device)};
@@ -80,14 +83,19 @@ void TorchEngine::begin_epoch(int epoch, const std::vector<std::int64_t>& order,
 int TorchEngine::step(std::int64_t begin, std::int64_t rows) {
   const BatchRows key{batch_rows_seed(setup_.options.seed, epoch_number_, begin), 0};
   const StepTotals t = sharded_step(*sharing_, *optimizer_, epoch_.x.narrow(0, begin, rows),
-                                    epoch_.y.narrow(0, begin, rows), loss_, key);
+                                    epoch_.y.narrow(0, begin, rows), loss_, key, setup_.options.clip_grad_norm);
   loss_sum_ += t.loss_sum;
   return t.signal;
 }
 
-double TorchEngine::validation_loss() {
+void TorchEngine::set_learning_rate(double lr) {
+  for (torch::optim::OptimizerParamGroup& group : optimizer_->param_groups()) group.options().set_lr(lr);
+}
+
+Engine::Validation TorchEngine::validate() {
   model_.eval();
-  return sharing_->mean_loss(val_.x, val_.y, loss_);
+  const GradientSharing::Validation v = sharing_->validate(val_.x, val_.y, loss_);
+  return {v.mean_loss, v.outputs.defined() ? to_vector(v.outputs.contiguous()) : std::vector<float>{}};
 }
 
 std::vector<float> TorchEngine::predict_all() {
@@ -106,7 +114,7 @@ void TorchEngine::restore_optimizer(const TrainCheckpoint& state, const std::str
 
 // --- sharing a batch: sharded_step, serial and thread sharing (gradient_sharing.hpp)
 StepTotals sharded_step(GradientSharing& sharing, torch::optim::Optimizer& optimizer, const torch::Tensor& x,
-                        const torch::Tensor& y, const LossFn& loss, const BatchRows& rows) {
+                        const torch::Tensor& y, const LossFn& loss, const BatchRows& rows, double clip_norm) {
   const std::int64_t len = x.size(0);
   std::vector<double> sums(static_cast<std::size_t>(sharing.local()), 0.0);
   sharing.for_each_share([&](int i, SequenceModelImpl& model) {
@@ -126,6 +134,12 @@ StepTotals sharded_step(GradientSharing& sharing, torch::optim::Optimizer& optim
   StepTotals totals;
   totals.signal = interrupt_requested();
   totals.loss_sum = sharing.reduce(local_sum, totals.signal);
+  if (clip_norm > 0) {  // the whole batch's gradient: after the shares are summed
+    std::vector<torch::Tensor> params;
+    for (const auto& group : optimizer.param_groups())
+      for (const torch::Tensor& p : group.params()) params.push_back(p);
+    torch::nn::utils::clip_grad_norm_(params, clip_norm);
+  }
   optimizer.step();
   return totals;
 }
@@ -135,9 +149,10 @@ namespace {
 // Sharing within this process: losses and predictions need no exchange.
 class LocalSharing : public GradientSharing {
  public:
-  double mean_loss(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) override {
-    if (!x.defined() || x.size(0) == 0) return std::numeric_limits<double>::quiet_NaN();
-    return loss(predict(x), y.to(torch::kCPU)).item<double>();
+  Validation validate(const torch::Tensor& x, const torch::Tensor& y, const LossFn& loss) override {
+    if (!x.defined() || x.size(0) == 0) return {std::numeric_limits<double>::quiet_NaN(), {}};
+    const torch::Tensor outputs = predict(x);
+    return {loss(outputs, y.to(torch::kCPU)).item<double>(), outputs};
   }
   std::vector<float> predict_all(const SequenceData& data, std::int64_t length) override {
     return predict_in_chunks(data, length, kPredictChunkRows, [&](const torch::Tensor& x) { return predict(x); });

@@ -21,11 +21,13 @@ class TorchEngine final : public Engine {
   int step(std::int64_t begin, std::int64_t rows) override;
   double loss_sum() const override { return loss_sum_; }
   double epoch_loss() const override { return loss_sum_ / static_cast<double>(setup_.train_rows()); }
-  double validation_loss() override;
+  void set_learning_rate(double lr) override;
+  Validation validate() override;
   std::vector<float> predict_all() override;
   void save_optimizer(TrainCheckpoint& state) override;
   void restore_optimizer(const TrainCheckpoint& state, const std::string& source) override;
   void sync_model() override {}
+  void reload_model() override {}
 
  private:
   struct Rows {
