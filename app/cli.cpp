@@ -1,5 +1,7 @@
 #include "cli.hpp"
 
+#include <malloc.h>
+
 #include <exception>
 #include <iostream>
 
@@ -41,6 +43,11 @@ std::string first_line(const char* what) {
 
 }  // namespace
 
+
+void keep_large_blocks_in_heap() {
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
+}
 
 CliOutcome run_command_line(int argc, char** argv) {
   CLI::App root{"dnacnn: train, evaluate and explain convolutional networks that score DNA sequences", "dnacnn"};

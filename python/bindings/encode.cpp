@@ -76,7 +76,23 @@ void encode_pieces(const std::vector<std::string_view>& views, const std::vector
   for (std::thread& t : team) t.join();
 }
 
-py::array_t<float> one_hot(const py::handle& seqs_in, std::int64_t length, const std::string& pad, int threads) {
+// The caller's array to write into (out=), checked against the shape one_hot would return.
+py::array_t<float> output_array(const py::object& out, const std::vector<py::ssize_t>& shape) {
+  if (out.is_none()) return py::array_t<float>(shape);
+  const auto fail = [&](const std::string& why) {
+    std::string want;
+    for (py::ssize_t d : shape) want += (want.empty() ? "" : ", ") + std::to_string(d);
+    return Error("out= must be a writeable, C-contiguous float32 array of shape (" + want + "): " + why);
+  };
+  if (!py::isinstance<py::array_t<float>>(out)) throw fail("it is not a float32 array");
+  auto array = py::reinterpret_borrow<py::array_t<float>>(out);
+  if (!(array.flags() & py::array::c_style) || !array.writeable()) throw fail("it is not writeable and C-contiguous");
+  if (std::vector<py::ssize_t>(array.shape(), array.shape() + array.ndim()) != shape) throw fail("its shape differs");
+  return array;
+}
+
+py::array_t<float> one_hot(const py::handle& seqs_in, std::int64_t length, const std::string& pad, int threads,
+                           const py::object& out_given) {
   if (length < 0) throw Error(fmt::format("length={}: 0 (all sequences of one length) or more", length));
   if (threads < 1) throw Error(fmt::format("threads={}: 1 or more", threads));
   const bool single = PyUnicode_Check(seqs_in.ptr()) || PyBytes_Check(seqs_in.ptr());
@@ -86,7 +102,7 @@ py::array_t<float> one_hot(const py::handle& seqs_in, std::int64_t length, const
   const std::size_t n = fitted.views.size(), bases = n == 0 ? static_cast<std::size_t>(length) : fitted.views[0].size();
   std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n), static_cast<py::ssize_t>(bases), kChannels};
   if (single) shape.erase(shape.begin());
-  py::array_t<float> out(shape);
+  py::array_t<float> out = output_array(out_given, shape);  // no copy either way
   std::vector<Piece> pieces;
   for (std::size_t r = 0; r < n; ++r)
     for (std::size_t s = 0; s < bases; s += kPieceBases) pieces.push_back({r, s, std::min(kPieceBases, bases - s)});
@@ -104,9 +120,11 @@ py::array_t<float> one_hot(const py::handle& seqs_in, std::int64_t length, const
 
 void bind_encode(py::module_& m) {
   m.def("one_hot", &one_hot, py::arg("seqs"), py::arg("length") = 0, py::arg("pad") = "both", py::arg("threads") = 1,
+        py::arg("out") = py::none(),
         "float32 (n, L, 4) one-hot of str/bytes sequences: channels A, C, G, T (either case), N as zeros. "
         "length=L centre-crops longer and N-pads shorter sequences (pad='left', 'right' or 'both') as the "
-        "CLI's --length does; without it all sequences must have one length. A single str gives (L, 4).");
+        "CLI's --length does; without it all sequences must have one length. A single str gives (L, 4). "
+        "out=: write into this float32 array (e.g. one buffer reused window after window) and return it.");
 }
 
 }  // namespace dnacnn::python

@@ -3,6 +3,7 @@
 #include <new>
 
 #include "bindings.hpp"
+#include "cli.hpp"
 #include "dnacnn/core/error.hpp"
 
 namespace dnacnn::python {
@@ -51,6 +52,8 @@ PYBIND11_MODULE(_dnacnn, m) {
   namespace py = pybind11;
   m.doc() = "dnacnn's C++ half; use `import dnacnn` (python/dnacnn/__init__.py)";
   m.attr("version") = std::string(DNACNN_VERSION);
+  // As the binary does: without it m.predict ran at half the CLI's speed (docs/python.md).
+  dnacnn::app::keep_large_blocks_in_heap();
   static py::exception<dnacnn::Error> error(m, "Error", PyExc_Exception);
   error.attr("__module__") = "dnacnn";
   error.doc() = "Every failure of dnacnn: the CLI's one-line message (file:line:column where known).";

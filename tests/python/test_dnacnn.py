@@ -75,6 +75,15 @@ class OneHot(unittest.TestCase):
         self.assertEqual(dnacnn.one_hot(s for s in ["AC", "GT"]).shape, (2, 2, 4))
         self.assertEqual(dnacnn.one_hot([], length=7).shape, (0, 7, 4))
 
+    def test_out_writes_into_the_given_array(self):
+        buffer = np.full((2, 3, 4), 7, np.float32)
+        self.assertIs(dnacnn.one_hot(["ACG", "tnN"], out=buffer), buffer)
+        np.testing.assert_array_equal(buffer, dnacnn.one_hot(["ACG", "tnN"]))
+        with self.assertRaisesRegex(dnacnn.Error, r"out= .*shape \(2, 3, 4\): its shape differs"):
+            dnacnn.one_hot(["ACG", "TTT"], out=np.zeros((2, 4, 4), np.float32))
+        with self.assertRaisesRegex(dnacnn.Error, "not a float32 array"):
+            dnacnn.one_hot(["ACG", "TTT"], out=np.zeros((2, 3, 4)))
+
     def test_threads_give_the_same_array(self):
         seq = "".join(np.random.default_rng(2).choice(list("ACGTNacgtn"), 9_000_001))
         np.testing.assert_array_equal(dnacnn.one_hot(seq, threads=3), dnacnn.one_hot(seq))
