@@ -4,7 +4,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 DNACNN := $(BUILD)/dnacnn
 
-.PHONY: all deps deps-test deps-bench deps-fuzz configure build test test-long demo bench fuzz sanitize clean
+.PHONY: all deps deps-test deps-bench deps-fuzz deps-python configure build python test test-long demo bench fuzz sanitize clean
 
 all: build
 
@@ -20,6 +20,9 @@ deps-bench:
 deps-fuzz:
 	@scripts/install-deps.sh fuzz
 
+deps-python:
+	@scripts/install-deps.sh python
+
 # The report's JavaScript (vega, vega-lite, vega-embed; playwright-core for its browser test) is
 # compiled into dnacnn from node_modules: install it, as package-lock.json pins it, before configuring.
 node_modules/.package-lock.json: package-lock.json package.json
@@ -34,6 +37,12 @@ configure: $(BUILD)/build.ninja
 build: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# `import dnacnn`: the Python module into $(BUILD)/python/dnacnn/ (use it with PYTHONPATH=$(BUILD)/python,
+# see docs/python.md). CMake runs again so that it finds pybind11 if it was installed after configuring.
+python: deps-python configure
+	cmake -S . -B $(BUILD) > /dev/null
+	cmake --build $(BUILD) -j $(JOBS) --target dnacnn_python
+
 # Everything but the tests labelled `long` (those run with `make test-long`).
 test: deps-test configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -46,7 +55,7 @@ test-long: deps-test configure
 demo: build
 	$(DNACNN) demo --out runs/demo --force
 
-bench: deps-bench build
+bench: deps-bench build python
 	bench/run.sh $(BUILD)
 
 # libFuzzer targets for every parser (clang, ASan + UBSan), each run for FUZZ_SECONDS from the seed

@@ -1,101 +1,11 @@
 // dnacnn: train, evaluate and explain convolutional networks that score DNA sequences.
-#include <malloc.h>
-
-#include <cstdio>
-#include <exception>
 #include <iostream>
 
-#include "commands.hpp"
-#include "dnacnn/core/error.hpp"
-
-namespace {
-
-// The subcommand a message belongs to: the one that was parsed, or argv[1] if it names one.
-std::string command_name(const CLI::App& root, int argc, char** argv) {
-  for (const CLI::App* sub : root.get_subcommands()) return sub->get_name();
-  if (argc > 1)
-    for (const CLI::App* sub : root.get_subcommands({}))
-      if (sub->get_name() == argv[1]) return sub->get_name();
-  return "";
-}
-
-// Always exactly one line: whatever a message quotes cannot break it (control bytes are escaped;
-// UTF-8 in file names stays readable) or flood the terminal.
-std::string one_line(const std::string& message) {
-  std::string out;
-  for (char c : message.substr(0, 2000)) {
-    const auto u = static_cast<unsigned char>(c);
-    out += u < 0x20 || u == 0x7f ? dnacnn::printable_excerpt(std::string_view(&c, 1)) : std::string(1, c);
-  }
-  return message.size() > 2000 ? out + "..." : out;
-}
-
-int fail(const std::string& command, const std::string& message, int code) {
-  std::cerr << "dnacnn" << (command.empty() ? "" : " " + command) << ": " << one_line(message) << "\n";
-  return code;
-}
-
-// Library code throws dnacnn::Error; anything else is a bug, but still gets one line, not a trace.
-std::string first_line(const char* what) {
-  std::string s = what ? what : "unknown error";
-  return s.substr(0, s.find('\n'));
-}
-
-}  // namespace
+#include "cli.hpp"
 
 int main(int argc, char** argv) {
-  // LibTorch frees and re-allocates multi-megabyte activations at every step. By default glibc hands
-  // such blocks back to the kernel and faults them in again, zeroed: a third of a deepcnn training
-  // run went there. Keep blocks up to 32 MiB (glibc's maximum) in the heap, and freed memory with it.
-  mallopt(M_MMAP_THRESHOLD, 32 << 20);
-  mallopt(M_TRIM_THRESHOLD, 512 << 20);
-  CLI::App root{"dnacnn: train, evaluate and explain convolutional networks that score DNA sequences", "dnacnn"};
-  root.option_defaults()->always_capture_default();
-  root.set_version_flag("--version", std::string(DNACNN_VERSION));
-  root.require_subcommand(1);
-  dnacnn::app::add_simulate(root);
-  dnacnn::app::add_train(root);
-  dnacnn::app::add_evaluate(root);
-  dnacnn::app::add_predict(root);
-  dnacnn::app::add_demo(root);
-  dnacnn::app::add_motifs(root);
-  dnacnn::app::add_models(root);
-  dnacnn::app::add_report(root);
-  dnacnn::app::add_sweep(root);
-  dnacnn::app::add_compare(root);
-  dnacnn::app::add_export(root);
-  dnacnn::app::add_scan(root);
-  dnacnn::app::add_variants(root);
-  dnacnn::app::add_attribute(root);
-  dnacnn::app::add_launch(root);
-  dnacnn::app::add_merge(root);
-  dnacnn::app::set_command_line(argc, argv);
-
-  try {
-    root.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return root.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return root.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return root.exit(e);
-  } catch (const CLI::ParseError& e) {
-    const std::string cmd = command_name(root, argc, argv);
-    if (cmd.empty() && argc > 1 && argv[1][0] != '-') {
-      std::string known;
-      for (const CLI::App* sub : root.get_subcommands({})) known += (known.empty() ? "" : ", ") + sub->get_name();
-      return fail("", "unknown command '" + std::string(argv[1]) + "' (commands: " + known + ")",
-                  dnacnn::kExitUsageError);
-    }
-    if (argc == 1) std::cerr << root.help();
-    return fail(cmd, std::string(e.what()) + " (see 'dnacnn " + (cmd.empty() ? "" : cmd + " ") + "--help')",
-                dnacnn::kExitUsageError);
-  } catch (const dnacnn::Error& e) {
-    return fail(command_name(root, argc, argv), e.what(), e.exit_code());
-  } catch (const std::bad_alloc&) {
-    return fail(command_name(root, argc, argv), "out of memory", dnacnn::kExitDataError);
-  } catch (const std::exception& e) {
-    return fail(command_name(root, argc, argv), "internal error: " + first_line(e.what()), dnacnn::kExitDataError);
-  }
-  return dnacnn::kExitOk;
+  dnacnn::app::keep_large_blocks_in_heap();
+  const dnacnn::app::CliOutcome outcome = dnacnn::app::run_command_line(argc, argv);
+  if (!outcome.message.empty()) std::cerr << outcome.message << "\n";
+  return outcome.exit_code;
 }

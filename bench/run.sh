@@ -130,6 +130,26 @@ else
 fi
 results+="}"
 
+# The Python module (import dnacnn): one-hot of a chr1-sized random string against numpy's fastest
+# encoder, and m.predict on the realistic table with the model above against `dnacnn predict`'s figure.
+if [ -d "$ROOT/$BUILD/python/dnacnn" ] && /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+  PYTHONPATH="$ROOT/$BUILD/python" /usr/bin/python3 "$ROOT/bench/peers/python_module.py" \
+    "${DNACNN_BENCH_CHROM_BASES:-248956422}" "$WORK/real/model" "$WORK/real.tsv" "$THREADS" > "$WORK/python.json"
+  py_get() { json_get "$WORK/python.json" "$1"; }
+  echo
+  echo "Python module: dnacnn.one_hot of a random $(py_get bases)-base string (chr1 is 248,956,422), float32 (L, 4)"
+  printf "%-34s %10s %10s %8s\n" "" dnacnn numpy ratio
+  printf "%-34s %10.2f %10.2f %7.1fx\n" "seconds, 1 thread (CPU time)" "$(py_get dnacnn_seconds)" "$(py_get numpy_seconds)" "$(py_get ratio)"
+  printf "%-34s %10.2f %10.2f %7.1fx\n" "into one reused array (out=)" "$(py_get dnacnn_into_seconds)" "$(py_get numpy_into_seconds)" "$(py_get into_ratio)"
+  printf "%-34s %10.2f\n" "seconds, threads=2 (wall)" "$(py_get dnacnn_2_threads_wall_seconds)"
+  echo "    (tangermeme's published figure: chr1 in 1.6 s on one thread)"
+  printf "%-34s %10.0f %10s %7.2fx\n" "m.predict seq/s ($THREADS threads)" "$(py_get predict_seq_per_s)" "CLI $real_pred" \
+    "$(awk -v a="$(py_get predict_seq_per_s)" -v b="$real_pred" 'BEGIN{print a/b}')"
+  results+=", \"python\": $(cat "$WORK/python.json" | sed 's/}$//'), \"cli_predict_seq_per_s\": $real_pred}"
+else
+  echo "Python module not measured (make python; needs python3-numpy)" >&2
+fi
+
 # Streaming predict: memory stays that of one batch however many sequences there are.
 PN=${DNACNN_BENCH_PREDICT_ROWS:-1000000}
 "$DNACNN" simulate --random "$PN" --length 200 --seed 3 --out "$WORK/big.tsv"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what dnacnn needs from Debian, skipping what is already there.
-# Usage: scripts/install-deps.sh build|test|bench|fuzz
+# Usage: scripts/install-deps.sh build|test|bench|fuzz|python
 set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli11-dev nlohmann-json3-dev
@@ -10,14 +10,16 @@ build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli
 test_pkgs=(chromium python3-biopython)  # Biopython reads the 2bit files the tests write
 bench_pkgs=(python3-torch python3-sklearn python3-pandas python3-numpy time)
 fuzz_pkgs=(clang-14 libclang-rt-14-dev)  # libclang-rt-14-dev holds libFuzzer (libclang_rt.fuzzer) and the sanitizers
+python_pkgs=(pybind11-dev python3-dev python3-numpy)  # `import dnacnn` (python/), built for /usr/bin/python3
 
 want=("${build_pkgs[@]}")
 case "${1:-build}" in
   build) ;;
-  test) want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;  # make test builds and runs the fuzz targets briefly
-  bench) want+=("${bench_pkgs[@]}") ;;
+  test) want+=("${test_pkgs[@]}" "${fuzz_pkgs[@]}" "${python_pkgs[@]}") ;;  # make test runs the fuzz targets briefly, tests the module
+  bench) want+=("${bench_pkgs[@]}" "${python_pkgs[@]}") ;;  # the module's one-hot and predict against numpy and the CLI
+  python) want+=("${python_pkgs[@]}") ;;
   fuzz) want+=("${fuzz_pkgs[@]}") ;;
-  *) echo "usage: $0 build|test|bench|fuzz" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|bench|fuzz|python" >&2; exit 2 ;;
 esac
 # Node.js and npm build the report's JavaScript; any install of them will do.
 command -v npm >/dev/null 2>&1 || want+=(nodejs npm)
