@@ -23,14 +23,13 @@ void set_attribute(onnx::AttributeProto* a, const Attribute& attribute) {
 }  // namespace
 
 std::string OnnxGraph::node(const std::string& op, const std::vector<std::string>& inputs,
-                            const std::vector<Attribute>& attributes, int outputs) {
+                            const std::vector<Attribute>& attributes) {
   onnx::NodeProto* n = graph_->add_node();
   const std::string name = fresh(op);
   n->set_op_type(op);
   n->set_name(name);
   for (const std::string& input : inputs) n->add_input(input);
-  // Outputs are "<name>" and, for operators with several, "<name>_1", "<name>_2", ...
-  for (int i = 0; i < outputs; ++i) n->add_output(i == 0 ? name : output(name, i));
+  n->add_output(name);  // a value is named after the node that computes it
   for (const Attribute& attribute : attributes) set_attribute(n->add_attribute(), attribute);
   return name;
 }

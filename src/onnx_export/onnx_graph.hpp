@@ -22,19 +22,18 @@ class OnnxGraph {
  public:
   explicit OnnxGraph(onnx::GraphProto* graph) : graph_(graph) {}
 
-  // Adds `op` on `inputs` ("" for an omitted optional input); returns its first output's name.
+  // Adds `op` on `inputs` with one output (the optional ones of MaxPool, LSTM, ... are left out);
+  // returns the output's name.
   std::string node(const std::string& op, const std::vector<std::string>& inputs,
-                   const std::vector<Attribute>& attributes = {}, int outputs = 1);
+                   const std::vector<Attribute>& attributes = {});
   // A float32 initializer named `name` (a weight); returns the name.
   std::string weight(const std::string& name, const Ints& shape, const std::vector<float>& values);
   // A float32 scalar constant under a fresh name.
   std::string scalar(float value);
   // A 1-D int64 initializer (Reshape's shape, Slice's starts/ends/axes) under a fresh name.
   std::string ints(const Ints& values);
-  // The name of output `index` of the node that produced `first` (LSTM's Y is output 0).
   // Renames the last node's first output (the graph's output is called "y", not "Sigmoid42").
   void rename_last_output(const std::string& name);
-  static std::string output(const std::string& first, int index) { return first + "_" + std::to_string(index); }
 
  private:
   std::string fresh(const std::string& stem) { return stem + std::to_string(next_++); }
