@@ -102,6 +102,9 @@ std::string onnx_model_bytes(const std::filesystem::path& model_dir) {
 
 void export_onnx(const std::filesystem::path& model_dir, const std::filesystem::path& out) {
   const std::string bytes = onnx_model_bytes(model_dir);
+  // A graph onnx's own checker refuses would be a bug here: say so rather than write it.
+  if (const std::string problem = check_onnx_model(bytes); !problem.empty())
+    throw Error("internal error: the ONNX graph fails onnx's checker: " + problem.substr(0, problem.find('\n')));
   io::AtomicFile file(out);
   file.stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   file.commit();

@@ -17,7 +17,8 @@ inline constexpr int kOnnxOpset = 17;
 // model's config.json is in the metadata as "dnacnn_config". Errors name the model's files.
 std::string onnx_model_bytes(const std::filesystem::path& model_dir);
 
-// Writes onnx_model_bytes(model_dir) to `out` (under a temporary name, renamed when complete).
+// Writes onnx_model_bytes(model_dir) to `out` (under a temporary name, renamed when complete),
+// after onnx's checker has passed it.
 void export_onnx(const std::filesystem::path& model_dir, const std::filesystem::path& out);
 
 // onnx::checker::check_model on serialised bytes: empty when valid, else the checker's message.
