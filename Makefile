@@ -25,8 +25,10 @@ deps-python:
 
 # The report's JavaScript (vega, vega-lite, vega-embed; playwright-core for its browser test) is
 # compiled into dnacnn from node_modules: install it, as package-lock.json pins it, before configuring.
+# onnxruntime-node runs the ONNX export test; its install script only fetches GPU builds from outside
+# the registry (the CPU build is in the package), and no other package has one: --ignore-scripts.
 node_modules/.package-lock.json: package-lock.json package.json
-	npm ci --no-audit --no-fund
+	npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
 $(BUILD)/build.ninja: CMakeLists.txt node_modules/.package-lock.json

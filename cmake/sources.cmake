@@ -71,6 +71,12 @@ set(DNACNN_REPORT_SOURCES
   src/report/page.cpp
   src/report/report.cpp
 )
+# dnacnn_onnx: `dnacnn export --onnx`, torch-free, on Debian's libonnx and libprotobuf.
+set(DNACNN_ONNX_SOURCES
+  src/onnx_export/onnx_graph.cpp
+  src/onnx_export/onnx_layers.cpp
+  src/onnx_export/onnx_export.cpp
+)
 # dnacnn: the networks (LibTorch), training, prediction, attribution, genome commands, and the
 # workflows built on them. Every file gets LibTorch's precompiled header.
 set(DNACNN_TORCH_SOURCES

@@ -5,6 +5,7 @@ set -euo pipefail
 
 build_pkgs=(cmake ninja-build g++ make pkg-config libtorch-dev libhts-dev libcli11-dev nlohmann-json3-dev
             libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev
+            libonnx-dev libprotobuf-dev  # `dnacnn export --onnx` builds and checks the ONNX ModelProto with them
             libgloo-dev  # headers of Gloo, which LibTorch's ProcessGroupGloo (torch.distributed on CPU) includes
             libopenblas0-openmp)  # reference BLAS (the default) makes LibTorch's matmuls ~30% slower
 test_pkgs=(chromium python3-biopython)  # Biopython reads the 2bit files the tests write

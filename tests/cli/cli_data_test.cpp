@@ -307,5 +307,47 @@ print('\n'.join('%.7g' % v for v in y[:, 0].tolist()))
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_NEAR(std::stof(got[i]), expected[i], 1e-4) << i;
 }
 
+
+// export --onnx (alone, or beside --torchscript in one call): onnxruntime-node runs the file and
+// gives what `dnacnn predict` prints; a bad command line or output is one line.
+TEST(CliExport, OnnxRunsInNodeWithTheSamePredictions) {
+  TempDir dir;
+  const fs::path data = simulate(dir, 5);
+  const fs::path run = train(dir, data);
+  const std::string model = (run / "model").string();
+  const RunResult ex = dnacnn({"export", "--model", model, "--onnx", (dir / "m.onnx").string(), "--torchscript",
+                               (dir / "m.pt").string()});
+  ASSERT_EQ(ex.exit_code, 0) << ex.err;
+  EXPECT_TRUE(fs::exists(dir / "m.pt"));
+  const RunResult pr = dnacnn({"predict", "--model", model, "--in", data.string(), "--out", (dir / "p.tsv").string()});
+  ASSERT_EQ(pr.exit_code, 0) << pr.err;
+  const std::vector<float> expected = floats(read_tsv(dir / "p.tsv").at("score"));
+
+  // The first 7 sequences, one-hot (A, C, G, T), in one batch.
+  const auto sequences = read_tsv(data).at("seq");
+  const std::size_t length = sequences[0].size();
+  std::vector<float> onehot;
+  for (std::size_t i = 0; i < 7; ++i)
+    for (char c : sequences[i])
+      for (char base : std::string("ACGT")) onehot.push_back(c == base ? 1.0f : 0.0f);
+  const json jobs = json::array({{{"model", (dir / "m.onnx").string()}, {"length", length}, {"batches", {onehot}}}});
+  test::write_file(dir / "jobs.json", jobs.dump());
+  const RunResult node = test::run_program(DNACNN_NODE, {DNACNN_ONNX_RUNNER, (dir / "jobs.json").string(),
+                                                         (dir / "out.json").string()});
+  ASSERT_EQ(node.exit_code, 0) << node.err;
+  const json got = json::parse(test::read_file(dir / "out.json"))[0]["runs"][0]["values"];
+  ASSERT_EQ(got.size(), 7u);
+  for (std::size_t i = 0; i < 7; ++i) EXPECT_NEAR(got[i].get<float>(), expected[i], 1e-4) << i;
+
+  expect_one_line_error(dnacnn({"export", "--model", model}), 2, "dnacnn export: give --torchscript FILE, --onnx FILE or both");
+  const std::string unwritable = (dir / "no" / "such" / "m.onnx").string();
+  expect_one_line_error(dnacnn({"export", "--model", model, "--onnx", unwritable}), 1, "dnacnn export: " + unwritable + ": ");
+  fs::create_directories(dir / "bad");
+  test::write_file(dir / "bad" / "config.json", "{\"format\": \"something else\"}");
+  expect_one_line_error(dnacnn({"export", "--model", (dir / "bad").string(), "--onnx", (dir / "b.onnx").string()}), 1,
+                        "dnacnn export: " + (dir / "bad" / "config.json").string() + ": invalid model config");
+  EXPECT_FALSE(fs::exists(dir / "b.onnx"));
+}
+
 }  // namespace
 }  // namespace dnacnn
