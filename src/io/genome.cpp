@@ -111,7 +111,14 @@ Genome::Genome(const std::filesystem::path& path) : impl_(std::make_unique<Impl>
   const int n = faidx_nseq(impl_->fai);
   for (int i = 0; i < n; ++i) {
     std::string name = faidx_iseq(impl_->fai, i);
-    impl_->lengths[name] = faidx_seq_len(impl_->fai, name.c_str());  // int in htslib 1.16: enough for any chromosome
+    const std::int64_t length = faidx_seq_len(impl_->fai, name.c_str());  // int in htslib 1.16: enough for any chromosome
+    // htslib ends a name at any whitespace, so a .fai line "chr1\f-1\t..." reads as chr1 of length
+    // -1 (found by the fuzz smoke test): what htslib understood is checked too.
+    if (length < 0)
+      throw Error("is not a valid index of this FASTA (sequence '" + printable_excerpt(name) +
+                      "' has no length); delete it and dnacnn rebuilds it, or run samtools faidx",
+                  {fai.string()});
+    impl_->lengths[name] = length;
     names_.push_back(std::move(name));
   }
   if (names_.empty()) throw Error("the genome FASTA has no sequences", {path_});
