@@ -10,7 +10,7 @@
 namespace dnacnn::app {
 
 struct EvaluateArgs {
-  std::string model;
+  std::vector<std::filesystem::path> models;
   std::string data;
   InputArgs input;
   IntervalDataOptions intervals;  // --bed input
@@ -23,7 +23,7 @@ struct EvaluateArgs {
 void add_evaluate(CLI::App& root) {
   auto a = std::make_shared<EvaluateArgs>();
   CLI::App* cmd = root.add_subcommand("evaluate", "Score a trained model on labelled data: JSON on stdout");
-  cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
+  cmd->add_option("--model", a->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--data", a->data, "Sequences with targets: TSV/CSV, or FASTA with --labels; or --bed; - reads standard input");
   add_input_options(*cmd, a->input, InputUse::evaluate);
   add_fit_options(*cmd, a->fit);
@@ -35,7 +35,7 @@ void add_evaluate(CLI::App& root) {
     check_fit_options(*cmd, a->fit);
     load_torch();
     set_thread_count(a->threads);
-    const Predictor predictor = Predictor::load(a->model, a->device);
+    const Predictor predictor = Predictor::load(a->models, a->device);
     TableOptions table = predictor.input_options(a->input.options(), a->fit);
     IntervalDataOptions intervals = a->intervals;
     intervals.length = predictor.config().length;  // intervals are resized to the model's input
@@ -51,7 +51,8 @@ void add_evaluate(CLI::App& root) {
     if (scores.size() > 1)
       for (std::size_t t = 0; t < scores.size(); ++t) j["per_target"][predictor.config().targets[t]] = scores[t];
     j["task"] = task_name(predictor.config().task);
-    j["model"] = a->model;
+    j["model"] = a->models.size() == 1 ? nlohmann::json(a->models.front().string()) : nlohmann::json(a->models);
+    if (predictor.members() > 1) j["ensemble_models"] = predictor.members();
     j["data"] = a->data.empty() ? intervals.beds.front().string() : a->data;
     std::cout << j.dump(2) << std::endl;
   });

@@ -15,7 +15,7 @@
 namespace dnacnn::app {
 
 struct PredictArgs {
-  std::string model;
+  std::vector<std::filesystem::path> models;
   std::string in;
   std::string out = "-";
   InputArgs input;
@@ -31,7 +31,7 @@ void add_predict(CLI::App& root) {
   auto a = std::make_shared<PredictArgs>();
   a->input.table.require_target = false;
   CLI::App* cmd = root.add_subcommand("predict", "Predict targets for every sequence of a table or FASTA file (streamed)");
-  cmd->add_option("--model", a->model, "Model directory (RUN/model)")->required();
+  cmd->add_option("--model", a->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--in", a->in, "TSV/CSV with a sequence column, or FASTA (plain, gzip or bgzip); targets are ignored; - reads standard input (TSV unless --format)")
       ->required();
   cmd->add_option("-o,--out", a->out, "Output TSV: id, then one column per target; '-' for stdout");
@@ -57,7 +57,7 @@ void add_predict(CLI::App& root) {
       out = shard_path(out, options.shard).string();
     }
     set_thread_count(a->threads);
-    const Predictor predictor = Predictor::load(a->model, a->device);
+    const Predictor predictor = Predictor::load(a->models, a->device);
     options.input = a->input.options();
     // Open the output first: an unwritable --out should fail before the work, not after it.
     std::optional<io::AtomicFile> file, windows;

@@ -12,7 +12,7 @@ void add_scan(CLI::App& root) {
   auto regions = std::make_shared<std::string>();
   auto shard = std::make_shared<std::string>();
   CLI::App* cmd = root.add_subcommand("scan", "Slide a model along a genome (or BED regions): a bedGraph track per target");
-  cmd->add_option("--model", q->model_dir, "Model directory (RUN/model)")->required();
+  cmd->add_option("--model", q->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--genome", q->genome, "Reference FASTA, plain or bgzip (.fai built when missing)")->required();
   cmd->add_option("--regions", *regions, "BED file: scan only these regions (default: every sequence)");
   cmd->add_option("--step", q->step, "Bases between window centres (= bedGraph bin width)")->check(CLI::PositiveNumber);

@@ -12,6 +12,7 @@
 #include "dnacnn/train/checkpoint.hpp"
 #include "dnacnn/core/device.hpp"
 #include "dnacnn/train/distributed.hpp"
+#include "dnacnn/train/folds.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/io/table.hpp"
 #include "dnacnn/train/run.hpp"
@@ -38,6 +39,7 @@ struct TrainArgs {
   bool force = false;
   bool quiet = false;
   DistributedOptions dist;
+  std::string fold_by = "auto";  // --fold-by: auto is chrom for --bed input, else random
 };
 
 // One process, or one rank of a --distributed group (joined here, before any output is written).
@@ -64,14 +66,14 @@ static Group join_group(const DistributedOptions& d, const std::string& device) 
 }
 
 // Trains (from scratch or from the job's checkpoint), writes the run, and prints one summary line.
-static void train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
-                            std::optional<TrainCheckpoint> resume, bool quiet, Group& group) {
+static TrainResult train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
+                                   std::optional<TrainCheckpoint> resume, bool quiet, Group& group) {
   Progress progress(quiet || !group.writes());
   if (data.cropped + data.padded > 0)
     progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
                              data.cropped, data.padded, pad_name(job.table.pad)));
-  const TrainResult result = run_train_job(out, job, data, std::move(resume), progress, group.comm.get(), group.device);
-  if (!group.writes()) return;
+  TrainResult result = run_train_job(out, job, data, std::move(resume), progress, group.comm.get(), group.device);
+  if (!group.writes()) return result;
   const Scores& test = result.per_target.front().test;
   const std::string summary = test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}, accuracy {:.4f}",
                                                         test.binary->auroc, test.binary->auprc, test.binary->accuracy)
@@ -87,6 +89,59 @@ static void train_and_write(const std::filesystem::path& out, const TrainJob& jo
                            result.train_seconds, best, summary, targets,
                            result.status == RunStatus::ok ? "" : fmt::format(" ({})", status_name(result.status)),
                            out.string()));
+  return result;
+}
+
+// --folds K: each fold an ordinary run in RUN/fold-i (resumed from its checkpoint when `resuming`
+// and it has one), then the ensemble's cross-validated metrics and out-of-fold predictions in RUN.
+static void train_folds(const std::filesystem::path& out, TrainJob job, const SequenceData& data, bool quiet,
+                        Group& group, bool resuming) {
+  if (!resuming) write_folds_plan(out, data, job.options);
+  std::vector<TrainResult> results;
+  for (int k = 0; k < job.options.folds.count; ++k) {
+    const std::filesystem::path dir = fold_dir(out, k);
+    std::optional<TrainCheckpoint> state;
+    TrainJob fold_job = job;
+    if (resuming && std::filesystem::exists(checkpoint_path(dir))) {
+      Checkpoint c = read_checkpoint(dir);
+      c.job.options.epochs = job.options.epochs;
+      fold_job = std::move(c.job);
+      state = std::move(c.state);
+      remove_stale_temporaries(dir);
+      remove_stale_temporaries(dir / "model");
+    } else {
+      prepare_output_directory(dir, true);
+      fold_job.options.folds.index = k;
+    }
+    if (fold_job.options.label.empty()) fold_job.options.label = fmt::format("{} fold {}", job.name, k);
+    results.push_back(train_and_write(dir, fold_job, data, std::move(state), quiet, group));
+  }
+  const CrossValidation cv = cross_validate(data, results);
+  write_folds_run(out, job.name, data, job.options, results, cv);
+  const Scores& test = cv.pooled.front();
+  Progress(quiet).log(fmt::format("{}: {} folds ({}), cross-validated {} -> {}", job.name, job.options.folds.count,
+                                  fold_by_name(job.options.folds.by),
+                                  test.binary ? fmt::format("test AUROC {:.4f}, AUPRC {:.4f}", test.binary->auroc,
+                                                            test.binary->auprc)
+                                              : fmt::format("test R^2 {:.4f}, MSE {:.4f}", test.regression.r2,
+                                                            test.regression.mse),
+                                  out.string()));
+}
+
+// train --resume RUN for a folds run: finishes every fold (the unfinished ones from their checkpoints,
+// those not begun from fold 0's job) and writes the ensemble's files again.
+static void resume_folds(const TrainArgs& a, const CLI::App& cmd) {
+  const std::filesystem::path first = fold_dir(a.resume, 0);
+  if (!std::filesystem::exists(checkpoint_path(first)))
+    throw Error("no fold has a checkpoint yet: train the folds again (--force)", {a.resume});
+  TrainJob job = read_checkpoint(first).job;
+  load_torch();
+  if (cmd.count("--epochs")) job.options.epochs = a.train.epochs;
+  const SequenceData data = read_job_input(job);  // an Error if the input changed
+  Group group = join_group(a.dist, job.options.device);
+  job.options.folds.index = 0;
+  job.options.label.clear();
+  train_folds(a.resume, job, data, a.quiet, group, true);
 }
 
 // --resume RUN: the job comes from RUN's checkpoint; only --epochs (to train longer) and --quiet go with it.
@@ -99,6 +154,7 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
       throw UsageError("--resume continues a run with the settings it started with; drop " + name +
                        " (only --epochs, --quiet and the --distributed options may be given)");
   }
+  if (std::filesystem::exists(std::filesystem::path(a.resume) / "folds.json")) return resume_folds(a, cmd);
   Checkpoint c = read_checkpoint(a.resume);
   load_torch();
   const int done = static_cast<int>(c.state.history.size());
@@ -156,6 +212,21 @@ static NewRun new_run(const TrainArgs& a, const CLI::App& cmd) {
   return run;
 }
 
+// --folds K decides the split itself: options that split otherwise are refused, and --fold-by auto
+// is by chromosome for BED input.
+static void check_fold_options(const TrainArgs& a, const CLI::App& cmd, const NewRun& run, TrainOptions& options) {
+  for (const char* flag : {"--split-col", "--val-chroms", "--test-chroms", "--val-frac", "--test-frac", "--distributed"})
+    if (cmd.count(flag))
+      throw UsageError(fmt::format("--folds {} splits the data itself (test fold i, validation fold i+1); drop {}",
+                                   options.folds.count, flag));
+  if (!run.table.split_col.empty() || !run.intervals.val_chroms.empty() || !run.intervals.test_chroms.empty())
+    throw UsageError("--folds splits the data itself: the recorded run's --split-col/--val-chroms/--test-chroms do not apply");
+  if (a.fold_by != "auto") options.folds.by = parse_fold_by(a.fold_by);
+  else if (cmd.count("--folds") || a.config.empty())  // else --config's recorded choice stands
+    options.folds.by = run.intervals.beds.empty() ? FoldBy::random : FoldBy::chrom;
+  options.folds.index = 0;
+}
+
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (!a.resume.empty()) return resume_train(a, cmd);
   if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
@@ -170,6 +241,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.task = task_for_input(run.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
   check_training_feature_options(cmd, options);
+  if (options.folds.count > 0) check_fold_options(a, cmd, run, options);
   if (a.dist.enabled && options.engine == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");
   // --model FILE.json: the spec is read once, here, and recorded (--config's recorded spec stands).
@@ -199,6 +271,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   job.data = std::filesystem::absolute(run.data.empty() ? job.intervals.beds.front() : std::filesystem::path(run.data));
   job.data_md5 = input_md5(job);
   try {
+    if (options.folds.count > 0) return train_folds(a.out, job, data, a.quiet, group, false);
     train_and_write(a.out, job, data, std::nullopt, a.quiet, group);
   } catch (...) {
     // Refused before training began (e.g. --batch-size larger than the split): leave no empty
@@ -250,6 +323,15 @@ void add_train(CLI::App& root) {
   cmd->add_option("--rule", a->rule,
                   "Scoring rule of simulated data (preset or JSON), for the report's error analysis "
                   "(default: the data's .rule.json written by simulate, when present)");
+  cmd->add_option("--folds", a->train.folds.count,
+                  "Train a K-fold ensemble into RUN/fold-0 .. RUN/fold-(K-1): model i tested on fold i, validated on "
+                  "fold i+1, trained on the rest; RUN gets the cross-validated metrics (K >= 3)")
+      ->check(CLI::Range(3, 100));
+  cmd->add_option("--fold-by", a->fold_by,
+                  "--folds: random (rows, with --split-seed) or chrom (whole chromosomes, by the ids chr:start-end); "
+                  "auto: chrom for --bed input, else random")
+      ->check(CLI::IsMember({"auto", "random", "chrom"}))
+      ->capture_default_str();
   cmd->add_flag("--force", a->force, "Overwrite an existing, non-empty --out directory");
   add_quiet_flag(*cmd, a->quiet);
   cmd->add_flag("--distributed", a->dist.enabled,

@@ -11,7 +11,7 @@ void add_variants(CLI::App& root) {
   auto quiet = std::make_shared<bool>(false);
   q->out = "-";
   CLI::App* cmd = root.add_subcommand("variants", "Predicted effects of the SNVs and small indels of a VCF");
-  cmd->add_option("--model", q->model_dir, "Model directory (RUN/model)")->required();
+  cmd->add_option("--model", q->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--vcf", q->vcf, "Variants: VCF (plain or bgzip) or BCF")->required();
   cmd->add_option("--genome", q->genome, "Reference FASTA the VCF refers to, plain or bgzip")->required();
   cmd->add_option("-o,--out", q->out, "Output TSV, '-' for stdout");

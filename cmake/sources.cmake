@@ -44,6 +44,7 @@ set(DNACNN_CORE_SOURCES
   src/train/schedule.cpp
   src/train/epoch_policy.cpp
   src/train/run_config.cpp
+  src/train/folds.cpp
   src/train/checkpoint.cpp
   src/train/dist/launch.cpp
   src/train/fused/cnn_kernels.cpp

@@ -1,6 +1,8 @@
 #include "dnacnn/data/split.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "dnacnn/core/error.hpp"
@@ -53,6 +55,59 @@ std::vector<Split> split_of_rows(const SplitIndices& split, std::int64_t n) {
   for (auto i : split.val) out[static_cast<std::size_t>(i)] = Split::val;
   for (auto i : split.test) out[static_cast<std::size_t>(i)] = Split::test;
   return out;
+}
+
+FoldBy parse_fold_by(std::string_view name) {
+  if (name == "random") return FoldBy::random;
+  if (name == "chrom") return FoldBy::chrom;
+  throw UsageError("--fold-by must be random or chrom, not '" + std::string(name) + "'");
+}
+
+std::string_view fold_by_name(FoldBy by) { return by == FoldBy::chrom ? "chrom" : "random"; }
+
+std::vector<int> random_folds(std::int64_t n, int folds, std::uint64_t seed) {
+  Rng rng(seed);
+  const std::vector<std::int64_t> order = shuffled_indices(n, rng);
+  std::vector<int> fold(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) fold[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])] = static_cast<int>(i * folds / n);
+  return fold;
+}
+
+std::string_view chromosome_of_id(std::string_view id) {
+  const std::size_t colon = id.rfind(':');
+  return colon == std::string_view::npos ? id : id.substr(0, colon);
+}
+
+std::vector<int> chromosome_folds(const std::vector<std::string>& chrom_of_row, int folds) {
+  std::map<std::string, std::int64_t> rows_of_chrom;
+  for (const auto& c : chrom_of_row) ++rows_of_chrom[c];
+  if (rows_of_chrom.size() < static_cast<std::size_t>(folds))
+    throw UsageError("--folds " + std::to_string(folds) + " --fold-by chrom: the data have only " +
+                     std::to_string(rows_of_chrom.size()) + " chromosome(s); give fewer folds or --fold-by random");
+  std::vector<std::pair<std::string, std::int64_t>> chroms(rows_of_chrom.begin(), rows_of_chrom.end());
+  // Largest first (then by name: the same folds on every machine), each to the emptiest fold.
+  std::stable_sort(chroms.begin(), chroms.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::vector<std::int64_t> fold_rows(static_cast<std::size_t>(folds), 0);
+  std::map<std::string, int> fold_of_chrom;
+  for (const auto& [chrom, rows] : chroms) {
+    const auto emptiest = std::min_element(fold_rows.begin(), fold_rows.end()) - fold_rows.begin();
+    fold_of_chrom[chrom] = static_cast<int>(emptiest);
+    fold_rows[static_cast<std::size_t>(emptiest)] += rows;
+  }
+  std::vector<int> fold;
+  fold.reserve(chrom_of_row.size());
+  for (const auto& c : chrom_of_row) fold.push_back(fold_of_chrom.at(c));
+  return fold;
+}
+
+SplitIndices fold_split(const std::vector<int>& fold_of_row, int folds, int index) {
+  SplitIndices s;
+  const int val_fold = (index + 1) % folds;
+  for (std::size_t i = 0; i < fold_of_row.size(); ++i) {
+    auto& rows = fold_of_row[i] == index ? s.test : fold_of_row[i] == val_fold ? s.val : s.train;
+    rows.push_back(static_cast<std::int64_t>(i));
+  }
+  return s;
 }
 
 }  // namespace dnacnn

@@ -158,8 +158,13 @@ std::vector<std::filesystem::path> scan_output_paths(const std::filesystem::path
 ScanResult run_scan(const ScanRequest& r, Progress& progress) {
   if (r.step < 1) throw UsageError("--step must be at least 1");
   if (r.threads < 1) throw UsageError("--threads must be at least 1");
-  const StoredModel stored = load_model(r.model_dir);
-  const std::string weights = (r.model_dir / "weights.safetensors").string();
+  std::vector<StoredModel> ensemble;
+  std::vector<std::string> weights;
+  for (const auto& dir : resolve_model_dirs(r.models)) {
+    ensemble.push_back(load_model(dir));
+    weights.push_back((dir / "weights.safetensors").string());
+  }
+  const StoredModel& stored = ensemble.front();
   const io::Genome genome(r.genome);
   std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(r.chunk_bins, 1));
   if (r.shard) {  // whole chunks per shard: each output stays in genome order, for merge
@@ -187,7 +192,7 @@ ScanResult run_scan(const ScanRequest& r, Progress& progress) {
   set_thread_count(1);  // parallel over chunks, one intra-op thread per worker
   std::vector<std::unique_ptr<Worker>> workers;
   for (int t = 0; t < r.threads; ++t)
-    workers.push_back(std::make_unique<Worker>(Worker{io::Genome(r.genome), Predictor::from_stored(stored, weights, r.device)}));
+    workers.push_back(std::make_unique<Worker>(Worker{io::Genome(r.genome), Predictor::from_stored(ensemble, weights, r.device)}));
   OrderedPipeline pipeline(chunks.size(), 2 * static_cast<std::size_t>(r.threads));
   std::vector<std::thread> threads;
   for (auto& w : workers)

@@ -101,7 +101,7 @@ void flush(Batch& b, const Predictor& predictor, const VariantsRequest& r, Varia
 
 VariantsResult run_variants(const VariantsRequest& r, Progress& progress) {
   if (r.max_indel < 1) throw UsageError("--max-indel must be at least 1");
-  const Predictor predictor = Predictor::load(r.model_dir, r.device);
+  const Predictor predictor = Predictor::load(r.models, r.device);
   const std::int64_t length = predictor.config().length;
   const io::Genome genome(r.genome);
   io::VcfReader vcf(r.vcf);

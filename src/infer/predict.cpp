@@ -58,11 +58,32 @@ torch::Tensor predict_in_batches(SequenceModelImpl& model, const torch::Tensor& 
 }
 
 struct Predictor::Impl {
-  std::shared_ptr<const LoadedModel> loaded;
+  std::vector<std::shared_ptr<const LoadedModel>> members;
 };
 
+// Members of an ensemble must read the same inputs and predict the same targets the same way.
+static void check_ensemble(const std::vector<std::shared_ptr<const LoadedModel>>& members) {
+  if (members.empty()) throw UsageError("an ensemble needs at least one model");
+  const ModelConfig& first = members.front()->config;
+  for (std::size_t i = 1; i < members.size(); ++i) {
+    const ModelConfig& c = members[i]->config;
+    const auto differ = [&](const std::string& what, const std::string& a, const std::string& b) {
+      throw UsageError(fmt::format("the ensemble's models differ: model 1 has {} {}, model {} has {}", what, a, i + 1, b));
+    };
+    if (c.length != first.length) differ("input length", std::to_string(first.length), std::to_string(c.length));
+    if (c.targets != first.targets)
+      differ("targets", fmt::format("{}", fmt::join(first.targets, ",")), fmt::format("{}", fmt::join(c.targets, ",")));
+    if (c.task != first.task) differ("task", std::string(task_name(first.task)), std::string(task_name(c.task)));
+    if (c.pad != first.pad) differ("padding", first.pad, c.pad);
+  }
+}
+
 Predictor::Predictor(std::shared_ptr<const LoadedModel> model)
-    : impl_(std::make_unique<Impl>(Impl{std::move(model)})) {}
+    : impl_(std::make_unique<Impl>(Impl{{std::move(model)}})) {}
+Predictor::Predictor(std::vector<std::shared_ptr<const LoadedModel>> members)
+    : impl_(std::make_unique<Impl>(Impl{std::move(members)})) {
+  check_ensemble(impl_->members);
+}
 Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;
 Predictor::~Predictor() = default;
@@ -71,11 +92,25 @@ Predictor Predictor::from_stored(const StoredModel& stored, const std::string& s
   return Predictor(load_for_inference(stored, source, device));
 }
 
-Predictor Predictor::load(const std::filesystem::path& model_dir, const std::string& device) {
-  return Predictor(load_for_inference(model_dir, device));
+Predictor Predictor::from_stored(const std::vector<StoredModel>& stored, const std::vector<std::string>& sources,
+                                 const std::string& device) {
+  std::vector<std::shared_ptr<const LoadedModel>> members;
+  for (std::size_t i = 0; i < stored.size(); ++i) members.push_back(load_for_inference(stored[i], sources.at(i), device));
+  return Predictor(std::move(members));
 }
 
-const ModelConfig& Predictor::config() const { return impl_->loaded->config; }
+Predictor Predictor::load(const std::filesystem::path& model_dir, const std::string& device) {
+  return load(std::vector{model_dir}, device);
+}
+
+Predictor Predictor::load(const std::vector<std::filesystem::path>& models, const std::string& device) {
+  std::vector<std::shared_ptr<const LoadedModel>> members;
+  for (const auto& dir : resolve_model_dirs(models)) members.push_back(load_for_inference(dir, device));
+  return Predictor(std::move(members));
+}
+
+const ModelConfig& Predictor::config() const { return impl_->members.front()->config; }
+std::size_t Predictor::members() const { return impl_->members.size(); }
 
 std::vector<float> predict_in_chunks(const SequenceData& data, std::int64_t length, std::int64_t chunk,
                                      const std::function<torch::Tensor(const torch::Tensor&)>& predict,
@@ -106,14 +141,9 @@ void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
   for (float& v : outputs) v = 1.0f / (1.0f + std::exp(-v));
 }
 
-std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average,
-                                      const FitOptions& fit) const {
-  const LoadedModel& m = *impl_->loaded;
-  if (fit.fit == Fit::windows) {
-    Windows windows;
-    const std::vector<float> values = predict_windows(data, batch_size, rc_average, fit, windows);
-    return aggregate_windows(values, windows.row, data.size(), m.config.targets.size(), fit.aggregate);
-  }
+// One model's predictions on the output scale, averaged over both strands with rc_average.
+static std::vector<float> predict_one(const LoadedModel& m, const SequenceData& data, std::int64_t batch_size,
+                                      bool rc_average) {
   std::vector<float> out = predict_sequences(*m.network, data, m.config.length, batch_size, m.device);
   to_output_scale(m.config, out);
   if (rc_average) {
@@ -121,6 +151,26 @@ std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t bat
     to_output_scale(m.config, back);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + back[i]) / 2;
   }
+  return out;
+}
+
+std::vector<float> Predictor::predict(const SequenceData& data, std::int64_t batch_size, bool rc_average,
+                                      const FitOptions& fit) const {
+  if (fit.fit == Fit::windows) {
+    Windows windows;
+    const std::vector<float> values = predict_windows(data, batch_size, rc_average, fit, windows);
+    return aggregate_windows(values, windows.row, data.size(), config().targets.size(), fit.aggregate);
+  }
+  std::vector<float> out = predict_one(*impl_->members.front(), data, batch_size, rc_average);
+  if (impl_->members.size() == 1) return out;
+  // The members in order, summed in double: the same mean whatever the batch.
+  std::vector<double> sum(out.begin(), out.end());
+  for (std::size_t k = 1; k < impl_->members.size(); ++k) {
+    const std::vector<float> more = predict_one(*impl_->members[k], data, batch_size, rc_average);
+    for (std::size_t i = 0; i < sum.size(); ++i) sum[i] += more[i];
+  }
+  const double n = static_cast<double>(impl_->members.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(sum[i] / n);
   return out;
 }
 
@@ -139,7 +189,7 @@ TableOptions input_options_for(const ModelConfig& config, TableOptions options, 
 }
 
 TableOptions Predictor::input_options(TableOptions options, const FitOptions& fit) const {
-  return input_options_for(impl_->loaded->config, options, fit);
+  return input_options_for(config(), options, fit);
 }
 
 std::vector<Scores> evaluate(const Predictor& predictor, const SequenceData& data, bool rc_average,

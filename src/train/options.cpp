@@ -45,6 +45,11 @@ void TrainOptions::validate() const {
     throw UsageError("--clip-grad-norm must be a non-negative number (0: no clipping)");
   validate_schedule();
   validate_stopping();
+  if (folds.count != 0 && folds.count < 3)
+    throw UsageError(fmt::format("--folds {}: cross-validation needs at least 3 folds (each model is tested on one, "
+                                 "validated on the next and trained on the rest)", folds.count));
+  if (folds.count < 0 || folds.index < 0 || (folds.count > 0 && folds.index >= folds.count))
+    throw UsageError(fmt::format("fold {} of --folds {} does not exist", folds.index, folds.count));
 }
 
 void TrainOptions::validate_schedule() const {
@@ -107,6 +112,11 @@ void to_json(nlohmann::json& j, const TrainOptions& o) {
        {"min_delta", o.stopping.min_delta},
        {"monitor", monitor_name(o.stopping.monitor)}};
   if (o.spec) j["spec"] = model_spec_json(*o.spec);
+  if (o.folds.count > 0) {  // written only for folds: run.json of other runs stays as it was
+    j["folds"] = o.folds.count;
+    j["fold"] = o.folds.index;
+    j["fold_by"] = fold_by_name(o.folds.by);
+  }
 }
 
 void from_json(const nlohmann::json& j, TrainOptions& o) {
@@ -145,6 +155,9 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
   read_optional(j, "patience", o.stopping.patience);
   read_optional(j, "min_delta", o.stopping.min_delta);
   if (j.contains("monitor")) o.stopping.monitor = parse_monitor(j.at("monitor").get<std::string>());
+  read_optional(j, "folds", o.folds.count);
+  read_optional(j, "fold", o.folds.index);
+  if (j.contains("fold_by")) o.folds.by = parse_fold_by(j.at("fold_by").get<std::string>());
   if (j.contains("spec")) {
     o.spec = model_spec_from_json(j.at("spec"), "the recorded spec");
     if (o.spec->name.empty()) o.spec->name = std::filesystem::path(o.arch).stem().string();

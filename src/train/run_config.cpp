@@ -64,7 +64,8 @@ TrainOptions options_from(const fs::path& path, const json& params) {
   for (const auto& [key, value] : params.items()) {
     if (kDerivedParams.contains(key)) continue;
     const bool hparam = info && info->defaults.contains(key);
-    if (!hparam && (!known.contains(key) || key == "hparams" || key == "label") && key != "spec")
+    const bool optional_key = key == "spec" || key == "folds" || key == "fold" || key == "fold_by";
+    if (!hparam && (!known.contains(key) || key == "hparams" || key == "label") && !optional_key)
       fail(path, fmt::format("unknown key 'params.{}'", key));
     (hparam ? merged["hparams"][key] : merged[key]) = value;
     try {

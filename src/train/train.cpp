@@ -2,6 +2,7 @@
 // epochs, the batch order and --rc-augment's flips, interrupts, checkpoints and resuming, the
 // history and divergence; the engine runs the batches.
 #include "dnacnn/train/train.hpp"
+#include "dnacnn/train/folds.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -59,6 +60,7 @@ void check_binary_targets(const SequenceData& data) {
 }
 
 SplitIndices split_for(const SequenceData& data, const TrainOptions& options) {
+  if (options.folds.count > 0) return fold_split(folds_of_rows(data, options), options.folds.count, options.folds.index);
   if (data.given_split.empty()) return random_split(data.size(), options.val_frac, options.test_frac, options.split_seed);
   if (data.given_split.size() != data.seqs.size()) throw Error("the given split does not cover every row", {data.source});
   SplitIndices split = split_from_rows(data.given_split);

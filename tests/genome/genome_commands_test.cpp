@@ -47,7 +47,7 @@ struct GenomeCommands : ::testing::Test {
 // --- scan ------------------------------------------------------------------------------------
 
 TEST_F(GenomeCommands, ScanTilesEveryChromosomeWithWindowPredictions) {
-  ScanRequest r{.model_dir = model.dir, .genome = genome.fasta, .step = 7, .out = dir / "track.bedGraph"};
+  ScanRequest r{.models = {model.dir}, .genome = genome.fasta, .step = 7, .out = dir / "track.bedGraph"};
   r.chunk_bins = 5;
   const ScanResult res = run_scan(r, quiet);
   EXPECT_EQ(res.bases, 2000 + 1200 + 700);
@@ -70,7 +70,7 @@ TEST_F(GenomeCommands, ScanTilesEveryChromosomeWithWindowPredictions) {
 }
 
 TEST_F(GenomeCommands, ScanOutputDoesNotDependOnThreadsOrChunks) {
-  ScanRequest r{.model_dir = model.dir, .genome = genome.fasta, .step = 3, .out = dir / "one.bedGraph"};
+  ScanRequest r{.models = {model.dir}, .genome = genome.fasta, .step = 3, .out = dir / "one.bedGraph"};
   run_scan(r, quiet);
   r.out = dir / "three.bedGraph";
   r.threads = 3;
@@ -82,7 +82,7 @@ TEST_F(GenomeCommands, ScanOutputDoesNotDependOnThreadsOrChunks) {
 
 TEST_F(GenomeCommands, ScanRegionsAreMergedSortedAndClipped) {
   test::write_file(dir / "r.bed", "chr2\t150\t260\nchr1\t10\t30\nchr2\t100\t200\nchr3\t690\t900\n");
-  ScanRequest r{.model_dir = model.dir, .genome = genome.fasta, .step = 50, .out = dir / "t.tsv"};
+  ScanRequest r{.models = {model.dir}, .genome = genome.fasta, .step = 50, .out = dir / "t.tsv"};
   r.regions = dir / "r.bed";
   r.rc_average = true;
   run_scan(r, quiet);
@@ -126,7 +126,7 @@ TEST_F(GenomeCommands, VariantEffectsMatchTheLinearModel) {
   vcf += "chr2\t500\tlong\t" + chr2.substr(499, 60) + "\t" + chr2.substr(499, 1) + "\t.\t.\t.\n";
   vcf += "chr3\t701\tpast\tA\tC\t.\t.\t.\n";
   test::write_bgzf(dir / "v.vcf.gz", vcf);
-  VariantsRequest r{.model_dir = model.dir, .vcf = dir / "v.vcf.gz", .genome = genome.fasta, .out = dir / "e.tsv"};
+  VariantsRequest r{.models = {model.dir}, .vcf = dir / "v.vcf.gz", .genome = genome.fasta, .out = dir / "e.tsv"};
   const VariantsResult res = run_variants(r, quiet);
   EXPECT_EQ(res.records, 8);
   EXPECT_EQ(res.rows, 10);
@@ -180,7 +180,7 @@ TEST_F(GenomeCommands, VariantsOnBinaryModelsGiveProbabilitiesAndLogRatios) {
   const std::string& chr1 = genome.seqs.at("chr1");
   test::write_file(dir / "v.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\nchr1\t100\t.\t" +
                                       std::string(1, chr1[99]) + "\tN\t.\t.\t.\n");
-  VariantsRequest r{.model_dir = binary.dir, .vcf = dir / "v.vcf", .genome = genome.fasta, .out = dir / "e.tsv"};
+  VariantsRequest r{.models = {binary.dir}, .vcf = dir / "v.vcf", .genome = genome.fasta, .out = dir / "e.tsv"};
   r.rc_average = true;
   run_variants(r, quiet);
   const auto t = rows(r.out);
@@ -203,7 +203,7 @@ TEST_F(GenomeCommands, VariantsOnBinaryModelsGiveProbabilitiesAndLogRatios) {
 TEST_F(GenomeCommands, BinaryModelsReportWhatPredictGives) {
   const test::LinearModel binary = test::write_linear_model(dir / "binary", kLength, 13, "binary");
   const Predictor predictor = Predictor::load(binary.dir);
-  ScanRequest s{.model_dir = binary.dir, .genome = genome.fasta, .step = 25, .out = dir / "scan.tsv"};
+  ScanRequest s{.models = {binary.dir}, .genome = genome.fasta, .step = 25, .out = dir / "scan.tsv"};
   s.rc_average = true;
   run_scan(s, quiet);
   const auto t = rows(s.out);
@@ -235,7 +235,7 @@ TEST_F(GenomeCommands, BinaryModelsReportWhatPredictGives) {
 TEST_F(GenomeCommands, AVariantOnAnUnknownSequenceIsAnErrorNamingIt) {
   test::write_file(dir / "v.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n"
                                   "chr1\t5\t.\tA\tC\t.\t.\t.\nchr7\t5\t.\tA\tC\t.\t.\t.\n");
-  VariantsRequest r{.model_dir = model.dir, .vcf = dir / "v.vcf", .genome = genome.fasta, .out = dir / "e.tsv"};
+  VariantsRequest r{.models = {model.dir}, .vcf = dir / "v.vcf", .genome = genome.fasta, .out = dir / "e.tsv"};
   EXPECT_THROW_MSG(run_variants(r, quiet), Error, "record 2 (chr7:5): sequence 'chr7' is not in the genome");
   EXPECT_FALSE(std::filesystem::exists(dir / "e.tsv")) << "no half-written output";
 }

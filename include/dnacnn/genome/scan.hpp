@@ -12,7 +12,7 @@
 namespace dnacnn {
 
 struct ScanRequest {
-  std::filesystem::path model_dir;
+  std::vector<std::filesystem::path> models;  // one model, or an ensemble averaged (resolve_model_dirs)
   std::filesystem::path genome;
   std::optional<std::filesystem::path> regions;  // BED; merged and sorted. Default: every sequence
   std::int64_t step = 50;

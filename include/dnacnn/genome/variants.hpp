@@ -2,6 +2,7 @@
 #pragma once
 #include <cstdint>
 #include <filesystem>
+#include <vector>
 #include <string>
 
 #include "dnacnn/core/progress.hpp"
@@ -9,7 +10,7 @@
 namespace dnacnn {
 
 struct VariantsRequest {
-  std::filesystem::path model_dir;
+  std::vector<std::filesystem::path> models;  // one model, or an ensemble averaged (resolve_model_dirs)
   std::filesystem::path vcf;
   std::filesystem::path genome;
   std::filesystem::path out;  // TSV; "-" for stdout

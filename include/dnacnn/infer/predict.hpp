@@ -18,15 +18,23 @@ namespace dnacnn {
 
 class Predictor {
  public:
-  // Loads <dir>/config.json + weights.safetensors; every shape is checked against the config.
+  // Loads <dir>/config.json + weights.safetensors; every shape is checked against the config. A run
+  // directory loads RUN/model, a folds run every fold's model (resolve_model_dirs).
   static Predictor load(const std::filesystem::path& model_dir, const std::string& device = "cpu");
+  // An ensemble: the mean of the models' predictions (on the output scale: probabilities for binary
+  // models). UsageError when they differ in input length, targets or task.
+  static Predictor load(const std::vector<std::filesystem::path>& models, const std::string& device = "cpu");
   static Predictor from_stored(const StoredModel& stored, const std::string& source, const std::string& device = "cpu");
+  static Predictor from_stored(const std::vector<StoredModel>& stored, const std::vector<std::string>& sources,
+                               const std::string& device = "cpu");
   explicit Predictor(std::shared_ptr<const LoadedModel> model);
+  explicit Predictor(std::vector<std::shared_ptr<const LoadedModel>> members);
   Predictor(Predictor&&) noexcept;
   Predictor& operator=(Predictor&&) noexcept;
   ~Predictor();
 
-  const ModelConfig& config() const;
+  const ModelConfig& config() const;  // the first member's: every member reads and predicts the same way
+  std::size_t members() const;        // models averaged (1 unless an ensemble)
   // rows x targets, row-major: the model's outputs (probabilities for binary tasks). Sequences
   // must have the model's input length, but with --fit windows (any length: the aggregate of
   // their windows' values). rc_average: the mean of the predictions for each sequence and for

@@ -19,4 +19,9 @@ void save_model(const std::filesystem::path& dir, const StoredModel& model);
 // against the architecture when the weights are loaded into a network.
 StoredModel load_model(const std::filesystem::path& dir);
 
+// The model directories `--model` values name, in order: a folds run (RUN/folds.json, from
+// `train --folds`) names each fold's model, a run directory its RUN/model, a model directory itself.
+// Several directories make an ensemble. An Error names a value that is none of these.
+std::vector<std::filesystem::path> resolve_model_dirs(const std::vector<std::filesystem::path>& given);
+
 }  // namespace dnacnn

@@ -70,6 +70,9 @@ struct TrainOptions {
   double clip_grad_norm = 0;        // the gradients' largest global L2 norm per step; 0: no clipping
   ScheduleOptions schedule;         // the learning rate of each epoch
   EarlyStopOptions stopping;        // and when to stop
+  // --folds K: this model is fold `folds.index` of a K-fold ensemble and trains on that fold's split
+  // (split.hpp) instead of --val-frac/--test-frac's or a given one.
+  FoldOptions folds;
 
   double effective_weight_decay() const { return weight_decay.value_or(optimizer == Optimizer::adamw ? 0.01 : 0.0); }
   void validate() const;  // UsageError for out-of-range values
