@@ -45,6 +45,7 @@ set(DNACNN_CORE_SOURCES
   src/train/epoch_policy.cpp
   src/train/run_config.cpp
   src/train/folds.cpp
+  src/interpret/experiment_inputs.cpp
   src/train/checkpoint.cpp
   src/train/dist/launch.cpp
   src/train/fused/cnn_kernels.cpp
@@ -104,6 +105,9 @@ set(DNACNN_TORCH_SOURCES
   src/infer/export.cpp
   src/interpret/attribution.cpp
   src/interpret/attribute.cpp
+  src/interpret/experiment_support.cpp
+  src/interpret/marginalize.cpp
+  src/interpret/ablate.cpp
   src/genome/scan.cpp
   src/genome/variants.cpp
 )
