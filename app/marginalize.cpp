@@ -12,9 +12,17 @@ namespace {
 constexpr const char* kModelHelp =
     "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)";
 
-void add_motif_options(CLI::App& cmd, std::vector<std::string>& motifs, std::filesystem::path& file) {
-  cmd.add_option("--motif", motifs, "A motif's bases (ACGT; N matches any base); repeatable");
-  cmd.add_option("--motif-file", file, "Motifs in MEME or JASPAR format: each one's consensus");
+// What marginalize and ablate share: the model(s), the motifs, the target and where to write.
+template <class Request>
+void add_experiment_options(CLI::App& cmd, Request& q, bool& force, bool& quiet) {
+  cmd.add_option("--model", q.models, kModelHelp)->required();
+  cmd.add_option("--motif", q.motifs, "A motif's bases (ACGT; N matches any base); repeatable");
+  cmd.add_option("--motif-file", q.motif_file, "Motifs in MEME or JASPAR format: each one's consensus");
+  cmd.add_option("--target", q.target, "Model target (default: the first)");
+  cmd.add_option("-o,--out", q.out, "Output directory")->required();
+  cmd.add_option("--device", q.device, "cpu, cuda or cuda:N");
+  cmd.add_flag("--force", force, "Overwrite an existing, non-empty --out directory");
+  add_quiet_flag(cmd, quiet);
 }
 
 }  // namespace
@@ -27,8 +35,7 @@ void add_marginalize(CLI::App& root) {
   input->table.require_target = false;
   CLI::App* cmd = root.add_subcommand(
       "marginalize", "A motif's effect on the model: predictions for background sequences before and after inserting it");
-  cmd->add_option("--model", q->models, kModelHelp)->required();
-  add_motif_options(*cmd, q->motifs, q->motif_file);
+  add_experiment_options(*cmd, *q, *force, *quiet);
   cmd->add_option("--background", q->background.spec,
                   "N random sequences of the model's length (GC content --gc), or a file of sequences (table or FASTA, "
                   "centre-cropped or N-padded to the model's length)")
@@ -42,11 +49,6 @@ void add_marginalize(CLI::App& root) {
                   "Also insert the first two motifs together, the pair centred, with every gap of 0..D bases between "
                   "them: spacing.tsv and a plot")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--target", q->target, "Model target (default: the first)");
-  cmd->add_option("-o,--out", q->out, "Output directory")->required();
-  cmd->add_option("--device", q->device, "cpu, cuda or cuda:N");
-  cmd->add_flag("--force", *force, "Overwrite an existing, non-empty --out directory");
-  add_quiet_flag(*cmd, *quiet);
   cmd->final_callback([q, quiet, force, input] {
     q->background.table = input->options();
     experiment_motifs(q->motifs, q->motif_file);  // bad motifs: exit 2 before anything loads
@@ -68,8 +70,7 @@ void add_ablate(CLI::App& root) {
   input->table.require_target = false;
   CLI::App* cmd = root.add_subcommand(
       "ablate", "What a motif's occurrences contribute: predictions with each occurrence shuffled, masked or randomised");
-  cmd->add_option("--model", q->models, kModelHelp)->required();
-  add_motif_options(*cmd, q->motifs, q->motif_file);
+  add_experiment_options(*cmd, *q, *force, *quiet);
   cmd->add_option("--in", q->in, "Sequences: FASTA or a TSV/CSV table (fitted to the model's length)")->required();
   add_input_options(*cmd, *input, InputUse::predict);
   add_enum_option(*cmd, "--method", q->method, parse_ablate_method, ablate_method_name,
@@ -80,11 +81,6 @@ void add_ablate(CLI::App& root) {
   cmd->add_option("--seed", q->seed, "Seed of the shuffles")->capture_default_str();
   cmd->add_flag("--forward-only", q->forward_only,
                 "Occurrences as the motif is written only (default: its reverse complement's too, as a factor binds)");
-  cmd->add_option("--target", q->target, "Model target (default: the first)");
-  cmd->add_option("-o,--out", q->out, "Output directory")->required();
-  cmd->add_option("--device", q->device, "cpu, cuda or cuda:N");
-  cmd->add_flag("--force", *force, "Overwrite an existing, non-empty --out directory");
-  add_quiet_flag(*cmd, *quiet);
   cmd->final_callback([q, quiet, force, input] {
     q->table = input->options();
     experiment_motifs(q->motifs, q->motif_file);

@@ -13,6 +13,7 @@
 #include "dnacnn/core/device.hpp"
 #include "dnacnn/train/distributed.hpp"
 #include "dnacnn/train/folds.hpp"
+#include "dnacnn/report/report.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/io/table.hpp"
 #include "dnacnn/train/run.hpp"
@@ -118,6 +119,7 @@ static void train_folds(const std::filesystem::path& out, TrainJob job, const Se
   }
   const CrossValidation cv = cross_validate(data, results);
   write_folds_run(out, job.name, data, job.options, results, cv);
+  write_report(out);  // RUN/report.html: the folds side by side
   const Scores& test = cv.pooled.front();
   Progress(quiet).log(fmt::format("{}: {} folds ({}), cross-validated {} -> {}", job.name, job.options.folds.count,
                                   fold_by_name(job.options.folds.by),

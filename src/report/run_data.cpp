@@ -148,6 +148,8 @@ void assign_labels(std::vector<ModelRun>& models) {
 }  // namespace
 
 bool is_run_directory(const fs::path& dir) {
+  // A folds run (train --folds) has the ensemble's metrics.json, but its runs are its fold-i.
+  if (fs::is_regular_file(dir / "folds.json")) return false;
   return fs::is_regular_file(dir / "metrics.json") &&
          (fs::exists(dir / "history.tsv") || fs::exists(dir / "predictions.tsv") || fs::exists(dir / "run.json"));
 }

@@ -86,6 +86,9 @@ TEST(CliFolds, EachRowIsTestedOnceAndTheMetricsAreCrossValidated) {
   }
   EXPECT_NEAR(cnn.at("fold_mean").at("r2").get<double>(), mean_r2, 1e-12);
   EXPECT_GT(cnn.at("fold_sd").at("r2").get<double>(), 0);
+  // The report shows the folds side by side.
+  const std::string report = test::read_file(run / "report.html");
+  for (int k = 0; k < 3; ++k) EXPECT_NE(report.find("cnn (fold-" + std::to_string(k) + ")"), std::string::npos) << k;
 }
 
 TEST(CliFolds, AnEnsemblePredictsTheMeanOfItsModels) {

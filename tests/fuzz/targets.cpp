@@ -13,6 +13,7 @@
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/models/model_config.hpp"
 #include "dnacnn/models/model_spec.hpp"
+#include "dnacnn/train/run_config.hpp"
 #include <nlohmann/json.hpp>
 #include "dnacnn/data/intervals.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
@@ -239,6 +240,18 @@ void model_spec(std::string_view bytes) {
   });
 }
 
+void run_config(std::string_view bytes) {
+  const fs::path path = write("run.json", bytes);
+  expect_only_errors([&] {
+    const RunConfig config = read_run_config(path);
+    // What train does with it: validate, and write the options back as run.json's params.
+    config.options.validate();
+    const nlohmann::json once = config.options;
+    if (nlohmann::json(once.get<TrainOptions>()) != once) throw std::logic_error("options JSON round trip differs");
+    override_options(config.options, TrainOptions{}, {"epochs", "folds", "fold_by"});
+  });
+}
+
 const std::vector<Target>& targets() {
   static const std::vector<Target> all{{"sequence_table", sequence_table},
                                        {"motif_file", motif_file},
@@ -253,7 +266,8 @@ const std::vector<Target>& targets() {
                                        {"genome_index", genome_index},
                                        {"two_bit", two_bit},
                                        {"intervals", intervals},
-                                       {"model_spec", model_spec}};
+                                       {"model_spec", model_spec},
+                                       {"run_config", run_config}};
   return all;
 }
 
