@@ -248,6 +248,8 @@ ModelSpec read_model_spec(const std::filesystem::path& file) {
     const auto cut = what.find("; ");
     throw Error(fmt::format("not valid JSON at byte {}: {}", e.byte, cut == std::string::npos ? what : what.substr(cut + 2)),
                 {file.string()}, kExitUsageError);
+  } catch (const json::exception& e) {  // a number too large for a double: 1e999
+    throw Error(std::string("not valid JSON: ") + e.what(), {file.string()}, kExitUsageError);
   }
   ModelSpec spec = model_spec_from_json(j, file.string());
   if (spec.name.empty()) spec.name = file.stem().string();

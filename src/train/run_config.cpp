@@ -33,6 +33,8 @@ json parse_file(const fs::path& path) {
     return json::parse(in);
   } catch (const json::parse_error& e) {
     fail(path, fmt::format("not JSON (byte {})", e.byte));
+  } catch (const json::exception& e) {  // a number too large for a double (found by make fuzz)
+    fail(path, std::string("not JSON: ") + e.what());
   }
 }
 
