@@ -52,6 +52,7 @@ set(DNACNN_CORE_SOURCES
   src/interpret/motifs.cpp
   src/interpret/motif_match.cpp
   src/interpret/logos.cpp
+  src/interpret/shuffle.cpp
 )
 # The report's builders (core too; they need the generated asset file, see src/report/embed_assets.cmake).
 set(DNACNN_REPORT_SOURCES
@@ -103,6 +104,10 @@ set(DNACNN_TORCH_SOURCES
   src/infer/export.cpp
   src/interpret/attribution.cpp
   src/interpret/attribute.cpp
+  src/interpret/layer_program.cpp
+  src/interpret/deeplift_rules.cpp
+  src/interpret/deepshap.cpp
+  src/interpret/fast_ism.cpp
   src/genome/scan.cpp
   src/genome/variants.cpp
 )
