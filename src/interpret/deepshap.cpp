@@ -74,7 +74,7 @@ template <class Part>
 std::vector<SequenceAttribution> in_parts(const std::vector<std::string>& seqs, std::int64_t rows_per_sequence,
                                           std::int64_t length, const Part& part) {
   // About a million input positions per pass bounds the saved activations.
-  const auto per_pass = static_cast<std::size_t>(std::max<std::int64_t>(1, (std::int64_t{1} << 20) / (rows_per_sequence * length)));
+  const auto per_pass = static_cast<std::size_t>(std::max<std::int64_t>(1, (std::int64_t{1} << 16) / (rows_per_sequence * length)));
   std::vector<SequenceAttribution> out;
   for (std::size_t b = 0; b < seqs.size(); b += per_pass) {
     const std::vector<std::string> chunk(seqs.begin() + static_cast<std::ptrdiff_t>(b),

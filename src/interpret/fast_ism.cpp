@@ -122,7 +122,11 @@ torch::Tensor finish(const std::vector<ProgramLayer>& layers, std::size_t next, 
     return run_layers(std::vector<ProgramLayer>(layers.begin() + static_cast<std::ptrdiff_t>(next + 2), layers.end()), out,
                       LayerMode::plain);
   }
-  const torch::Tensor full = window_of(p, torch::zeros_like(p.start), p.ref.size(2));
+  // The whole activation: the reference's, copied once per mutant, with the window written in.
+  const std::int64_t channels = p.ref.size(1);
+  torch::Tensor full = p.ref.expand({batch, channels, p.ref.size(2)}).contiguous();
+  const torch::Tensor pos = p.start.unsqueeze(1) + torch::arange(p.width, p.start.options()).unsqueeze(0);
+  full.scatter_(2, pos.unsqueeze(1).expand({batch, channels, p.width}), p.values);
   return run_layers(std::vector<ProgramLayer>(layers.begin() + static_cast<std::ptrdiff_t>(next), layers.end()), full,
                     LayerMode::plain);
 }
