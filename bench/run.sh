@@ -209,6 +209,12 @@ else
   printf "%-34s %10.0f\n%-34s %10.0f\n" "whole, into one float32 array" "$whole" "64 kbp windows, one reused buffer" "$windows"
 fi
 results+="}"
+# Attribution at 1 kb: fast ISM and DeepSHAP against PyTorch (bench/attribution.sh).
+if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+  results+=", \"attribution\": $("$ROOT/bench/attribution.sh" "$DNACNN" "$WORK" "$THREADS")"
+else
+  echo "attribution peers not run (needs python3-torch and numpy)" >&2
+fi
 # Data-parallel training, 1 process against 2 ranks (bench/scaling.sh).
 results+=", \"distributed\": $("$ROOT/bench/scaling.sh" "$DNACNN" "$WORK")}"
 echo "$results" | /usr/bin/python3 -m json.tool > "$ROOT/bench/results.json"

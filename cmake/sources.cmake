@@ -54,6 +54,7 @@ set(DNACNN_CORE_SOURCES
   src/interpret/motifs.cpp
   src/interpret/motif_match.cpp
   src/interpret/logos.cpp
+  src/interpret/shuffle.cpp
 )
 # The report's builders (core too; they need the generated asset file, see src/report/embed_assets.cmake).
 set(DNACNN_REPORT_SOURCES
@@ -108,6 +109,10 @@ set(DNACNN_TORCH_SOURCES
   src/interpret/experiment_support.cpp
   src/interpret/marginalize.cpp
   src/interpret/ablate.cpp
+  src/interpret/layer_program.cpp
+  src/interpret/deeplift_rules.cpp
+  src/interpret/deepshap.cpp
+  src/interpret/fast_ism.cpp
   src/genome/scan.cpp
   src/genome/variants.cpp
 )

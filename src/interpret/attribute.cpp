@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 #include "dnacnn/data/encode.hpp"
 #include "dnacnn/core/error.hpp"
@@ -58,23 +59,31 @@ std::pair<std::vector<SequenceAttribution>, std::vector<float>> attribute_part(
   const auto in_output_scale = [&](const std::vector<SequenceAttribution>& all) {
     std::vector<float> predictions;
     for (const SequenceAttribution& a : all) predictions.push_back(a.prediction);
-    to_output_scale(config, predictions);
+    // deepshap and ig: on the attributed scale (logits for binary models), as reference_mean is.
+    if (!has_references(r.method)) to_output_scale(config, predictions);
     return predictions;
   };
   if (r.fit.fit != Fit::windows) {
-    std::vector<SequenceAttribution> all = attributor.attribute(part, r.method, target);
+    std::vector<SequenceAttribution> all = attributor.attribute(part, r.method, target, r.options);
     std::vector<float> predictions = in_output_scale(all);
     return {std::move(all), std::move(predictions)};
   }
   SequenceData rows;
   rows.seqs = part;
   const Windows windows = cut_windows(rows, config.length, r.fit);
-  const std::vector<SequenceAttribution> each = attributor.attribute(windows.data.seqs, r.method, target);
+  const std::vector<SequenceAttribution> each = attributor.attribute(windows.data.seqs, r.method, target, r.options);
   const std::vector<float> predictions =
       aggregate_windows(in_output_scale(each), windows.row, rows.size(), 1, r.fit.aggregate);
   std::vector<SequenceAttribution> merged(part.size());
   std::vector<std::vector<int>> covered(part.size());
+  std::vector<int> windows_of(part.size(), 0);
+  for (std::size_t w = 0; w < each.size(); ++w) {  // the references' mean output, averaged over windows
+    const auto i = static_cast<std::size_t>(windows.row[w]);
+    merged[i].reference_mean += each[w].reference_mean;
+    ++windows_of[i];
+  }
   for (std::size_t i = 0; i < part.size(); ++i) {
+    merged[i].reference_mean /= static_cast<float>(std::max(windows_of[i], 1));
     merged[i].scores.assign(part[i].size() * kChannels, 0.0f);
     merged[i].observed.assign(part[i].size(), 0.0f);
     covered[i].assign(part[i].size(), 0);
@@ -100,6 +109,58 @@ std::pair<std::vector<SequenceAttribution>, std::vector<float>> attribute_part(
   return {std::move(merged), predictions};
 }
 
+// attributions.safetensors, written as the sequences are attributed: the header first (all sizes
+// are known), then each sequence's rows at their offsets in the three tensors.
+class AttributionTensors {
+ public:
+  AttributionTensors(const std::filesystem::path& path, std::size_t n, std::size_t length,
+                     const std::map<std::string, std::string>& metadata)
+      : file_(path), n_(n), length_(length) {
+    nlohmann::json header = nlohmann::json::object();
+    header["__metadata__"] = metadata;
+    const std::uint64_t planes = n * length * sizeof(float);
+    const auto shape = [&](bool channels) {
+      return channels ? std::vector<std::uint64_t>{n, length, kChannels} : std::vector<std::uint64_t>{n, length};
+    };
+    header["attributions"] = {{"dtype", "F32"}, {"shape", shape(true)}, {"data_offsets", {0, 4 * planes}}};
+    header["attribution"] = {{"dtype", "F32"}, {"shape", shape(false)}, {"data_offsets", {4 * planes, 5 * planes}}};
+    header["one_hot"] = {{"dtype", "F32"}, {"shape", shape(true)}, {"data_offsets", {5 * planes, 9 * planes}}};
+    std::string text = header.dump();
+    text.append((8 - text.size() % 8) % 8, ' ');
+    const std::uint64_t size = text.size();
+    file_.stream().write(reinterpret_cast<const char*>(&size), sizeof size);
+    file_.stream().write(text.data(), static_cast<std::streamsize>(text.size()));
+    data_ = static_cast<std::streamoff>(8 + text.size());
+    // The whole data area, zero (short sequences stay zero-padded).
+    const std::vector<char> zeros(1 << 16, 0);
+    for (std::uint64_t left = 9 * planes; left > 0;) {
+      const auto k = static_cast<std::streamsize>(std::min<std::uint64_t>(left, zeros.size()));
+      file_.stream().write(zeros.data(), k);
+      left -= static_cast<std::uint64_t>(k);
+    }
+  }
+  void add(std::size_t i, const std::string& seq, const SequenceAttribution& a) {
+    std::vector<float> onehot(seq.size() * kChannels, 0.0f);
+    for (std::size_t p = 0; p < seq.size(); ++p)
+      if (const int b = base_index(seq[p]); b < kChannels) onehot[p * kChannels + static_cast<std::size_t>(b)] = 1;
+    const auto planes = static_cast<std::streamoff>(n_ * length_ * sizeof(float));
+    const auto row = static_cast<std::streamoff>(i * length_ * sizeof(float));
+    put(data_ + 4 * row, a.scores);
+    put(data_ + 4 * planes + row, a.observed);
+    put(data_ + 5 * planes + 4 * row, onehot);
+  }
+  void commit() { file_.commit(); }
+
+ private:
+  void put(std::streamoff at, const std::vector<float>& values) {
+    file_.stream().seekp(at);
+    file_.stream().write(reinterpret_cast<const char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
+  }
+  io::AtomicFile file_;
+  std::size_t n_, length_;
+  std::streamoff data_ = 0;
+};
+
 }  // namespace
 
 AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
@@ -111,6 +172,17 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
     const auto it = std::find(config.targets.begin(), config.targets.end(), r.target);
     if (it == config.targets.end()) throw UsageError("--target '" + r.target + "' is not one of the model's targets");
     target = static_cast<std::size_t>(it - config.targets.begin());
+  }
+  const AttributionOptions& o = r.options;
+  const bool references = has_references(r.method);
+  if (o.hypothetical && !references) throw UsageError("--hypothetical is for --method deepshap and ig");
+  if (r.method == AttributionMethod::deepshap && o.n_shuffles < 1) throw UsageError("--n-shuffles must be at least 1");
+  if (r.method == AttributionMethod::ig && o.steps < 1) throw UsageError("--steps must be at least 1");
+  if (o.window_end >= 0) {
+    if (r.method != AttributionMethod::ism) throw UsageError("--window is for --method ism");
+    if (r.fit.fit == Fit::windows) throw UsageError("--window needs sequences of the model's length, not --fit windows");
+    if (o.window_start < 0 || o.window_start >= o.window_end || o.window_end > config.length)
+      throw UsageError(fmt::format("--window must be START:END with 1 <= START <= END <= {} (the model's length)", config.length));
   }
   const SequenceData data = read_sequence_table(r.in, input_options_for(config, r.table, r.fit));  // FASTA or table
   for (std::size_t i = 0; i < data.seqs.size() && r.fit.fit != Fit::windows; ++i)
@@ -125,7 +197,14 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
   const std::string method = attribution_method_name(r.method);
   io::AtomicFile table(r.out / "attributions.tsv"), summary(r.out / "sequences.tsv");
   table.stream() << "id\tpos\tbase\tA\tC\tG\tT\tattribution\n";
-  summary.stream() << "id\tprediction\tattribution_sum\n";
+  summary.stream() << (references ? "id\tprediction\tattribution_sum\treference_mean\n" : "id\tprediction\tattribution_sum\n");
+  std::size_t longest = 0;
+  for (const auto& seq : data.seqs) longest = std::max(longest, seq.size());
+  AttributionTensors tensors(r.out / "attributions.safetensors", data.seqs.size(), longest,
+                             {{"method", method},
+                              {"target", config.targets[target]},
+                              {"hypothetical", o.hypothetical ? "true" : "false"},
+                              {"model", r.model_dir.string()}});
   std::vector<report::Block> blocks;
   AttributeResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -147,7 +226,11 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
         sum += a.observed[p];
       }
       table.stream() << rows;
-      summary.stream() << fmt::format("{}\t{:.6g}\t{:.6g}\n", id, predictions[k], sum);
+      tensors.add(i, part[k], a);
+      summary.stream() << fmt::format("{}\t{:.6g}\t{:.6g}", id, predictions[k], sum);
+      // On the attributed scale (logits for binary models), so that anyone can check
+      // attribution_sum = prediction - reference_mean against the logit of `prediction`.
+      summary.stream() << (references ? fmt::format("\t{:.6g}\n", a.reference_mean) : "\n");
       if (static_cast<std::int64_t>(i) < r.logos) {
         const std::string svg = attribution_logo(part[k], a, fmt::format("{} ({} = {:.4g})", id, config.targets[target], predictions[k]), method);
         io::write_file_atomically(r.out / "logos" / fmt::format("{}_{}.svg", i + 1, report::file_slug(id)), svg);
@@ -160,6 +243,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
   }
   table.commit();
   summary.commit();
+  tensors.commit();
   const std::string intro = fmt::format(
       "<p>{} attribution of <code>{}</code> ({}) for {} sequences from <code>{}</code>; the first {} are drawn. "
       "Letter height is the attribution of the base in the sequence; every base's values are in "

@@ -5,6 +5,9 @@
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/models/model_store.hpp"
 #include "infer/loaded_model.hpp"
+#include "interpret/deepshap.hpp"
+#include "interpret/fast_ism.hpp"
+#include "interpret/layer_program.hpp"
 #include "models/input_layer.hpp"
 #include "models/models.hpp"
 #include "models/tensors.hpp"
@@ -12,7 +15,7 @@
 namespace dnacnn {
 
 namespace {
-constexpr std::array<std::string_view, 3> kMethodNames{"ism", "saliency", "gradxinput"};
+constexpr std::array<std::string_view, 5> kMethodNames{"ism", "saliency", "gradxinput", "deepshap", "ig"};
 }  // namespace
 
 AttributionMethod parse_attribution_method(const std::string& name) {
@@ -21,12 +24,17 @@ AttributionMethod parse_attribution_method(const std::string& name) {
 
 std::string attribution_method_name(AttributionMethod method) { return std::string(enum_name(method, kMethodNames)); }
 
+bool has_references(AttributionMethod method) {
+  return method == AttributionMethod::deepshap || method == AttributionMethod::ig;
+}
+
 struct Attributor::Impl {
   std::shared_ptr<const LoadedModel> loaded;
+  LayerProgram program;  // the network as layers holding its weights (deepshap, fast ISM)
 };
 
 Attributor::Attributor(std::shared_ptr<const LoadedModel> model)
-    : impl_(std::make_unique<Impl>(Impl{std::move(model)})) {}
+    : impl_(std::make_unique<Impl>(Impl{model, layer_program(*model)})) {}
 Attributor::Attributor(Attributor&&) noexcept = default;
 Attributor& Attributor::operator=(Attributor&&) noexcept = default;
 Attributor::~Attributor() = default;
@@ -37,15 +45,15 @@ Attributor Attributor::load(const std::filesystem::path& model_dir, const std::s
 
 const ModelConfig& Attributor::config() const { return impl_->loaded->config; }
 
+bool Attributor::fast_ism() const { return local_prefix(impl_->program) > 0; }
+
 namespace {
 
-// The sequence and all its single-base mutants, one forward pass.
-SequenceAttribution ism(SequenceModelImpl& model, const std::string& seq, std::size_t target, const torch::Device& device) {
+// The sequence and all its single-base mutants through the whole network, one forward pass.
+std::vector<float> naive_ism_outputs(SequenceModelImpl& model, const std::string& seq,
+                                     const std::vector<std::pair<std::int64_t, int>>& mutants, std::size_t target,
+                                     const torch::Device& device) {
   const auto length = static_cast<std::int64_t>(seq.size());
-  std::vector<std::pair<std::int64_t, int>> mutants;  // (position, new base)
-  for (std::int64_t i = 0; i < length; ++i)
-    for (int b = 0; b < kChannels; ++b)
-      if (b != base_index(seq[static_cast<std::size_t>(i)])) mutants.emplace_back(i, b);
   BaseCodes x{1 + static_cast<std::int64_t>(mutants.size()), length, {}};
   append_codes(seq, x.codes);
   x.codes.resize(static_cast<std::size_t>(x.rows * length));
@@ -57,7 +65,28 @@ SequenceAttribution ism(SequenceModelImpl& model, const std::string& seq, std::s
   const torch::Tensor out = predict_in_batches(model, codes_tensor(std::move(x)), 1 << 30, device)
                                 .select(1, static_cast<std::int64_t>(target))
                                 .contiguous();
-  const std::vector<float> f = to_vector(out);
+  return to_vector(out);
+}
+
+// Every single-base mutant of the positions in the window: fast ISM where the model allows it.
+SequenceAttribution ism(const LoadedModel& m, const LayerProgram& program, const std::string& seq, std::size_t target,
+                        const AttributionOptions& o) {
+  const auto length = static_cast<std::int64_t>(seq.size());
+  const std::int64_t end = o.window_end < 0 ? length : std::min(o.window_end, length);
+  std::vector<std::pair<std::int64_t, int>> mutants;  // (position, new base)
+  for (std::int64_t i = std::max<std::int64_t>(0, o.window_start); i < end; ++i)
+    for (int b = 0; b < kChannels; ++b)
+      if (b != base_index(seq[static_cast<std::size_t>(i)])) mutants.emplace_back(i, b);
+  std::vector<float> f;
+  if (o.naive || local_prefix(program) == 0) {
+    f = naive_ism_outputs(*m.network, seq, mutants, target, m.device);
+  } else {
+    std::vector<std::uint8_t> codes;
+    append_codes(seq, codes);
+    auto [outputs, reference] = fast_ism_outputs(program, codes, mutants, target);
+    f.push_back(reference);
+    f.insert(f.end(), outputs.begin(), outputs.end());
+  }
   SequenceAttribution a;
   a.prediction = f[0];
   a.scores.assign(static_cast<std::size_t>(length * kChannels), 0.0f);
@@ -66,7 +95,7 @@ SequenceAttribution ism(SequenceModelImpl& model, const std::string& seq, std::s
     const auto [i, b] = mutants[m];
     a.scores[static_cast<std::size_t>(i * kChannels + b)] = f[m + 1] - f[0];
   }
-  for (std::int64_t i = 0; i < length; ++i) {
+  for (std::int64_t i = std::max<std::int64_t>(0, o.window_start); i < end; ++i) {
     if (base_index(seq[static_cast<std::size_t>(i)]) >= kChannels) continue;  // N: nothing observed
     float sum = 0;
     for (int b = 0; b < kChannels; ++b) sum += a.scores[static_cast<std::size_t>(i * kChannels + b)];
@@ -107,7 +136,7 @@ std::vector<SequenceAttribution> gradients(SequenceModelImpl& model, const std::
 }  // namespace
 
 std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::string>& seqs, AttributionMethod method,
-                                                       std::size_t target) const {
+                                                       std::size_t target, const AttributionOptions& options) const {
   if (target >= impl_->loaded->config.targets.size()) throw UsageError("--target is out of range");
   std::vector<SequenceAttribution> out;
   if (seqs.empty()) return out;
@@ -117,9 +146,11 @@ std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::st
       throw Error("sequence has " + std::to_string(s.size()) + " bases, the model expects " +
                   std::to_string(m.config.length));
   if (method == AttributionMethod::ism) {
-    for (const auto& s : seqs) out.push_back(ism(*m.network, s, target, m.device));
+    for (const auto& s : seqs) out.push_back(ism(m, impl_->program, s, target, options));
     return out;
   }
+  if (method == AttributionMethod::deepshap) return deepshap(impl_->program, seqs, target, options);
+  if (method == AttributionMethod::ig) return integrated_gradients(*m.network, seqs, target, options, m.device);
   constexpr std::size_t kBatch = 256;
   for (std::size_t b = 0; b < seqs.size(); b += kBatch) {
     const std::vector<std::string> part(seqs.begin() + static_cast<std::ptrdiff_t>(b),

@@ -176,7 +176,7 @@ TEST_F(GenomeCli, ScanVariantsAndAttributeEndToEnd) {
   test::write_file(dir / "s.tsv", "id\tseq\nx\t" + chr1.substr(0, 20) + "\ny\t" + chr1.substr(20, 20) + "\n");
   r = dnacnn({"attribute", "--model", m, "--in", path("s.tsv"), "--method", "saliency", "--out", path("attr")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(test::list_dir(dir / "attr"), (std::vector<std::string>{"attributions.tsv", "logos", "report.html", "sequences.tsv"}));
+  EXPECT_EQ(test::list_dir(dir / "attr"), (std::vector<std::string>{"attributions.safetensors", "attributions.tsv", "logos", "report.html", "sequences.tsv"}));
   EXPECT_EQ(test::list_dir(dir / "attr" / "logos").size(), 2u);
   expect_one_line_error(dnacnn({"attribute", "--model", m, "--in", path("s.tsv"), "--method", "deeplift", "--out", path("a2")}),
                         2, "dnacnn attribute: ");

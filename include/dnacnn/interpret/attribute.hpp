@@ -17,6 +17,7 @@ struct AttributeRequest {
   std::filesystem::path in;  // FASTA or TSV/CSV table, read as `predict` reads them
   TableOptions table{.require_target = false};  // a model trained with --length fits the sequences
   AttributionMethod method = AttributionMethod::ism;
+  AttributionOptions options;  // shuffles, seed, steps, hypothetical, ISM window (0-based [start, end)), naive
   std::string target;        // target name; empty: the first
   std::filesystem::path out; // directory
   std::int64_t logos = 10;   // logos (and report entries) for the first N sequences
@@ -33,8 +34,12 @@ struct AttributeResult {
 };
 
 // Writes into `out`: attributions.tsv (id, pos, base, A, C, G, T, attribution: one row per base),
-// sequences.tsv (id, prediction: as `predict` gives it, attribution_sum), logos/<n>_<id>.svg for the first `logos`
-// sequences (letter height = attribution of the observed base) and report.html showing them.
+// sequences.tsv (id, prediction: as `predict` gives it, attribution_sum; deepshap and ig add
+// reference_mean, and both outputs are on the attributed scale: logits for binary models, so that
+// attribution_sum = prediction - reference_mean), attributions.safetensors
+// (attributions (n, L, 4): the A C G T columns; attribution (n, L); one_hot (n, L, 4); L the
+// longest sequence, shorter ones zero-padded), logos/<n>_<id>.svg for the first `logos` sequences
+// (letter height = attribution of the observed base) and report.html showing them.
 AttributeResult run_attribute(const AttributeRequest& request, Progress& progress);
 
 }  // namespace dnacnn
