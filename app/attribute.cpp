@@ -41,7 +41,7 @@ void add_attribute(CLI::App& root) {
   input->table.require_target = false;  // sequences only
   CLI::App* cmd = root.add_subcommand(
       "attribute", "Per-base attribution (fast ISM, saliency, gradient x input, DeepSHAP, integrated gradients): tables, logos, report");
-  cmd->add_option("--model", q->model_dir, "Model directory (RUN/model)")->required();
+  cmd->add_option("--model", q->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--in", q->in, "Sequences: FASTA or a TSV/CSV table with a sequence column (plain, gzip or bgzip); - reads standard input")
       ->required();
   add_input_options(*cmd, *input, InputUse::predict);

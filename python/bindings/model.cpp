@@ -98,8 +98,13 @@ FitOptions fit_options(const std::string& fit, const std::string& pad, std::int6
 
 class Model {
  public:
+  // `dir`: a model directory, a run, or a folds run (train --folds: its folds' mean, an ensemble).
   Model(const std::string& dir, const std::string& device, int threads)
-      : loaded_(load_for_inference(dir, device)), predictor_(loaded_), attributor_(loaded_), threads_(threads) {
+      : dirs_(resolve_model_dirs({std::filesystem::path(dir)})),
+        loaded_(load_members(dirs_, device)),
+        predictor_(loaded_),
+        attributor_(loaded_),
+        threads_(threads) {
     if (threads < 1) throw Error(fmt::format("threads={}: 1 or more", threads));
   }
 
@@ -119,8 +124,16 @@ class Model {
   }
 
   py::array_t<float> attribute(const py::handle& seqs, const std::string& method, const std::string& target,
-                               const std::string& fit, const std::string& pad, int threads) {
+                               const std::string& fit, const std::string& pad, int threads, std::int64_t n_shuffles,
+                               std::uint64_t seed, std::int64_t steps, bool hypothetical) {
     const AttributionMethod how = parse_attribution_method(method);
+    if (n_shuffles < 1 || steps < 1) throw UsageError("n_shuffles and steps must be at least 1");
+    if (hypothetical && !has_references(how)) throw UsageError("hypothetical=True goes with method='deepshap' or 'ig'");
+    AttributionOptions attribution;
+    attribution.n_shuffles = n_shuffles;
+    attribution.seed = seed;
+    attribution.steps = steps;
+    attribution.hypothetical = hypothetical;
     const FitOptions options = fit_options(fit, pad, 0, "max");
     if (options.fit == Fit::windows) throw UsageError("attribute takes fit='exact' or 'crop' (the CLI's attribute "
                                                       "--fit windows averages windows per base)");
@@ -135,7 +148,7 @@ class Model {
       for (std::size_t c = 0; c < n; c += kChunk) {
         const std::vector<std::string> part(data.seqs.begin() + static_cast<std::ptrdiff_t>(c),
                                             data.seqs.begin() + static_cast<std::ptrdiff_t>(std::min(c + kChunk, n)));
-        const std::vector<SequenceAttribution> each = attributor_.attribute(part, how, t);
+        const std::vector<SequenceAttribution> each = attributor_.attribute(part, how, t, attribution);
         for (std::size_t k = 0; k < each.size(); ++k)
           std::copy(each[k].scores.begin(), each[k].scores.end(), scores.begin() + static_cast<std::ptrdiff_t>((c + k) * length * kChannels));
       }
@@ -154,7 +167,23 @@ class Model {
     return static_cast<std::size_t>(it - targets.begin());
   }
 
-  std::shared_ptr<const LoadedModel> loaded_;
+  static std::vector<std::shared_ptr<const LoadedModel>> load_members(const std::vector<std::filesystem::path>& dirs,
+                                                                      const std::string& device) {
+    std::vector<std::shared_ptr<const LoadedModel>> members;
+    for (const auto& d : dirs) members.push_back(load_for_inference(d, device));
+    return members;
+  }
+
+ public:
+  std::vector<std::string> model_dirs() const {
+    std::vector<std::string> out;
+    for (const auto& d : dirs_) out.push_back(d.string());
+    return out;
+  }
+
+ private:
+  std::vector<std::filesystem::path> dirs_;
+  std::vector<std::shared_ptr<const LoadedModel>> loaded_;
   Predictor predictor_;
   Attributor attributor_;
   int threads_;
@@ -170,8 +199,10 @@ void bind_model(py::module_& m) {
            py::arg("fit") = "exact", py::arg("pad") = "both", py::arg("step") = 0, py::arg("aggregate") = "max",
            py::arg("threads") = 0)
       .def("attribute", &Model::attribute, py::arg("seqs"), py::arg("method") = "ism", py::arg("target") = "",
-           py::arg("fit") = "exact", py::arg("pad") = "both", py::arg("threads") = 0)
+           py::arg("fit") = "exact", py::arg("pad") = "both", py::arg("threads") = 0, py::arg("n_shuffles") = 20,
+           py::arg("seed") = 1, py::arg("steps") = 50, py::arg("hypothetical") = false)
       .def_property_readonly("length", [](const Model& model) { return model.config().length; })
+      .def_property_readonly("model_dirs", &Model::model_dirs)
       .def_property_readonly("targets", [](const Model& model) { return model.config().targets; });
 }
 

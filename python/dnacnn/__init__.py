@@ -73,13 +73,15 @@ def train(data=None, model=None, out=None, epochs=None, **options):
 
 
 class Model:
-    """A trained model (RUN/model), loaded once. predict and attribute take a list of str/bytes
-    sequences or a one-hot float array (n, L, 4) and release the GIL while they compute."""
+    """A trained model (RUN/model, or RUN), loaded once, or an ensemble (a folds run from
+    `train --folds`: its folds' mean). predict and attribute take a list of str/bytes sequences or a
+    one-hot float array (n, L, 4) and release the GIL while they compute."""
 
     def __init__(self, dir, device="cpu", threads=1):
         self.dir = _text(dir)
         self._model = _dnacnn.Model(self.dir, device, threads)  # checks the model as the CLI does
-        with open(os.path.join(self.dir, "config.json")) as f:
+        self.model_dirs = self._model.model_dirs  # the model directories averaged (one unless an ensemble)
+        with open(os.path.join(self.model_dirs[0], "config.json")) as f:
             self.config = json.load(f)
 
     @property
@@ -98,10 +100,14 @@ class Model:
         fit='crop' or 'windows' (with pad, step, aggregate) take other lengths, as --fit does."""
         return self._model.predict(seqs, batch_size, rc_average, fit, pad, step, aggregate, threads or 0)
 
-    def attribute(self, seqs, method="ism", target=None, fit="exact", pad="both", threads=None):
+    def attribute(self, seqs, method="ism", target=None, fit="exact", pad="both", threads=None, n_shuffles=20,
+                  seed=1, steps=50, hypothetical=False):
         """float32 (n, L, 4): the A, C, G, T columns of `dnacnn attribute`'s attributions.tsv.
-        method: 'ism', 'saliency' or 'gradxinput'; target: a target name (default: the first)."""
-        return self._model.attribute(seqs, method, target or "", fit, pad, threads or 0)
+        method: 'ism', 'saliency', 'gradxinput', 'deepshap' (n_shuffles, seed) or 'ig' (steps);
+        hypothetical=True (deepshap, ig): what each base would contribute, as TF-MoDISco takes them;
+        target: a target name (default: the first)."""
+        return self._model.attribute(seqs, method, target or "", fit, pad, threads or 0, n_shuffles, seed, steps,
+                                     hypothetical)
 
     def __repr__(self):
         return "dnacnn.Model({!r}: {} bp -> {})".format(self.dir, self.length, ", ".join(self.targets))

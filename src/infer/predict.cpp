@@ -61,12 +61,11 @@ struct Predictor::Impl {
   std::vector<std::shared_ptr<const LoadedModel>> members;
 };
 
-// Members of an ensemble must read the same inputs and predict the same targets the same way.
-static void check_ensemble(const std::vector<std::shared_ptr<const LoadedModel>>& members) {
-  if (members.empty()) throw UsageError("an ensemble needs at least one model");
-  const ModelConfig& first = members.front()->config;
-  for (std::size_t i = 1; i < members.size(); ++i) {
-    const ModelConfig& c = members[i]->config;
+void check_ensemble(const std::vector<const ModelConfig*>& configs) {
+  if (configs.empty()) throw UsageError("an ensemble needs at least one model");
+  const ModelConfig& first = *configs.front();
+  for (std::size_t i = 1; i < configs.size(); ++i) {
+    const ModelConfig& c = *configs[i];
     const auto differ = [&](const std::string& what, const std::string& a, const std::string& b) {
       throw UsageError(fmt::format("the ensemble's models differ: model 1 has {} {}, model {} has {}", what, a, i + 1, b));
     };
@@ -82,7 +81,9 @@ Predictor::Predictor(std::shared_ptr<const LoadedModel> model)
     : impl_(std::make_unique<Impl>(Impl{{std::move(model)}})) {}
 Predictor::Predictor(std::vector<std::shared_ptr<const LoadedModel>> members)
     : impl_(std::make_unique<Impl>(Impl{std::move(members)})) {
-  check_ensemble(impl_->members);
+  std::vector<const ModelConfig*> configs;
+  for (const auto& m : impl_->members) configs.push_back(&m->config);
+  check_ensemble(configs);
 }
 Predictor::Predictor(Predictor&&) noexcept = default;
 Predictor& Predictor::operator=(Predictor&&) noexcept = default;

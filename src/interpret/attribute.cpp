@@ -163,9 +163,16 @@ class AttributionTensors {
 
 }  // namespace
 
+// The --model values as given, for the report and the safetensors metadata.
+static std::string model_names(const std::vector<std::filesystem::path>& models) {
+  std::string names;
+  for (const auto& m : models) names += (names.empty() ? "" : " ") + m.string();
+  return names;
+}
+
 AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
   if (r.logos < 0) throw UsageError("--logos must be 0 or more");
-  const Attributor attributor = Attributor::load(r.model_dir, r.device);
+  const Attributor attributor = Attributor::load(r.models, r.device);
   const ModelConfig& config = attributor.config();
   std::size_t target = 0;
   if (!r.target.empty()) {
@@ -204,7 +211,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
                              {{"method", method},
                               {"target", config.targets[target]},
                               {"hypothetical", o.hypothetical ? "true" : "false"},
-                              {"model", r.model_dir.string()}});
+                              {"model", model_names(r.models)}});
   std::vector<report::Block> blocks;
   AttributeResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -252,7 +259,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
       result.sequences, report::escape_html(data.source), result.logos);
   blocks.insert(blocks.begin(), report::Html{intro});
   io::write_file_atomically(r.out / "report.html",
-                            report::render_page({"dnacnn attribution", r.model_dir.string()},
+                            report::render_page({"dnacnn attribution", model_names(r.models)},
                                                 {report::Section{"attribution", "Attribution logos", blocks}}));
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

@@ -29,23 +29,45 @@ bool has_references(AttributionMethod method) {
 }
 
 struct Attributor::Impl {
-  std::shared_ptr<const LoadedModel> loaded;
-  LayerProgram program;  // the network as layers holding its weights (deepshap, fast ISM)
+  struct Member {
+    std::shared_ptr<const LoadedModel> loaded;
+    LayerProgram program;  // the network as layers holding its weights (deepshap, fast ISM)
+  };
+  std::vector<Member> members;
 };
 
 Attributor::Attributor(std::shared_ptr<const LoadedModel> model)
-    : impl_(std::make_unique<Impl>(Impl{model, layer_program(*model)})) {}
+    : Attributor(std::vector<std::shared_ptr<const LoadedModel>>{std::move(model)}) {}
+Attributor::Attributor(const std::vector<std::shared_ptr<const LoadedModel>>& members) : impl_(std::make_unique<Impl>()) {
+  std::vector<const ModelConfig*> configs;
+  for (const auto& m : members) {
+    impl_->members.push_back({m, layer_program(*m)});
+    configs.push_back(&m->config);
+  }
+  check_ensemble(configs);
+}
 Attributor::Attributor(Attributor&&) noexcept = default;
 Attributor& Attributor::operator=(Attributor&&) noexcept = default;
 Attributor::~Attributor() = default;
 
 Attributor Attributor::load(const std::filesystem::path& model_dir, const std::string& device) {
-  return Attributor(load_for_inference(model_dir, device));
+  return load(std::vector{model_dir}, device);
 }
 
-const ModelConfig& Attributor::config() const { return impl_->loaded->config; }
+Attributor Attributor::load(const std::vector<std::filesystem::path>& models, const std::string& device) {
+  std::vector<std::shared_ptr<const LoadedModel>> members;
+  for (const auto& dir : resolve_model_dirs(models)) members.push_back(load_for_inference(dir, device));
+  return Attributor(members);
+}
 
-bool Attributor::fast_ism() const { return local_prefix(impl_->program) > 0; }
+const ModelConfig& Attributor::config() const { return impl_->members.front().loaded->config; }
+std::size_t Attributor::members() const { return impl_->members.size(); }
+
+bool Attributor::fast_ism() const {
+  for (const auto& m : impl_->members)
+    if (local_prefix(m.program) == 0) return false;
+  return true;
+}
 
 namespace {
 
@@ -135,21 +157,20 @@ std::vector<SequenceAttribution> gradients(SequenceModelImpl& model, const std::
 
 }  // namespace
 
-std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::string>& seqs, AttributionMethod method,
-                                                       std::size_t target, const AttributionOptions& options) const {
-  if (target >= impl_->loaded->config.targets.size()) throw UsageError("--target is out of range");
+// One member's attributions.
+static std::vector<SequenceAttribution> attribute_with(const LoadedModel& m, const LayerProgram& program,
+                                               const std::vector<std::string>& seqs, AttributionMethod method,
+                                               std::size_t target, const AttributionOptions& options) {
   std::vector<SequenceAttribution> out;
-  if (seqs.empty()) return out;
-  const LoadedModel& m = *impl_->loaded;
   for (const auto& s : seqs)
     if (static_cast<std::int64_t>(s.size()) != m.config.length)
       throw Error("sequence has " + std::to_string(s.size()) + " bases, the model expects " +
                   std::to_string(m.config.length));
   if (method == AttributionMethod::ism) {
-    for (const auto& s : seqs) out.push_back(ism(m, impl_->program, s, target, options));
+    for (const auto& s : seqs) out.push_back(ism(m, program, s, target, options));
     return out;
   }
-  if (method == AttributionMethod::deepshap) return deepshap(impl_->program, seqs, target, options);
+  if (method == AttributionMethod::deepshap) return deepshap(program, seqs, target, options);
   if (method == AttributionMethod::ig) return integrated_gradients(*m.network, seqs, target, options, m.device);
   constexpr std::size_t kBatch = 256;
   for (std::size_t b = 0; b < seqs.size(); b += kBatch) {
@@ -157,6 +178,35 @@ std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::st
                                         seqs.begin() + static_cast<std::ptrdiff_t>(std::min(b + kBatch, seqs.size())));
     for (auto& a : gradients(*m.network, part, target, method == AttributionMethod::gradxinput, m.device))
       out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<SequenceAttribution> Attributor::attribute(const std::vector<std::string>& seqs, AttributionMethod method,
+                                                       std::size_t target, const AttributionOptions& options) const {
+  if (target >= config().targets.size()) throw UsageError("--target is out of range");
+  if (seqs.empty()) return {};
+  const auto& members = impl_->members;
+  std::vector<SequenceAttribution> out =
+      attribute_with(*members.front().loaded, members.front().program, seqs, method, target, options);
+  if (members.size() == 1) return out;
+  // The ensemble's: each member's in turn, summed, then divided (every field is linear in f).
+  for (std::size_t k = 1; k < members.size(); ++k) {
+    const std::vector<SequenceAttribution> more =
+        attribute_with(*members[k].loaded, members[k].program, seqs, method, target, options);
+    for (std::size_t s = 0; s < out.size(); ++s) {
+      out[s].prediction += more[s].prediction;
+      out[s].reference_mean += more[s].reference_mean;
+      for (std::size_t i = 0; i < out[s].scores.size(); ++i) out[s].scores[i] += more[s].scores[i];
+      for (std::size_t i = 0; i < out[s].observed.size(); ++i) out[s].observed[i] += more[s].observed[i];
+    }
+  }
+  const auto n = static_cast<float>(members.size());
+  for (SequenceAttribution& a : out) {
+    a.prediction /= n;
+    a.reference_mean /= n;
+    for (float& v : a.scores) v /= n;
+    for (float& v : a.observed) v /= n;
   }
   return out;
 }

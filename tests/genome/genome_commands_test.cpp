@@ -224,7 +224,7 @@ TEST_F(GenomeCommands, BinaryModelsReportWhatPredictGives) {
   std::string fasta;
   for (std::size_t i = 0; i < 5; ++i) fasta += ">w" + std::to_string(i) + "\n" + windows[i * 7] + "\n";
   test::write_file(dir / "w.fa", fasta);
-  AttributeRequest a{.model_dir = binary.dir, .in = dir / "w.fa", .out = dir / "attr"};
+  AttributeRequest a{.models = {binary.dir}, .in = dir / "w.fa", .out = dir / "attr"};
   run_attribute(a, quiet);
   const auto seqs = rows(dir / "attr" / "sequences.tsv");
   ASSERT_EQ(seqs.size(), 6u);
@@ -301,7 +301,7 @@ TEST_F(GenomeCommands, IsmOfACnnMatchesPredictionsOfEveryMutant) {
 
 TEST_F(GenomeCommands, AttributeWritesTablesLogosAndAReport) {
   test::write_file(dir / "in.fa", ">first seq\nACGTACGTAC\nGTACGTACGT\n>second\nTTTTTTTTTTNNNNNAAAAA\n>third\nCCCCCCCCCCGGGGGGGGGG\n");
-  AttributeRequest r{.model_dir = model.dir, .in = dir / "in.fa", .out = dir / "attr"};
+  AttributeRequest r{.models = {model.dir}, .in = dir / "in.fa", .out = dir / "attr"};
   r.logos = 2;
   const AttributeResult res = run_attribute(r, quiet);
   EXPECT_EQ(res.sequences, 3);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dnacnn/models/model_store.hpp"
 
@@ -19,5 +20,9 @@ std::shared_ptr<const LoadedModel> load_for_inference(const std::filesystem::pat
 std::shared_ptr<const LoadedModel> load_for_inference(const StoredModel& stored, const std::string& source,
                                                       const std::string& device = "cpu");
 const ModelConfig& config_of(const LoadedModel& model);
+
+// Models averaged as an ensemble must read the same inputs and predict the same targets the same
+// way: UsageError naming the first that differs (input length, targets, task or padding).
+void check_ensemble(const std::vector<const ModelConfig*>& configs);
 
 }  // namespace dnacnn

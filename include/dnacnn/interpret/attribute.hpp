@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "dnacnn/interpret/attribution.hpp"
 #include "dnacnn/data/dataset.hpp"
@@ -13,7 +14,7 @@
 namespace dnacnn {
 
 struct AttributeRequest {
-  std::filesystem::path model_dir;
+  std::vector<std::filesystem::path> models;  // one model, or an ensemble averaged (resolve_model_dirs)
   std::filesystem::path in;  // FASTA or TSV/CSV table, read as `predict` reads them
   TableOptions table{.require_target = false};  // a model trained with --length fits the sequences
   AttributionMethod method = AttributionMethod::ism;

@@ -55,12 +55,18 @@ struct SequenceAttribution {
 class Attributor {
  public:
   static Attributor load(const std::filesystem::path& model_dir, const std::string& device = "cpu");
+  // An ensemble (several models, or a folds run: resolve_model_dirs): every member attributes the
+  // sequence and the results are averaged (scores, observed, prediction, reference_mean), so
+  // completeness holds for the ensemble's mean output as for each member's.
+  static Attributor load(const std::vector<std::filesystem::path>& models, const std::string& device = "cpu");
   explicit Attributor(std::shared_ptr<const LoadedModel> model);  // shared with a Predictor, say
+  explicit Attributor(const std::vector<std::shared_ptr<const LoadedModel>>& members);
   Attributor(Attributor&&) noexcept;
   Attributor& operator=(Attributor&&) noexcept;
   ~Attributor();
 
-  const ModelConfig& config() const;
+  const ModelConfig& config() const;  // the first member's
+  std::size_t members() const;
   // `seqs` are validated, upper-case and of the model's input length.
   std::vector<SequenceAttribution> attribute(const std::vector<std::string>& seqs, AttributionMethod method,
                                              std::size_t target, const AttributionOptions& options = {}) const;
