@@ -68,6 +68,7 @@ CliOutcome run_command_line(int argc, char** argv) {
   add_scan(root);
   add_variants(root);
   add_attribute(root);
+  add_discover(root);
   add_launch(root);
   add_merge(root);
   set_command_line(argc, argv);
