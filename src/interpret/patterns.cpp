@@ -82,8 +82,7 @@ float jaccard(const float* a, const float* b, int n) {
     for (int k = 0; k < kF; ++k) {
       const float x = a[i + k], y = b[i + k];
       const float ax = std::fabs(x), ay = std::fabs(y);
-      const float lo = std::min(ax, ay);
-      num[k] += x * y >= 0 ? lo : -lo;
+      num[k] += std::copysign(std::min(ax, ay), x * y);  // + when the signs agree
       den[k] += std::max(ax, ay);
     }
   float tn = 0, td = 0;
@@ -162,12 +161,14 @@ std::vector<Centroid> seed_centroids(const Features& f, std::size_t n, const Geo
   }
   const std::size_t m = sample.size();
   std::vector<float> sim(m * m, 0.0f);
-  parallel_for(m, threads, [&](std::size_t b, std::size_t e, std::size_t) {
-    for (std::size_t i = b; i < e; ++i) {
-      const float* core = f.at(sample[i], false) + g.flank * kF;
-      for (std::size_t j = 0; j < m; ++j)
-        if (j != i) sim[i * m + j] = best_fit(core, g.window, f, sample[j]).sim;
-    }
+  // One direction per pair (i's core against j), mirrored: rows interleaved over the threads so
+  // that each gets as many pairs.
+  parallel_for(threads, threads, [&](std::size_t b, std::size_t e, std::size_t) {
+    for (std::size_t slice = b; slice < e; ++slice)
+      for (std::size_t i = slice; i < m; i += static_cast<std::size_t>(threads)) {
+        const float* core = f.at(sample[i], false) + g.flank * kF;
+        for (std::size_t j = i + 1; j < m; ++j) sim[i * m + j] = sim[j * m + i] = best_fit(core, g.window, f, sample[j]).sim;
+      }
   });
   std::vector<char> claimed(m, 0);
   std::vector<Assignment> seeded(n);
