@@ -49,7 +49,7 @@ void add_algorithm_options(CLI::App& cmd, DiscoverOptions& o) {
   cmd.add_option("--merge", o.merge, "Merge patterns of one sign whose centroids are at least this similar")
       ->check(CLI::Range(-1.0, 1.0))->check(finite_number());
   cmd.add_option("--seed", o.seed, "Seed for the shuffled null and the seeding sample");
-  add_threads_option(cmd, o.threads);
+  cmd.add_option("--threads", o.threads, "Threads (0: every core; the results do not depend on it)")->check(CLI::Range(0, 1024));
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ void genome_index(std::string_view bytes);    // a user's .fai beside a fixed ge
 void two_bit(std::string_view bytes);         // --genome g.2bit: header, index, records, fetches
 void intervals(std::string_view bytes);       // train --bed over a fixed genome (first byte picks options)
 void model_spec(std::string_view bytes);      // train --model FILE.json: layers, checked at several lengths
+void attributions(std::string_view bytes);    // discover --attributions: attributions.tsv, then the whole engine
 
 struct Target {
   std::string name;  // also the corpus directory name
