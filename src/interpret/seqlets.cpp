@@ -58,7 +58,16 @@ struct Windows {
   std::vector<std::size_t> offset;  // sequence i's windows are real[offset[i] .. offset[i + 1])
 };
 
-Windows all_windows(const AttributionSet& set, int w, const DiscoverOptions& options) {
+// `pooled`: the null permutes positions across all sequences instead of within each; for sequences
+// only a few windows long (the notebook's 8-mers) a permuted sequence still holds all of its motif
+// and its windows would look as strong as the real ones.
+Windows all_windows(const AttributionSet& set, int w, bool pooled, const DiscoverOptions& options) {
+  std::vector<float> pool;
+  if (pooled) {
+    pool = set.actual;
+    Rng rng(options.seed);
+    for (std::size_t k = pool.size(); k > 1; --k) std::swap(pool[k - 1], pool[rng.below(k)]);
+  }
   Windows out;
   out.offset.push_back(0);
   for (std::size_t i = 0; i < set.size(); ++i)
@@ -75,9 +84,13 @@ Windows all_windows(const AttributionSet& set, int w, const DiscoverOptions& opt
       window_sums(x, set.length(i), w, sums);
       std::copy(sums.begin(), sums.end(), out.real.begin() + static_cast<std::ptrdiff_t>(out.offset[i]));
       if (i % stride) continue;
-      track.assign(x, x + set.length(i));
-      Rng rng(options.seed * 0x9E3779B97F4A7C15ULL + i);
-      for (std::size_t k = track.size(); k > 1; --k) std::swap(track[k - 1], track[rng.below(k)]);
+      if (pooled) {
+        track.assign(pool.begin() + static_cast<std::ptrdiff_t>(set.start[i]), pool.begin() + static_cast<std::ptrdiff_t>(set.start[i + 1]));
+      } else {
+        track.assign(x, x + set.length(i));
+        Rng rng(options.seed * 0x9E3779B97F4A7C15ULL + i);
+        for (std::size_t k = track.size(); k > 1; --k) std::swap(track[k - 1], track[rng.below(k)]);
+      }
       window_sums(track.data(), track.size(), w, sums);
       nulls[slot].insert(nulls[slot].end(), sums.begin(), sums.end());
     }
@@ -108,7 +121,7 @@ Geometry effective_geometry(const AttributionSet& set, const DiscoverOptions& op
 
 SeqletCalls call_seqlets(const AttributionSet& set, const Geometry& g, const DiscoverOptions& options) {
   SeqletCalls calls;
-  const Windows win = all_windows(set, g.window, options);
+  const Windows win = all_windows(set, g.window, g.window < options.window, options);
   SeqletStats& st = calls.stats;
   st.window = g.window;
   st.flank = g.flank;
