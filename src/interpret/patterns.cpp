@@ -226,6 +226,23 @@ void merge_duplicates(std::vector<Centroid>& cs, std::vector<std::size_t> sizes,
   }
 }
 
+std::vector<Column> reverse_complement_columns(const std::vector<Column>& m) {
+  std::vector<Column> out(m.rbegin(), m.rend());
+  for (Column& c : out) c = {c[3], c[2], c[1], c[0]};
+  return out;
+}
+
+// A pattern's strand is its seed's, which for a near-palindrome (TATAT) can be either: shown the
+// way most of its seqlets read on the sequences' own strand.
+void orient_by_majority(Pattern& p) {
+  const auto reversed = std::count_if(p.members.begin(), p.members.end(), [](const PatternMember& m) { return m.reverse; });
+  if (2 * static_cast<std::size_t>(reversed) <= p.members.size()) return;
+  p.pwm = reverse_complement_columns(p.pwm);
+  p.cwm = reverse_complement_columns(p.cwm);
+  p.hcwm = reverse_complement_columns(p.hcwm);
+  for (PatternMember& m : p.members) m.reverse = !m.reverse;
+}
+
 struct Aggregate {
   std::vector<Column> counts, cwm, hcwm;
   std::vector<int> n;
@@ -294,6 +311,7 @@ Pattern aggregate(const AttributionSet& set, const std::vector<Seqlet>& seqlets,
     p.members.push_back({q.seq, std::clamp<std::int64_t>(std::min(x, y), 0, length),
                          std::clamp<std::int64_t>(std::max(x, y) + 1, 0, length), a[i].fit.reverse, a[i].fit.sim});
   }
+  orient_by_majority(p);
   p.consensus = consensus(p.pwm);
   return p;
 }
