@@ -82,15 +82,20 @@ void add_discover(CLI::App& root) {
     q.options.validate();
     q.hypothetical = parse_hypothetical(a->hypothetical);
     if (!a->db.empty()) q.database = a->db;
+    const bool attribute_first = cmd->count("--model") > 0;
+    AttributionMethod method = AttributionMethod::ism;
+    if (attribute_first) {
+      load_torch();
+      method = parse_attribution_method(a->method);  // UsageError before anything is written
+    }
     prepare_output_directory(q.out, a->force);
     Progress progress(a->quiet);
-    if (cmd->count("--model")) {
-      load_torch();
+    if (attribute_first) {
       AttributeRequest r;
       r.model_dir = a->model;
       r.in = a->in;
       r.table = a->input.options();
-      r.method = parse_attribution_method(a->method);
+      r.method = method;
       r.target = a->target;
       r.out = q.out / "attributions";
       r.logos = 0;

@@ -102,12 +102,12 @@ TEST(DiscoverCli, BadInputAndOptionsAreOneLine) {
   }
 }
 
-// The notebook: every 8-mer scored (+10 TAT, -10 GCG), its CNN trained briefly, ISM on 3,000
+// The notebook: every 8-mer scored (+10 TAT, -10 GCG), its CNN trained for 5 epochs, ISM on 3,000
 // random 8-mers, and discover run from the model: TAT comes out positive, GCG negative.
 TEST(DiscoverCli, NotebookFindsTatPositiveAndGcgNegative) {
   TempDir dir;
   const std::filesystem::path data = clitest::simulate(dir, 8);
-  const std::filesystem::path run = clitest::train(dir, data, {"--model", "cnn", "--epochs", "10", "--batch-size", "128"});
+  const std::filesystem::path run = clitest::train(dir, data, {"--model", "cnn", "--epochs", "5", "--batch-size", "128"});
   RunResult r = dnacnn({"simulate", "--random", "3000", "--length", "8", "--seed", "4", "--out", (dir / "seqs.tsv").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = dnacnn({"discover", "--model", (run / "model").string(), "--in", (dir / "seqs.tsv").string(), "--out",
