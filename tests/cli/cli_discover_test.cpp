@@ -107,8 +107,10 @@ TEST(DiscoverCli, BadInputAndOptionsAreOneLine) {
 TEST(DiscoverCli, NotebookFindsTatPositiveAndGcgNegative) {
   TempDir dir;
   const std::filesystem::path data = clitest::simulate(dir, 8);
-  const std::filesystem::path run = clitest::train(dir, data, {"--model", "cnn", "--epochs", "5", "--batch-size", "128"});
-  RunResult r = dnacnn({"simulate", "--random", "3000", "--length", "8", "--seed", "4", "--out", (dir / "seqs.tsv").string()});
+  const std::filesystem::path run = dir / "run";
+  RunResult r = dnacnn({"train", "--data", data.string(), "--model", "cnn", "--epochs", "5", "--out", run.string(), "--quiet"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = dnacnn({"simulate", "--random", "3000", "--length", "8", "--seed", "4", "--out", (dir / "seqs.tsv").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = dnacnn({"discover", "--model", (run / "model").string(), "--in", (dir / "seqs.tsv").string(), "--out",
               (dir / "disc").string(), "--quiet"});
