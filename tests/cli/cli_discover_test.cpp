@@ -48,7 +48,7 @@ TEST(DiscoverCli, PlantedMotifsAreNamedByTheDatabase) {
   EXPECT_EQ(sign_of_match["GATA1"], "negative");
   // Biopython reads the MEME file (minimal format), one motif per row of patterns.tsv.
   const RunResult py = test::run_program(
-      "/usr/bin/python3", {"/usr/bin/python3", "-c",
+      "/usr/bin/python3", {"-c",
                            "import sys\nfrom Bio import motifs\nms = motifs.parse(open(sys.argv[1]), 'minimal')\n"
                            "print(len(ms), ms[0].name, ms[0].num_occurrences, ms[0].length)",
                            out + "/patterns.meme"});
