@@ -70,6 +70,7 @@ CliOutcome run_command_line(int argc, char** argv) {
   add_attribute(root);
   add_marginalize(root);
   add_ablate(root);
+  add_discover(root);
   add_launch(root);
   add_merge(root);
   set_command_line(argc, argv);

@@ -32,6 +32,7 @@ void add_export(CLI::App& root);
 void add_scan(CLI::App& root);
 void add_variants(CLI::App& root);
 void add_attribute(CLI::App& root);
+void add_discover(CLI::App& root);
 void add_launch(CLI::App& root);
 void add_merge(CLI::App& root);
 void add_marginalize(CLI::App& root);  // marginalize.cpp, with add_ablate

@@ -184,6 +184,23 @@ printf "%-22s %14.0f\n%-22s %14s\n" "bases/s" "$scan_bps" "peak RSS MB" "$(peak_
 results+=", \"scan\": {\"genome_mb\": $GENOME_MB, \"step\": 50, \"threads\": $THREADS, \"bases_per_s\": $scan_bps"
 results+=", \"peak_rss_mb\": $(peak_mb "$WORK/rss_scan")}"
 
+# Motif discovery: 20,000 x 200 bp of attributions with two planted motifs (bench/discover_data.cpp)
+# to patterns (target: within a minute on 2 cores). Peak RSS includes the attributions in memory.
+DN=${DNACNN_BENCH_DISCOVER_SEQS:-20000}
+"$ROOT/$BUILD/bench/dnacnn_discover_data" "$WORK/disc_attr" "$DN" 200 > /dev/null
+/usr/bin/time -f "%e %M" -o "$WORK/disc_time" "$DNACNN" discover --attributions "$WORK/disc_attr" --out "$WORK/disc" \
+  --threads "$THREADS" --quiet
+read -r disc_wall disc_kib < "$WORK/disc_time"
+disc_patterns=$(($(wc -l < "$WORK/disc/patterns.tsv") - 1))
+disc_self=$(json_get "$WORK/disc/discover.json" seconds)
+echo
+echo "Motif discovery: $DN x 200 bp attributions (2 planted motifs), $THREADS threads"
+printf "%-22s %14s\n%-22s %14.2f\n%-22s %14s\n%-22s %14s\n" "seconds (wall)" "$disc_wall" "  of which discover" "$disc_self" \
+  "peak RSS MB" "$((disc_kib / 1024))" "patterns" "$disc_patterns"
+rm -rf "$WORK/disc_attr"
+results+=", \"discover\": {\"sequences\": $DN, \"length\": 200, \"threads\": $THREADS, \"wall_seconds\": $disc_wall"
+results+=", \"seconds_in_discover\": $disc_self, \"peak_rss_mb\": $((disc_kib / 1024)), \"patterns\": $disc_patterns}"
+
 echo
 echo "One-hot encoding (single thread, float32 output):"
 "$ROOT/$BUILD/bench/dnacnn_bench" --benchmark_format=json --benchmark_out="$WORK/micro.json" \

@@ -55,6 +55,11 @@ set(DNACNN_CORE_SOURCES
   src/interpret/motif_match.cpp
   src/interpret/logos.cpp
   src/interpret/shuffle.cpp
+  src/interpret/attribution_table.cpp
+  src/interpret/seqlets.cpp
+  src/interpret/patterns.cpp
+  src/interpret/discover.cpp
+  src/interpret/discover_output.cpp
 )
 # The report's builders (core too; they need the generated asset file, see src/report/embed_assets.cmake).
 set(DNACNN_REPORT_SOURCES

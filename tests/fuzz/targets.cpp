@@ -9,6 +9,7 @@
 #include "dnacnn/train/checkpoint.hpp"
 #include "dnacnn/data/dataset.hpp"
 #include "dnacnn/core/error.hpp"
+#include "dnacnn/interpret/discover.hpp"
 #include "dnacnn/io/motif_formats.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/models/model_config.hpp"
@@ -249,6 +250,18 @@ void run_config(std::string_view bytes) {
     const nlohmann::json once = config.options;
     if (nlohmann::json(once.get<TrainOptions>()) != once) throw std::logic_error("options JSON round trip differs");
     override_options(config.options, TrainOptions{}, {"epochs", "folds", "fold_by"});
+void attributions(std::string_view bytes) {
+  const fs::path path = write("attributions.tsv", bytes);
+  expect_only_errors([&] {
+    const AttributionSet set = read_attributions(path);
+    if (set.base.size() > 20000) return;  // the engine on small inputs only: the fuzzer wants speed
+    DiscoverOptions options;
+    options.threads = 1;
+    options.sample = 40;
+    options.min_seqlets = 2;
+    Progress quiet(true);
+    for (const Pattern& p : discover_patterns(set, options, quiet).patterns)
+      if (p.pwm.empty() || p.members.empty()) throw std::logic_error("empty pattern");
   });
 }
 
@@ -267,7 +280,8 @@ const std::vector<Target>& targets() {
                                        {"two_bit", two_bit},
                                        {"intervals", intervals},
                                        {"model_spec", model_spec},
-                                       {"run_config", run_config}};
+                                       {"run_config", run_config},
+                                       {"attributions", attributions}};
   return all;
 }
 

@@ -25,6 +25,7 @@ void two_bit(std::string_view bytes);         // --genome g.2bit: header, index,
 void intervals(std::string_view bytes);       // train --bed over a fixed genome (first byte picks options)
 void model_spec(std::string_view bytes);      // train --model FILE.json: layers, checked at several lengths
 void run_config(std::string_view bytes);      // train --config FILE: run.json or hand-written, then validated
+void attributions(std::string_view bytes);    // discover --attributions: attributions.tsv, then the whole engine
 
 struct Target {
   std::string name;  // also the corpus directory name
