@@ -250,6 +250,9 @@ void run_config(std::string_view bytes) {
     const nlohmann::json once = config.options;
     if (nlohmann::json(once.get<TrainOptions>()) != once) throw std::logic_error("options JSON round trip differs");
     override_options(config.options, TrainOptions{}, {"epochs", "folds", "fold_by"});
+  });
+}
+
 void attributions(std::string_view bytes) {
   const fs::path path = write("attributions.tsv", bytes);
   expect_only_errors([&] {
