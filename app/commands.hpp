@@ -34,6 +34,7 @@ void add_variants(CLI::App& root);
 void add_attribute(CLI::App& root);
 void add_launch(CLI::App& root);
 void add_merge(CLI::App& root);
+void add_design(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();

@@ -52,6 +52,9 @@ set(DNACNN_CORE_SOURCES
   src/interpret/motifs.cpp
   src/interpret/motif_match.cpp
   src/interpret/logos.cpp
+  src/design/objective.cpp
+  src/design/starts.cpp
+  src/design/output.cpp
 )
 # The report's builders (core too; they need the generated asset file, see src/report/embed_assets.cmake).
 set(DNACNN_REPORT_SOURCES
@@ -105,4 +108,7 @@ set(DNACNN_TORCH_SOURCES
   src/interpret/attribute.cpp
   src/genome/scan.cpp
   src/genome/variants.cpp
+  src/design/search.cpp
+  src/design/gradient.cpp
+  src/design/design.cpp
 )

@@ -1,0 +1,236 @@
+// Scoring sequences for design, and the two discrete searches: greedy evolution and beam search.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_set>
+
+#include "design/engine.hpp"
+#include "infer/loaded_model.hpp"
+#include "models/models.hpp"
+#include "models/tensors.hpp"
+
+namespace dnacnn {
+
+Scorer::Scorer(std::shared_ptr<const LoadedModel> model, Objective objective, Goal goal, std::int64_t batch_rows)
+    : model_(std::move(model)), objective_(std::move(objective)), goal_(goal), batch_rows_(batch_rows) {}
+
+const ModelConfig& Scorer::config() const { return model_->config; }
+
+std::vector<float> Scorer::outputs(const BaseCodes& codes) const {
+  if (codes.rows == 0) return {};
+  return to_vector(predict_in_batches(*model_->network, codes_tensor(codes), batch_rows_, model_->device).contiguous());
+}
+
+double Scorer::score_of_outputs(const float* row) const {
+  double s = objective_.offset;
+  for (std::size_t t = 0; t < objective_.weights.size(); ++t) s += objective_.weights[t] * row[t];
+  return goal_.score(s);
+}
+
+std::vector<double> Scorer::scores(const BaseCodes& codes) {
+  const std::vector<float> out = outputs(codes);
+  const std::size_t n_targets = model_->config.targets.size();
+  std::vector<double> s(static_cast<std::size_t>(codes.rows));
+  for (std::size_t r = 0; r < s.size(); ++r) s[r] = score_of_outputs(out.data() + r * n_targets);
+  scored += codes.rows;
+  return s;
+}
+
+MutationRules::MutationRules(const DesignConstraints& constraints, std::int64_t length)
+    : c_(constraints), frozen_(constraints.frozen_mask(length)) {
+  const auto n = static_cast<double>(length);
+  gc_lo_ = c_.gc_range ? static_cast<int>(std::ceil(c_.gc_range->first * n - 1e-9)) : 0;
+  gc_hi_ = c_.gc_range ? static_cast<int>(std::floor(c_.gc_range->second * n + 1e-9)) : static_cast<int>(length);
+}
+
+void MutationRules::append_feasible(std::span<const std::uint8_t> parent, std::span<const std::uint8_t> start,
+                                    std::int64_t edits, int gc, std::uint32_t parent_index,
+                                    std::vector<std::uint8_t>& scratch, std::vector<Mutant>& out) const {
+  const auto is_gc = [](std::uint8_t b) { return b == 1 || b == 2; };
+  for (std::size_t p = 0; p < parent.size(); ++p) {
+    if (frozen_[p]) continue;
+    const std::uint8_t old = parent[p];
+    for (std::uint8_t b = 0; b < 4; ++b) {
+      if (b == old) continue;
+      const int new_gc = gc - is_gc(old) + is_gc(b);
+      if (new_gc < gc_lo_ || new_gc > gc_hi_) continue;
+      const std::int64_t new_edits = edits - (old != start[p]) + (b != start[p]);
+      if (c_.max_edits >= 0 && new_edits > c_.max_edits) continue;
+      if (!c_.forbid_both.empty()) {
+        scratch[p] = b;
+        const bool bad = forbidden_near(c_, scratch, static_cast<std::int64_t>(p));
+        scratch[p] = old;
+        if (bad) continue;
+      }
+      out.push_back({parent_index, static_cast<std::uint32_t>(p), b});
+    }
+  }
+}
+
+std::vector<double> score_mutants(Scorer& scorer, const std::vector<std::span<const std::uint8_t>>& parents,
+                                  const std::vector<Mutant>& mutants, std::int64_t batch_rows) {
+  std::vector<double> scores;
+  scores.reserve(mutants.size());
+  if (parents.empty()) return scores;
+  const auto length = static_cast<std::int64_t>(parents.front().size());
+  BaseCodes codes;
+  codes.length = length;
+  for (std::size_t b = 0; b < mutants.size(); b += static_cast<std::size_t>(batch_rows)) {
+    const std::size_t e = std::min(mutants.size(), b + static_cast<std::size_t>(batch_rows));
+    codes.rows = static_cast<std::int64_t>(e - b);
+    codes.codes.resize(static_cast<std::size_t>(codes.rows * length));
+    for (std::size_t m = b; m < e; ++m) {  // the parent's codes with one byte changed
+      const std::span<std::uint8_t> row = codes.row(static_cast<std::int64_t>(m - b));
+      std::copy(parents[mutants[m].parent].begin(), parents[mutants[m].parent].end(), row.begin());
+      row[mutants[m].pos] = mutants[m].base;
+    }
+    const std::vector<double> part = scorer.scores(codes);
+    scores.insert(scores.end(), part.begin(), part.end());
+  }
+  return scores;
+}
+
+namespace {
+
+std::int64_t count_edits(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
+  return n;
+}
+
+// A strict improvement, beyond float noise between forward passes of different batch layouts.
+bool improves(double candidate, double current) {
+  return candidate > current + 1e-6 * std::max(1.0, std::fabs(current));
+}
+
+void record_round(DesignTrack& t) {
+  t.trajectory.push_back(t.best_score);
+  t.trajectory_edits.push_back(t.best_edits);
+}
+
+}  // namespace
+
+int evolve(Scorer& scorer, std::vector<DesignTrack>& tracks, const MutationRules& rules, const SearchSettings& s,
+           Progress& progress) {
+  std::vector<bool> done(tracks.size(), false);
+  std::vector<std::uint8_t> scratch;
+  int round = 0;
+  for (; round < s.rounds; ++round) {
+    std::vector<std::span<const std::uint8_t>> parents;
+    std::vector<std::size_t> owner;  // track of each parent
+    std::vector<Mutant> mutants;
+    for (std::size_t t = 0; t < tracks.size(); ++t) {
+      if (done[t]) continue;
+      const auto index = static_cast<std::uint32_t>(parents.size());
+      parents.emplace_back(tracks[t].best);
+      owner.push_back(t);
+      scratch = tracks[t].best;
+      rules.append_feasible(tracks[t].best, tracks[t].start, tracks[t].best_edits, gc_count(tracks[t].best), index,
+                            scratch, mutants);
+    }
+    if (parents.empty()) break;
+    const std::vector<double> scores = score_mutants(scorer, parents, mutants, s.batch_rows);
+    std::vector<std::ptrdiff_t> pick(parents.size(), -1);
+    std::vector<double> pick_fitness(parents.size(), 0);
+    for (std::size_t m = 0; m < mutants.size(); ++m) {
+      const std::uint32_t p = mutants[m].parent;
+      const double f = scorer.fitness(scores[m]);
+      if (pick[p] < 0 || f > pick_fitness[p]) pick[p] = static_cast<std::ptrdiff_t>(m), pick_fitness[p] = f;
+    }
+    for (std::size_t p = 0; p < parents.size(); ++p) {
+      DesignTrack& t = tracks[owner[p]];
+      if (pick[p] < 0 || !improves(pick_fitness[p], t.best_fitness)) {
+        done[owner[p]] = true;  // a local optimum: no single change improves it
+        continue;
+      }
+      const Mutant& m = mutants[static_cast<std::size_t>(pick[p])];
+      t.best[m.pos] = m.base;
+      t.best_score = scores[static_cast<std::size_t>(pick[p])];
+      t.best_fitness = pick_fitness[p];
+      t.best_edits = count_edits(t.best, t.start);
+    }
+    for (DesignTrack& t : tracks) record_round(t);
+    progress.update(fmt::format("design: evolve round {}/{}, {} mutants scored", round + 1, s.rounds, scorer.scored));
+  }
+  return round;
+}
+
+namespace {
+
+struct BeamMember {
+  std::vector<std::uint8_t> codes;
+  std::int64_t edits = 0;
+};
+
+}  // namespace
+
+int beam_search(Scorer& scorer, std::vector<DesignTrack>& tracks, const MutationRules& rules, const SearchSettings& s,
+                Progress& progress) {
+  std::vector<std::vector<BeamMember>> beams(tracks.size());
+  std::vector<std::unordered_set<std::string>> seen(tracks.size());
+  for (std::size_t t = 0; t < tracks.size(); ++t) {
+    beams[t] = {{tracks[t].best, tracks[t].best_edits}};
+    seen[t].insert(codes_to_string(tracks[t].best));
+  }
+  std::vector<std::uint8_t> scratch;
+  int round = 0;
+  for (; round < s.rounds; ++round) {
+    std::vector<std::span<const std::uint8_t>> parents;
+    std::vector<std::size_t> owner;
+    std::vector<Mutant> mutants;
+    for (std::size_t t = 0; t < tracks.size(); ++t)
+      for (const BeamMember& b : beams[t]) {
+        const auto index = static_cast<std::uint32_t>(parents.size());
+        parents.emplace_back(b.codes);
+        owner.push_back(t);
+        scratch = b.codes;
+        rules.append_feasible(b.codes, tracks[t].start, b.edits, gc_count(b.codes), index, scratch, mutants);
+      }
+    if (mutants.empty()) break;
+    const std::vector<double> scores = score_mutants(scorer, parents, mutants, s.batch_rows);
+    // Per track, its mutants best first (ties: in enumeration order).
+    std::vector<std::vector<std::size_t>> ranked(tracks.size());
+    for (std::size_t m = 0; m < mutants.size(); ++m) ranked[owner[mutants[m].parent]].push_back(m);
+    std::vector<std::vector<BeamMember>> next(tracks.size());
+    for (std::size_t t = 0; t < tracks.size(); ++t) {
+      std::stable_sort(ranked[t].begin(), ranked[t].end(),
+                       [&](std::size_t a, std::size_t b) { return scorer.fitness(scores[a]) > scorer.fitness(scores[b]); });
+      for (std::size_t m : ranked[t]) {
+        if (static_cast<int>(next[t].size()) >= s.beam_width) break;
+        BeamMember child{std::vector<std::uint8_t>(parents[mutants[m].parent].begin(), parents[mutants[m].parent].end()), 0};
+        child.codes[mutants[m].pos] = mutants[m].base;
+        if (!seen[t].insert(codes_to_string(child.codes)).second) continue;  // reached before
+        child.edits = count_edits(child.codes, tracks[t].start);
+        if (improves(scorer.fitness(scores[m]), tracks[t].best_fitness)) {
+          tracks[t].best = child.codes;
+          tracks[t].best_score = scores[m];
+          tracks[t].best_fitness = scorer.fitness(scores[m]);
+          tracks[t].best_edits = child.edits;
+        }
+        next[t].push_back(std::move(child));
+      }
+    }
+    beams = std::move(next);
+    for (DesignTrack& t : tracks) record_round(t);
+    progress.update(fmt::format("design: beam round {}/{}, {} mutants scored", round + 1, s.rounds, scorer.scored));
+  }
+  return round;
+}
+
+std::vector<float> objective_ism(Scorer& scorer, std::span<const std::uint8_t> seq) {
+  std::vector<Mutant> mutants;
+  for (std::uint32_t p = 0; p < seq.size(); ++p)
+    for (std::uint8_t b = 0; b < 4; ++b)
+      if (b != seq[p]) mutants.push_back({1, p, b});
+  mutants.insert(mutants.begin(), Mutant{0, 0, seq[0]});  // row 0: the sequence itself
+  const std::vector<std::span<const std::uint8_t>> parents{seq, seq};
+  const std::vector<double> scores = score_mutants(scorer, parents, mutants, 1 << 20);
+  std::vector<float> ism(seq.size() * kChannels, 0.0f);
+  for (std::size_t m = 1; m < mutants.size(); ++m)
+    ism[mutants[m].pos * kChannels + mutants[m].base] = static_cast<float>(scores[m] - scores[0]);
+  return ism;
+}
+
+}  // namespace dnacnn
