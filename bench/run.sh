@@ -150,6 +150,9 @@ else
   echo "Python module not measured (make python; needs python3-numpy)" >&2
 fi
 
+# Sequence design: mutants scored per second against predict on a file of mutants per round.
+results+=", \"design\": $("$ROOT/bench/design.sh" "$DNACNN" "$WORK" "$WORK/real/model")"
+
 # Streaming predict: memory stays that of one batch however many sequences there are.
 PN=${DNACNN_BENCH_PREDICT_ROWS:-1000000}
 "$DNACNN" simulate --random "$PN" --length 200 --seed 3 --out "$WORK/big.tsv"

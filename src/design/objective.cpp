@@ -62,6 +62,7 @@ struct ObjectiveParser {
       at += targets[*best].size();
       return best;
     }
+    if (at >= text.size() || !(std::isalpha(static_cast<unsigned char>(text[at])) || text[at] == '_')) return std::nullopt;
     std::size_t end = at;
     while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_' || text[end] == '.'))
       ++end;

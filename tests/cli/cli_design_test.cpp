@@ -249,23 +249,34 @@ TEST(CliDesignObjective, WeightedSumOfTwoTargets) {
                         "dnacnn design: the model has 2 targets (t1, t2): say what to optimise with --objective");
 }
 
-// A binary model trained on 200 bp sequences labelled by a planted motif: designs contain it.
+// A binary model trained on 200 bp sequences labelled by a planted motif: designs contain it. A third
+// of the sequences carry the motif, a third a copy with one base changed (so the model has to learn
+// every base of it), a third nothing; the model is DeepBind-like (convolution, global max-pool).
 TEST(CliDesignPlanted, DesignsContainThePlantedMotif) {
   TempDir dir;
   const std::string motif = "GATAAGC";
   Rng rng(11);
   std::string table = "seq\tlabel\n";
-  for (int i = 0; i < 1200; ++i) {
+  for (int i = 0; i < 3000; ++i) {
     std::string seq(200, 'A');
     for (char& c : seq) c = "ACGT"[rng.below(4)];
-    if (i % 2 == 0) seq.replace(rng.below(200 - motif.size()), motif.size(), motif);
+    if (i % 3 != 2) {
+      std::string copy = motif;
+      if (i % 3 == 1) {
+        const std::size_t q = rng.below(motif.size());
+        copy[q] = "ACGT"[(std::string("ACGT").find(motif[q]) + 1 + rng.below(3)) % 4];
+      }
+      seq.replace(rng.below(200 - motif.size()), motif.size(), copy);
+    }
     table += seq + '\t' + (seq.find(motif) != std::string::npos ? "1" : "0") + '\n';
   }
   test::write_file(dir / "planted.tsv", table);
-  const RunResult trained = dnacnn({"train", "--data", (dir / "planted.tsv").string(), "--task", "binary", "--model", "deepcnn",
-                                    "--hparam", "filters=8", "--hparam", "kernel_size=7", "--hparam", "blocks=1",
-                                    "--hparam", "hidden=8", "--hparam", "dropout=0", "--optimizer", "adam", "--lr", "0.02",
-                                    "--epochs", "8", "--batch-size", "64", "--out", (dir / "run").string(), "--quiet"});
+  test::write_file(dir / "spec.json", R"({"name": "motif-finder", "layers": [
+    {"type": "conv1d", "filters": 16, "kernel": 9, "padding": "valid"}, {"type": "relu"}, {"type": "globalmaxpool"},
+    {"type": "dense", "units": 16}, {"type": "relu"}, {"type": "output"}]})");
+  const RunResult trained = dnacnn({"train", "--data", (dir / "planted.tsv").string(), "--task", "binary", "--model",
+                                    (dir / "spec.json").string(), "--optimizer", "adam", "--lr", "0.01", "--epochs", "15",
+                                    "--batch-size", "32", "--out", (dir / "run").string(), "--quiet"});
   ASSERT_EQ(trained.exit_code, 0) << trained.err;
   const std::string model = (dir / "run" / "model").string();
   const RunResult r = dnacnn({"design", "--model", model, "--out", (dir / "d").string(), "--n", "4", "--length", "200",
