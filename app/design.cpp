@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "commands.hpp"
 #include "torch_library.hpp"
 #include "dnacnn/core/device.hpp"
@@ -91,9 +93,18 @@ void add_design(CLI::App& root) {
     r.table = a->input.options();
     load_torch();
     set_thread_count(a->threads);
+    std::error_code ec;
+    const bool existed = std::filesystem::exists(r.out, ec);
     prepare_output_directory(r.out, a->force);
     Progress progress(a->quiet);
-    const DesignResult result = run_design(r, progress);
+    DesignResult result;
+    try {
+      result = run_design(r, progress);
+    } catch (...) {
+      // Refused (a bad objective, an impossible constraint): leave no empty directory behind.
+      if (!existed && std::filesystem::is_empty(r.out, ec)) std::filesystem::remove(r.out, ec);
+      throw;
+    }
     progress.log(fmt::format("design: {} designs by {} in {:.2f} s ({} rounds, {} sequences scored, {:.0f}/s); best score {:.4g} -> {}",
                              result.designs, design_method_name(r.method), result.seconds, result.rounds,
                              result.mutants_scored, static_cast<double>(result.mutants_scored) / std::max(result.search_seconds, 1e-9),

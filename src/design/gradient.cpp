@@ -52,6 +52,42 @@ void limit_edits(std::vector<std::uint8_t>& seq, std::span<const std::uint8_t> s
   for (std::size_t k = static_cast<std::size_t>(max_edits); k < edits.size(); ++k) seq[edits[k].second] = start[edits[k].second];
 }
 
+// The step's discrete sequences (the hard one-hots), brought within --max-edits and scored exactly
+// where they keep the constraints: each track keeps the best it has seen.
+void keep_best_discrete(Scorer& scorer, std::vector<DesignTrack>& tracks, const MutationRules& rules,
+                        const torch::Tensor& hard, const torch::Tensor& logits, std::int64_t samples) {
+  const auto n = static_cast<std::int64_t>(tracks.size());
+  const auto length = static_cast<std::int64_t>(tracks.front().start.size());
+  const torch::Tensor argmax = hard.detach().argmax(2).to(torch::kCPU).to(torch::kLong).contiguous();
+  const std::int64_t* picked = argmax.data_ptr<std::int64_t>();
+  const std::vector<float> plain_logits = to_vector(logits.detach().to(torch::kCPU).contiguous());
+  BaseCodes candidates{0, length, {}};
+  std::vector<std::size_t> owner;
+  for (std::int64_t row = 0; row < n * samples; ++row) {
+    const auto t = static_cast<std::size_t>(row / samples);
+    std::vector<std::uint8_t> seq(static_cast<std::size_t>(length));
+    for (std::size_t p = 0; p < seq.size(); ++p)
+      seq[p] = rules.frozen()[p] ? tracks[t].start[p] : static_cast<std::uint8_t>(picked[static_cast<std::size_t>(row * length) + p]);
+    limit_edits(seq, tracks[t].start, plain_logits.data() + t * static_cast<std::size_t>(length * kChannels),
+                rules.constraints().max_edits);
+    if (seq == tracks[t].best || !constraint_violation(rules.constraints(), seq, tracks[t].start).empty()) continue;
+    candidates.codes.insert(candidates.codes.end(), seq.begin(), seq.end());
+    ++candidates.rows;
+    owner.push_back(t);
+  }
+  const std::vector<double> scores = scorer.scores(candidates);
+  for (std::size_t c = 0; c < owner.size(); ++c) {
+    DesignTrack& t = tracks[owner[c]];
+    if (scorer.fitness(scores[c]) <= t.best_fitness) continue;
+    const std::span<const std::uint8_t> row = candidates.row(static_cast<std::int64_t>(c));
+    t.best.assign(row.begin(), row.end());
+    t.best_score = scores[c];
+    t.best_fitness = scorer.fitness(scores[c]);
+    t.best_edits = 0;
+    for (std::size_t p = 0; p < row.size(); ++p) t.best_edits += row[p] != t.start[p];
+  }
+}
+
 }  // namespace
 
 int gradient_design(Scorer& scorer, std::vector<DesignTrack>& tracks, const MutationRules& rules,
@@ -89,39 +125,7 @@ int gradient_design(Scorer& scorer, std::vector<DesignTrack>& tracks, const Muta
     loss.backward();
     adam.step();
 
-    // The step's discrete sequences, brought within --max-edits, scored exactly if feasible.
-    const std::vector<std::int64_t> picked = [&] {
-      const torch::Tensor a = hard.detach().argmax(2).to(torch::kCPU).to(torch::kLong).contiguous();
-      return std::vector<std::int64_t>(a.data_ptr<std::int64_t>(), a.data_ptr<std::int64_t>() + a.numel());
-    }();
-    const std::vector<float> plain_logits = to_vector(logits.detach().to(torch::kCPU).contiguous());
-    BaseCodes candidates{0, length, {}};
-    std::vector<std::size_t> owner;
-    for (std::int64_t row = 0; row < n * samples; ++row) {
-      const auto t = static_cast<std::size_t>(row / samples);
-      std::vector<std::uint8_t> seq(static_cast<std::size_t>(length));
-      for (std::int64_t p = 0; p < length; ++p)
-        seq[static_cast<std::size_t>(p)] = rules.frozen()[static_cast<std::size_t>(p)]
-                                              ? tracks[t].start[static_cast<std::size_t>(p)]
-                                              : static_cast<std::uint8_t>(picked[static_cast<std::size_t>(row * length + p)]);
-      limit_edits(seq, tracks[t].start, plain_logits.data() + t * static_cast<std::size_t>(length * kChannels),
-                  rules.constraints().max_edits);
-      if (seq == tracks[t].best || !constraint_violation(rules.constraints(), seq, tracks[t].start).empty()) continue;
-      candidates.codes.insert(candidates.codes.end(), seq.begin(), seq.end());
-      ++candidates.rows;
-      owner.push_back(t);
-    }
-    const std::vector<double> scores = scorer.scores(candidates);
-    for (std::size_t c = 0; c < owner.size(); ++c) {
-      DesignTrack& t = tracks[owner[c]];
-      if (scorer.fitness(scores[c]) <= t.best_fitness) continue;
-      const std::span<const std::uint8_t> row = candidates.row(static_cast<std::int64_t>(c));
-      t.best.assign(row.begin(), row.end());
-      t.best_score = scores[c];
-      t.best_fitness = scorer.fitness(scores[c]);
-      t.best_edits = 0;
-      for (std::size_t p = 0; p < row.size(); ++p) t.best_edits += row[p] != t.start[p];
-    }
+    keep_best_discrete(scorer, tracks, rules, hard, logits, samples);
     for (DesignTrack& t : tracks) {
       t.trajectory.push_back(t.best_score);
       t.trajectory_edits.push_back(t.best_edits);

@@ -112,45 +112,67 @@ void record_round(DesignTrack& t) {
 
 }  // namespace
 
+namespace {
+
+// Mutants held at once: tracks are searched in groups of about this many mutants (bounded memory
+// for any --n; each group is still scored in big batches).
+constexpr std::size_t kMutantsPerGroup = std::size_t{1} << 22;
+
+std::size_t tracks_per_group(const std::vector<DesignTrack>& tracks, int parents_per_track) {
+  const std::size_t per_track = 3 * (tracks.empty() ? 1 : tracks.front().start.size()) * static_cast<std::size_t>(parents_per_track);
+  return std::max<std::size_t>(1, kMutantsPerGroup / std::max<std::size_t>(per_track, 1));
+}
+
+// One evolve round for tracks [begin, end) that are not done: each takes its best improving mutant.
+void evolve_group(Scorer& scorer, std::vector<DesignTrack>& tracks, std::size_t begin, std::size_t end,
+                  std::vector<bool>& done, const MutationRules& rules, const SearchSettings& s) {
+  std::vector<std::span<const std::uint8_t>> parents;
+  std::vector<std::size_t> owner;  // track of each parent
+  std::vector<Mutant> mutants;
+  std::vector<std::uint8_t> scratch;
+  for (std::size_t t = begin; t < end; ++t) {
+    if (done[t]) continue;
+    const auto index = static_cast<std::uint32_t>(parents.size());
+    parents.emplace_back(tracks[t].best);
+    owner.push_back(t);
+    scratch = tracks[t].best;
+    rules.append_feasible(tracks[t].best, tracks[t].start, tracks[t].best_edits, gc_count(tracks[t].best), index,
+                          scratch, mutants);
+  }
+  if (parents.empty()) return;
+  const std::vector<double> scores = score_mutants(scorer, parents, mutants, s.batch_rows);
+  std::vector<std::ptrdiff_t> pick(parents.size(), -1);
+  std::vector<double> pick_fitness(parents.size(), 0);
+  for (std::size_t m = 0; m < mutants.size(); ++m) {
+    const std::uint32_t p = mutants[m].parent;
+    const double f = scorer.fitness(scores[m]);
+    if (pick[p] < 0 || f > pick_fitness[p]) pick[p] = static_cast<std::ptrdiff_t>(m), pick_fitness[p] = f;
+  }
+  for (std::size_t p = 0; p < parents.size(); ++p) {
+    DesignTrack& t = tracks[owner[p]];
+    if (pick[p] < 0 || !improves(pick_fitness[p], t.best_fitness)) {
+      done[owner[p]] = true;  // a local optimum: no single change improves it
+      continue;
+    }
+    const Mutant& m = mutants[static_cast<std::size_t>(pick[p])];
+    t.best[m.pos] = m.base;
+    t.best_score = scores[static_cast<std::size_t>(pick[p])];
+    t.best_fitness = pick_fitness[p];
+    t.best_edits = count_edits(t.best, t.start);
+  }
+}
+
+}  // namespace
+
 int evolve(Scorer& scorer, std::vector<DesignTrack>& tracks, const MutationRules& rules, const SearchSettings& s,
            Progress& progress) {
   std::vector<bool> done(tracks.size(), false);
-  std::vector<std::uint8_t> scratch;
+  const std::size_t group = tracks_per_group(tracks, 1);
   int round = 0;
   for (; round < s.rounds; ++round) {
-    std::vector<std::span<const std::uint8_t>> parents;
-    std::vector<std::size_t> owner;  // track of each parent
-    std::vector<Mutant> mutants;
-    for (std::size_t t = 0; t < tracks.size(); ++t) {
-      if (done[t]) continue;
-      const auto index = static_cast<std::uint32_t>(parents.size());
-      parents.emplace_back(tracks[t].best);
-      owner.push_back(t);
-      scratch = tracks[t].best;
-      rules.append_feasible(tracks[t].best, tracks[t].start, tracks[t].best_edits, gc_count(tracks[t].best), index,
-                            scratch, mutants);
-    }
-    if (parents.empty()) break;
-    const std::vector<double> scores = score_mutants(scorer, parents, mutants, s.batch_rows);
-    std::vector<std::ptrdiff_t> pick(parents.size(), -1);
-    std::vector<double> pick_fitness(parents.size(), 0);
-    for (std::size_t m = 0; m < mutants.size(); ++m) {
-      const std::uint32_t p = mutants[m].parent;
-      const double f = scorer.fitness(scores[m]);
-      if (pick[p] < 0 || f > pick_fitness[p]) pick[p] = static_cast<std::ptrdiff_t>(m), pick_fitness[p] = f;
-    }
-    for (std::size_t p = 0; p < parents.size(); ++p) {
-      DesignTrack& t = tracks[owner[p]];
-      if (pick[p] < 0 || !improves(pick_fitness[p], t.best_fitness)) {
-        done[owner[p]] = true;  // a local optimum: no single change improves it
-        continue;
-      }
-      const Mutant& m = mutants[static_cast<std::size_t>(pick[p])];
-      t.best[m.pos] = m.base;
-      t.best_score = scores[static_cast<std::size_t>(pick[p])];
-      t.best_fitness = pick_fitness[p];
-      t.best_edits = count_edits(t.best, t.start);
-    }
+    if (std::all_of(done.begin(), done.end(), [](bool d) { return d; })) break;
+    for (std::size_t g = 0; g < tracks.size(); g += group)
+      evolve_group(scorer, tracks, g, std::min(tracks.size(), g + group), done, rules, s);
     for (DesignTrack& t : tracks) record_round(t);
     progress.update(fmt::format("design: evolve round {}/{}, {} mutants scored", round + 1, s.rounds, scorer.scored));
   }
@@ -166,53 +188,73 @@ struct BeamMember {
 
 }  // namespace
 
+namespace {
+
+using Beams = std::vector<std::vector<BeamMember>>;
+using Seen = std::vector<std::unordered_set<std::string>>;
+
+// One beam round for tracks [begin, end); false when none of them has a feasible mutant left.
+bool beam_group(Scorer& scorer, std::vector<DesignTrack>& tracks, std::size_t begin, std::size_t end, Beams& beams,
+                Seen& seen, const MutationRules& rules, const SearchSettings& s) {
+  std::vector<std::span<const std::uint8_t>> parents;
+  std::vector<std::size_t> owner;
+  std::vector<Mutant> mutants;
+  std::vector<std::uint8_t> scratch;
+  for (std::size_t t = begin; t < end; ++t)
+    for (const BeamMember& b : beams[t]) {
+      const auto index = static_cast<std::uint32_t>(parents.size());
+      parents.emplace_back(b.codes);
+      owner.push_back(t);
+      scratch = b.codes;
+      rules.append_feasible(b.codes, tracks[t].start, b.edits, gc_count(b.codes), index, scratch, mutants);
+    }
+  if (mutants.empty()) return false;
+  const std::vector<double> scores = score_mutants(scorer, parents, mutants, s.batch_rows);
+  // Per track, its mutants best first (ties: in enumeration order).
+  std::vector<std::vector<std::size_t>> ranked(end - begin);
+  for (std::size_t m = 0; m < mutants.size(); ++m) ranked[owner[mutants[m].parent] - begin].push_back(m);
+  for (std::size_t t = begin; t < end; ++t) {
+    std::vector<std::size_t>& order = ranked[t - begin];
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return scorer.fitness(scores[a]) > scorer.fitness(scores[b]); });
+    std::vector<BeamMember> next;
+    for (std::size_t m : order) {
+      if (static_cast<int>(next.size()) >= s.beam_width) break;
+      const std::span<const std::uint8_t> parent = parents[mutants[m].parent];
+      BeamMember child{std::vector<std::uint8_t>(parent.begin(), parent.end()), 0};
+      child.codes[mutants[m].pos] = mutants[m].base;
+      if (!seen[t].insert(codes_to_string(child.codes)).second) continue;  // reached before
+      child.edits = count_edits(child.codes, tracks[t].start);
+      if (improves(scorer.fitness(scores[m]), tracks[t].best_fitness)) {
+        tracks[t].best = child.codes;
+        tracks[t].best_score = scores[m];
+        tracks[t].best_fitness = scorer.fitness(scores[m]);
+        tracks[t].best_edits = child.edits;
+      }
+      next.push_back(std::move(child));
+    }
+    beams[t] = std::move(next);
+  }
+  return true;
+}
+
+}  // namespace
+
 int beam_search(Scorer& scorer, std::vector<DesignTrack>& tracks, const MutationRules& rules, const SearchSettings& s,
                 Progress& progress) {
-  std::vector<std::vector<BeamMember>> beams(tracks.size());
-  std::vector<std::unordered_set<std::string>> seen(tracks.size());
+  Beams beams(tracks.size());
+  Seen seen(tracks.size());
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     beams[t] = {{tracks[t].best, tracks[t].best_edits}};
     seen[t].insert(codes_to_string(tracks[t].best));
   }
-  std::vector<std::uint8_t> scratch;
+  const std::size_t group = tracks_per_group(tracks, s.beam_width);
   int round = 0;
   for (; round < s.rounds; ++round) {
-    std::vector<std::span<const std::uint8_t>> parents;
-    std::vector<std::size_t> owner;
-    std::vector<Mutant> mutants;
-    for (std::size_t t = 0; t < tracks.size(); ++t)
-      for (const BeamMember& b : beams[t]) {
-        const auto index = static_cast<std::uint32_t>(parents.size());
-        parents.emplace_back(b.codes);
-        owner.push_back(t);
-        scratch = b.codes;
-        rules.append_feasible(b.codes, tracks[t].start, b.edits, gc_count(b.codes), index, scratch, mutants);
-      }
-    if (mutants.empty()) break;
-    const std::vector<double> scores = score_mutants(scorer, parents, mutants, s.batch_rows);
-    // Per track, its mutants best first (ties: in enumeration order).
-    std::vector<std::vector<std::size_t>> ranked(tracks.size());
-    for (std::size_t m = 0; m < mutants.size(); ++m) ranked[owner[mutants[m].parent]].push_back(m);
-    std::vector<std::vector<BeamMember>> next(tracks.size());
-    for (std::size_t t = 0; t < tracks.size(); ++t) {
-      std::stable_sort(ranked[t].begin(), ranked[t].end(),
-                       [&](std::size_t a, std::size_t b) { return scorer.fitness(scores[a]) > scorer.fitness(scores[b]); });
-      for (std::size_t m : ranked[t]) {
-        if (static_cast<int>(next[t].size()) >= s.beam_width) break;
-        BeamMember child{std::vector<std::uint8_t>(parents[mutants[m].parent].begin(), parents[mutants[m].parent].end()), 0};
-        child.codes[mutants[m].pos] = mutants[m].base;
-        if (!seen[t].insert(codes_to_string(child.codes)).second) continue;  // reached before
-        child.edits = count_edits(child.codes, tracks[t].start);
-        if (improves(scorer.fitness(scores[m]), tracks[t].best_fitness)) {
-          tracks[t].best = child.codes;
-          tracks[t].best_score = scores[m];
-          tracks[t].best_fitness = scorer.fitness(scores[m]);
-          tracks[t].best_edits = child.edits;
-        }
-        next[t].push_back(std::move(child));
-      }
-    }
-    beams = std::move(next);
+    bool any = false;
+    for (std::size_t g = 0; g < tracks.size(); g += group)
+      any = beam_group(scorer, tracks, g, std::min(tracks.size(), g + group), beams, seen, rules, s) || any;
+    if (!any) break;
     for (DesignTrack& t : tracks) record_round(t);
     progress.update(fmt::format("design: beam round {}/{}, {} mutants scored", round + 1, s.rounds, scorer.scored));
   }
