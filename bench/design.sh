@@ -13,7 +13,7 @@ N=${DNACNN_BENCH_DESIGN_SEQS:-20}
 ROUNDS=${DNACNN_BENCH_DESIGN_ROUNDS:-3}
 THREADS=${DNACNN_BENCH_DESIGN_THREADS:-$(nproc)}
 if [ -z "$MODEL" ]; then
-  "$DNACNN" simulate --random 20000 --length 200 --seed 4 --out "$WORK/design_train.tsv"
+  "$DNACNN" simulate --random 5000 --length 200 --seed 4 --out "$WORK/design_train.tsv"
   "$DNACNN" train --data "$WORK/design_train.tsv" --model deepcnn --epochs 1 --optimizer adam --lr 0.001 \
     --threads "$THREADS" --out "$WORK/design_model" --quiet --force
   MODEL="$WORK/design_model/model"
