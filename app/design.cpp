@@ -105,8 +105,9 @@ void add_design(CLI::App& root) {
       if (!existed && std::filesystem::is_empty(r.out, ec)) std::filesystem::remove(r.out, ec);
       throw;
     }
-    progress.log(fmt::format("design: {} designs by {} in {:.2f} s ({} rounds, {} sequences scored, {:.0f}/s); best score {:.4g} -> {}",
+    progress.log(fmt::format("design: {} designs by {} in {:.2f} s ({} {}, {} sequences scored, {:.0f}/s); best score {:.4g} -> {}",
                              result.designs, design_method_name(r.method), result.seconds, result.rounds,
+                             r.method == DesignMethod::gradient ? "steps" : "rounds",
                              result.mutants_scored, static_cast<double>(result.mutants_scored) / std::max(result.search_seconds, 1e-9),
                              result.best_score, r.out.string()));
   });
