@@ -73,6 +73,7 @@ CliOutcome run_command_line(int argc, char** argv) {
   add_discover(root);
   add_launch(root);
   add_merge(root);
+  add_design(root);
   set_command_line(argc, argv);
 
   try {

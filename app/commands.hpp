@@ -37,6 +37,7 @@ void add_launch(CLI::App& root);
 void add_merge(CLI::App& root);
 void add_marginalize(CLI::App& root);  // marginalize.cpp, with add_ablate
 void add_ablate(CLI::App& root);
+void add_design(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();

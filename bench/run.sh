@@ -150,6 +150,11 @@ else
   echo "Python module not measured (make python; needs python3-numpy)" >&2
 fi
 
+# Sequence design: mutants scored per second against predict on a file of mutants per round.
+results+=", \"design\": $("$ROOT/bench/design.sh" "$DNACNN" "$WORK" "$WORK/real/model")"
+# The same on the notebook's CNN (8-mers, 24 mutants a sequence: 2,000 sequences a round).
+results+=", \"design_notebook\": $(DNACNN_BENCH_DESIGN_SEQS=2000 "$ROOT/bench/design.sh" "$DNACNN" "$WORK" "$WORK/cnn-fused/model")"
+
 # Streaming predict: memory stays that of one batch however many sequences there are.
 PN=${DNACNN_BENCH_PREDICT_ROWS:-1000000}
 "$DNACNN" simulate --random "$PN" --length 200 --seed 3 --out "$WORK/big.tsv"

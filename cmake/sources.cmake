@@ -60,6 +60,9 @@ set(DNACNN_CORE_SOURCES
   src/interpret/patterns.cpp
   src/interpret/discover.cpp
   src/interpret/discover_output.cpp
+  src/design/objective.cpp
+  src/design/starts.cpp
+  src/design/output.cpp
 )
 # The report's builders (core too; they need the generated asset file, see src/report/embed_assets.cmake).
 set(DNACNN_REPORT_SOURCES
@@ -120,4 +123,7 @@ set(DNACNN_TORCH_SOURCES
   src/interpret/fast_ism.cpp
   src/genome/scan.cpp
   src/genome/variants.cpp
+  src/design/search.cpp
+  src/design/gradient.cpp
+  src/design/design.cpp
 )

@@ -19,14 +19,6 @@ namespace dnacnn {
 
 namespace {
 
-// A tick spacing of 1, 2 or 5 x 10^k giving about four ticks over `span`.
-double nice_step(double span) {
-  const double raw = span / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0})
-    if (raw <= m * magnitude) return m * magnitude;
-  return 10 * magnitude;
-}
-
 std::string attribution_logo(const std::string& seq, const SequenceAttribution& a, const std::string& title,
                              const std::string& method) {
   std::vector<Column> heights(seq.size(), Column{});
@@ -39,11 +31,7 @@ std::string attribution_logo(const std::string& seq, const SequenceAttribution& 
     hi = std::max(hi, double(a.observed[i]));
   }
   if (hi - lo < 1e-12) hi = lo + 1;
-  LogoAxis axis;
-  axis.column_width = std::clamp(1600.0 / static_cast<double>(seq.size()), 4.0, 36.0);
-  axis.tick_step = nice_step(hi - lo);
-  axis.label_every = seq.size() > 40 ? 10 : 1;
-  return logo_svg(heights, lo, hi, method + " attribution", title, axis);
+  return logo_svg(heights, lo, hi, method + " attribution", title, score_logo_axis(seq.size(), lo, hi));
 }
 
 std::string sequence_label(const SequenceData& data, std::size_t i) {

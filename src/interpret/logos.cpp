@@ -27,6 +27,19 @@ constexpr double kPlotHeight = 120, kLeft = 44, kTop = 24, kBottom = 30;
 
 }  // namespace
 
+LogoAxis score_logo_axis(std::size_t length, double lo, double hi) {
+  // A tick spacing of 1, 2 or 5 x 10^k giving about four ticks over the span.
+  const double raw = std::max(hi - lo, 1e-12) / 4, magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = 10 * magnitude;
+  for (double m : {5.0, 2.0, 1.0})
+    if (raw <= m * magnitude) step = m * magnitude;
+  LogoAxis axis;
+  axis.column_width = std::clamp(1600.0 / static_cast<double>(std::max<std::size_t>(length, 1)), 4.0, 36.0);
+  axis.tick_step = step;
+  axis.label_every = length > 40 ? 10 : 1;
+  return axis;
+}
+
 std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_max, const std::string& y_label,
                      const std::string& title, const LogoAxis& axis) {
   const double column_width = axis.column_width;

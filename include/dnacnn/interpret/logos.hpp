@@ -15,6 +15,10 @@ struct LogoAxis {
   int label_every = 1;       // number every n-th position
 };
 
+// The axis of a per-base score logo of `length` positions spanning lo..hi: columns narrow enough
+// for the page, about four ticks, every 10th position numbered on long sequences.
+LogoAxis score_logo_axis(std::size_t length, double lo, double hi);
+
 // Letter heights per column (A, C, G, T), stacked smallest at the bottom; negative heights stack
 // downwards from zero. y_min..y_max is the axis range, y_label its title.
 std::string logo_svg(const std::vector<Column>& heights, double y_min, double y_max, const std::string& y_label,
