@@ -59,13 +59,13 @@ set(DNACNN_CORE_SOURCES
   src/interpret/seqlets.cpp
   src/interpret/patterns.cpp
   src/interpret/discover.cpp
-  src/interpret/discover_output.cpp
   src/design/objective.cpp
   src/design/starts.cpp
-  src/design/output.cpp
 )
 # The report's builders (core too; they need the generated asset file, see src/report/embed_assets.cmake).
 set(DNACNN_REPORT_SOURCES
+  src/interpret/discover_output.cpp  # discover's outputs and report page
+  src/design/output.cpp  # design's outputs and report page
   src/report/html.cpp
   src/report/sha256.cpp
   src/report/test_points.cpp
