@@ -70,6 +70,7 @@ CliOutcome run_command_line(int argc, char** argv) {
   add_attribute(root);
   add_launch(root);
   add_merge(root);
+  add_coverage(root);
   set_command_line(argc, argv);
 
   try {

@@ -209,6 +209,8 @@ else
   printf "%-34s %10.0f\n%-34s %10.0f\n" "whole, into one float32 array" "$whole" "64 kbp windows, one reused buffer" "$windows"
 fi
 results+="}"
+# Signal tracks: coverage from BAM and bigWig target extraction (bench/signal.sh).
+results+=", \"signal\": $("$ROOT/bench/signal.sh" "$DNACNN" "$WORK" "$BUILD")"
 # Data-parallel training, 1 process against 2 ranks (bench/scaling.sh).
 results+=", \"distributed\": $("$ROOT/bench/scaling.sh" "$DNACNN" "$WORK")}"
 echo "$results" | /usr/bin/python3 -m json.tool > "$ROOT/bench/results.json"

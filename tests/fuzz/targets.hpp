@@ -24,6 +24,8 @@ void genome_index(std::string_view bytes);    // a user's .fai beside a fixed ge
 void two_bit(std::string_view bytes);         // --genome g.2bit: header, index, records, fetches
 void intervals(std::string_view bytes);       // train --bed over a fixed genome (first byte picks options)
 void model_spec(std::string_view bytes);      // train --model FILE.json: layers, checked at several lengths
+void bigwig_regions(std::string_view bytes);  // train --bed R --bigwig over a fixed genome and track (first byte: options)
+void bam_coverage(std::string_view bytes);    // coverage from SAM records or fragments (first byte: options)
 
 struct Target {
   std::string name;  // also the corpus directory name
