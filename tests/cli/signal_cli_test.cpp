@@ -27,7 +27,7 @@ const char* kPython = "/usr/bin/python3";
 // chrom -> values.
 std::map<std::string, std::vector<double>> py_values(const fs::path& bw) {
   const RunResult r = test::run_program(
-      kPython, {kPython, "-c",
+      kPython, {"-c",
                 "import sys, math, pyBigWig\n"
                 "bw = pyBigWig.open(sys.argv[1])\n"
                 "for c, n in bw.chroms().items():\n"
@@ -45,7 +45,7 @@ std::map<std::string, std::vector<double>> py_values(const fs::path& bw) {
 }
 
 RunResult run_python(const std::string& script, const std::vector<std::string>& args = {}) {
-  std::vector<std::string> argv{kPython, "-c", script};
+  std::vector<std::string> argv{"-c", script};
   argv.insert(argv.end(), args.begin(), args.end());
   return test::run_program(kPython, argv);
 }
@@ -83,7 +83,7 @@ struct SignalCli : ::testing::Test {
              "\t60\t" + reads.back().cigar + "\t*\t0\t0\t" + std::string(36, 'A') + "\t*\n";
     }
     test::write_file(dir / (name + ".sam"), sam);
-    const RunResult s = test::run_program("samtools", {"samtools", "sort", "-o", path(name), path(name + ".sam")});
+    const RunResult s = test::run_program("/usr/bin/samtools", {"sort", "-o", path(name), path(name + ".sam")});
     EXPECT_EQ(s.exit_code, 0) << s.err;
     return path(name);
   }
@@ -96,7 +96,7 @@ TEST_F(SignalCli, CoverageMatchesSamtoolsDepthAndAHandCount) {
   EXPECT_NE(r.err.find("600 of 600 reads counted"), std::string::npos) << r.err;
   // samtools depth -aa: every base of every sequence, its default filters (UNMAP, SECONDARY,
   // QCFAIL, DUP) and no deletions, as coverage --full counts.
-  const RunResult depth = test::run_program("samtools", {"samtools", "depth", "-aa", bam});
+  const RunResult depth = test::run_program("/usr/bin/samtools", {"depth", "-aa", bam});
   ASSERT_EQ(depth.exit_code, 0) << depth.err;
   const auto full = py_values(dir / "full.bw");
   ASSERT_EQ(full.size(), 3u);
@@ -151,7 +151,7 @@ TEST_F(SignalCli, TrainsOnBigWigTargetsThatEqualPyBigWigStats) {
   const RunResult r = dnacnn({"train", "--bed", path("peaks.narrowPeak"), "--genome", g, "--bigwig", path("full.bw"),
                               "--bigwig", path("cut.plus.bw") + "," + path("cut.minus.bw"), "--target", "mean",
                               "--length", "80", "--output-length", "50", "--val-chroms", "chr2", "--model", "linear",
-                              "--epochs", "1", "--out", path("run"), "--quiet"});
+                              "--epochs", "1", "--batch-size", "4", "--out", path("run"), "--quiet"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto header = test::split(test::read_lines(dir / "run" / "predictions.tsv")[0], '\t');
   EXPECT_EQ(header[5], "full_actual");
@@ -193,7 +193,7 @@ TEST_F(SignalCli, PyBigWigTracksOfAnotherAssemblyFailAndGapsAreZeroFilledAndCoun
   ASSERT_EQ(py.exit_code, 0) << py.err;
   test::write_file(dir / "r.bed", "chr1\t10\t110\nchr1\t1960\t2000\nchr3\t100\t200\nchr1\t500\t600\nchr2\t10\t110\n");
   const std::vector<std::string> train{"train", "--bed", path("r.bed"), "--genome", g, "--length", "100", "--model",
-                                       "linear", "--epochs", "1", "--test-frac", "0", "--val-frac", "0.2"};
+                                       "linear", "--epochs", "1", "--batch-size", "2", "--test-frac", "0", "--val-frac", "0.2"};
   auto with = [&](std::vector<std::string> args, const std::vector<std::string>& more) {
     args.insert(args.end(), more.begin(), more.end());
     return args;
