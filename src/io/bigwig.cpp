@@ -74,31 +74,39 @@ BigWigReader& BigWigReader::operator=(BigWigReader&&) noexcept = default;
 
 bool BigWigReader::contains(const std::string& chrom) const { return impl_->lengths.count(chrom) > 0; }
 
+std::int64_t BigWigReader::length(const std::string& chrom) const {
+  const auto it = impl_->lengths.find(chrom);
+  return it == impl_->lengths.end() ? -1 : it->second;
+}
+
+void BigWigReader::raw_values(const std::string& chrom, std::int64_t start, std::int64_t end, float* out) const {
+  std::fill(out, out + (end - start), 0.0f);
+  if (end <= start) return;
+  bwOverlappingIntervals_t* o =
+      bwGetOverlappingIntervals(impl_->fp, chrom.c_str(), static_cast<std::uint32_t>(start), static_cast<std::uint32_t>(end));
+  if (!o) throw Error(fmt::format("cannot read {}:{}-{} (damaged file?)", chrom, start, end), {path_});
+  for (std::uint32_t i = 0; i < o->l; ++i) {
+    const std::int64_t s = std::max<std::int64_t>(o->start[i], start), e = std::min<std::int64_t>(o->end[i], end);
+    std::fill(out + std::min(s, e) - start, out + e - start, o->value[i]);
+  }
+  bwDestroyOverlappingIntervals(o);
+}
+
 void BigWigReader::values(const std::string& chrom, std::int64_t start, std::int64_t end, float* out,
                           ZeroFill& fill) const {
   const std::int64_t width = end - start;
   std::fill(out, out + width, 0.0f);
-  const auto it = impl_->lengths.find(chrom);
-  if (it == impl_->lengths.end()) {
+  const std::int64_t chrom_length = length(chrom);
+  if (chrom_length < 0) {
     fill.missing_chrom += width;
     return;
   }
-  const std::int64_t from = std::max<std::int64_t>(start, 0), to = std::min(end, it->second);
+  const std::int64_t from = std::max<std::int64_t>(start, 0), to = std::min(end, chrom_length);
   fill.off_end += width - std::max<std::int64_t>(to - from, 0);
   if (to <= from) return;
-  bwOverlappingIntervals_t* o =
-      bwGetOverlappingIntervals(impl_->fp, chrom.c_str(), static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to));
-  if (!o) throw Error(fmt::format("cannot read {}:{}-{} (damaged file?)", chrom, from, to), {path_});
-  for (std::uint32_t i = 0; i < o->l; ++i) {
-    const std::int64_t s = std::max<std::int64_t>(o->start[i], from), e = std::min<std::int64_t>(o->end[i], to);
-    const float v = o->value[i];
-    if (std::isnan(v)) {
-      fill.nan += std::max<std::int64_t>(e - s, 0);
-      continue;
-    }
-    for (std::int64_t p = s; p < e; ++p) out[p - start] = v;
-  }
-  bwDestroyOverlappingIntervals(o);
+  raw_values(chrom, from, to, out + (from - start));
+  for (std::int64_t p = from; p < to; ++p)
+    if (std::isnan(out[p - start])) ++fill.nan, out[p - start] = 0.0f;
 }
 
 void BigWigReader::check_sizes(const Genome& genome) const {

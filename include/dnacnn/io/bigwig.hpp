@@ -46,6 +46,10 @@ class BigWigReader {
   // The per-base values of [start, end) of `chrom` into out[0, end - start), zeros where nothing
   // is known (counted in `fill` as ZeroFill says). Not thread-safe: one reader per thread.
   void values(const std::string& chrom, std::int64_t start, std::int64_t end, float* out, ZeroFill& fill) const;
+  // The values as stored: NaN stays NaN, no data is 0. [start, end) must lie inside `chrom`.
+  void raw_values(const std::string& chrom, std::int64_t start, std::int64_t end, float* out) const;
+  // The chromosome's length here, -1 when the track lacks it.
+  std::int64_t length(const std::string& chrom) const;
 
   // Error naming this file, the chromosome and both sizes when a chromosome of the genome has
   // another length here (another assembly). Chromosomes only one of them has are fine.
