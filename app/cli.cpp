@@ -74,6 +74,7 @@ CliOutcome run_command_line(int argc, char** argv) {
   add_launch(root);
   add_merge(root);
   add_design(root);
+  add_coverage(root);
   set_command_line(argc, argv);
 
   try {

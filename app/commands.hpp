@@ -38,6 +38,7 @@ void add_merge(CLI::App& root);
 void add_marginalize(CLI::App& root);  // marginalize.cpp, with add_ablate
 void add_ablate(CLI::App& root);
 void add_design(CLI::App& root);
+void add_coverage(CLI::App& root);
 
 // The command line as typed, for run.json.
 const std::string& command_line();
@@ -61,6 +62,8 @@ CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 // --bed, --genome, --negatives, ... (interval_options.cpp), after add_input_options (whose --target-col
 // and --length they share); `training` adds the chromosome hold-out options.
 void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
+// UsageError for --target or --output-length without --bigwig (call in the command's callback).
+void check_interval_options(const CLI::App& cmd, const IntervalDataOptions& options);
 // The training task: --negatives makes binary labels, so it implies --task binary (and refuses
 // an explicit other task).
 Task task_for_input(const IntervalDataOptions& intervals, Task task, bool task_given);

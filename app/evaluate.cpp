@@ -1,9 +1,13 @@
+#include <fmt/format.h>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "torch_library.hpp"
 #include "dnacnn/core/device.hpp"
+#include "dnacnn/core/error.hpp"
+#include "dnacnn/data/signal.hpp"
 #include "dnacnn/infer/predict.hpp"
 #include "dnacnn/train/train_job.hpp"
 
@@ -33,6 +37,7 @@ void add_evaluate(CLI::App& root) {
   cmd->add_option("--device", a->device, "cpu, cuda or cuda:N");
   cmd->final_callback([a, cmd] {
     check_fit_options(*cmd, a->fit);
+    check_interval_options(*cmd, a->intervals);
     load_torch();
     set_thread_count(a->threads);
     const Predictor predictor = Predictor::load(a->models, a->device);
@@ -41,10 +46,15 @@ void add_evaluate(CLI::App& root) {
     intervals.length = predictor.config().length;  // intervals are resized to the model's input
     // The columns it was trained on (with --bed: a regression model's BED column; binary labels
     // come from --negatives).
-    const bool bed_column = intervals.negatives.empty() && predictor.config().task == Task::regression;
+    const bool bed_column = intervals.negatives.empty() && intervals.bigwigs.empty() &&
+                            predictor.config().task == Task::regression;
     if (table.target_cols.empty() && (intervals.beds.empty() || bed_column))
       table.target_cols = predictor.config().targets;
     const SequenceData data = read_input_data(a->data, table, intervals);
+    for (const auto& line : take_data_notes()) std::cerr << line << '\n';
+    if (!intervals.bigwigs.empty() && data.n_targets() != predictor.config().targets.size())
+      throw UsageError(fmt::format("--bigwig gives {} tracks; the model predicts {} targets", data.n_targets(),
+                                   predictor.config().targets.size()));
     const std::vector<Scores> scores = evaluate(predictor, data, a->rc_average, a->fit);
     // The first target's metrics at the top level; with several targets, each under per_target.
     nlohmann::json j = scores.front();

@@ -16,6 +16,17 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
       ->check(CLI::IsMember({"shuffle", "flank", "gc-matched"}));
   cmd.add_option("--neg-ratio", o.negative_ratio, "Negatives per positive")->check(CLI::PositiveNumber);
   cmd.add_option("--neg-seed", o.negative_seed, "Seed for placing the negatives");
+  cmd.add_option("--bigwig", o.bigwigs,
+                 "bigWig track(s) whose values over each window are the targets (regression, one per track), "
+                 "repeatable; PLUS.bw,MINUS.bw: a stranded pair (two targets, NAME+ and NAME-)");
+  cmd.add_option("--target", o.aggregate, "With --bigwig: one value per track and window, the sum, mean or max of "
+                                          "its per-base values (gaps and NaN count as 0)")
+      ->check(CLI::IsMember({"sum", "mean", "max"}))
+      ->capture_default_str();
+  cmd.add_option("--output-length", o.output_length,
+                 "With --bigwig: take the values over the window's central N bases (0: the whole window)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   CLI::Option* target_col = cmd.get_option("--target-col");
   target_col->description(target_col->get_description() +
                           "; with --bed: one BED column, a number from 4 or a name (score, signalValue, ...)");
@@ -27,6 +38,13 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
       ->delimiter(',');
   cmd.add_option("--test-chroms", o.test_chroms, "With --bed: chromosomes held out for testing (comma-separated)")
       ->delimiter(',');
+}
+
+void check_interval_options(const CLI::App& cmd, const IntervalDataOptions& o) {
+  if (!o.bigwigs.empty()) return;
+  for (const char* flag : {"--target", "--output-length"})
+    if (cmd.count(flag))
+      throw UsageError(std::string(flag) + " goes with --bigwig (a BED column's targets are --target-col)");
 }
 
 Task task_for_input(const IntervalDataOptions& intervals, Task task, bool task_given) {

@@ -11,13 +11,14 @@ void add_scan(CLI::App& root) {
   auto quiet = std::make_shared<bool>(false);
   auto regions = std::make_shared<std::string>();
   auto shard = std::make_shared<std::string>();
-  CLI::App* cmd = root.add_subcommand("scan", "Slide a model along a genome (or BED regions): a bedGraph track per target");
+  CLI::App* cmd = root.add_subcommand("scan", "Slide a model along a genome (or BED regions): a bedGraph or bigWig track per target");
   cmd->add_option("--model", q->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--genome", q->genome, "Reference FASTA, plain or bgzip (.fai built when missing)")->required();
   cmd->add_option("--regions", *regions, "BED file: scan only these regions (default: every sequence)");
   cmd->add_option("--step", q->step, "Bases between window centres (= bedGraph bin width)")->check(CLI::PositiveNumber);
   cmd->add_option("-o,--out", q->out,
-                  "track.bedGraph (several targets: track.<target>.bedGraph), or a .tsv table with a column per target")
+                  "track.bedGraph or track.bw (bigWig; several targets: track.<target>.bedGraph/.bw), or a .tsv table "
+                  "with a column per target")
       ->required();
   cmd->add_flag("--rc-average", q->rc_average, "Average each window's prediction with its reverse complement's");
   cmd->add_option("--batch-size", q->batch_size, "Windows per forward pass")->check(CLI::PositiveNumber);

@@ -19,6 +19,7 @@
 #include "dnacnn/train/run.hpp"
 #include "dnacnn/train/run_config.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
+#include "dnacnn/data/signal.hpp"
 #include "dnacnn/train/train.hpp"
 #include "dnacnn/train/train_job.hpp"
 
@@ -70,6 +71,7 @@ static Group join_group(const DistributedOptions& d, const std::string& device) 
 static TrainResult train_and_write(const std::filesystem::path& out, const TrainJob& job, const SequenceData& data,
                                    std::optional<TrainCheckpoint> resume, bool quiet, Group& group) {
   Progress progress(quiet || !group.writes());
+  for (const auto& line : take_data_notes()) progress.log(line);
   if (data.cropped + data.padded > 0)
     progress.log(fmt::format("fitted to {} bp: {} sequences centre-cropped, {} N-padded ({})", job.table.length,
                              data.cropped, data.padded, pad_name(job.table.pad)));
@@ -188,7 +190,8 @@ struct NewRun {
 static bool reads_input(const std::string& flag) {
   static const std::set<std::string> flags{"--format", "--seq-col", "--id-col", "--target-col", "--labels",
                                            "--split-col", "--length", "--pad", "--genome", "--negatives",
-                                           "--negative-ratio", "--negative-seed", "--val-chroms", "--test-chroms"};
+                                           "--negative-ratio", "--negative-seed", "--val-chroms", "--test-chroms",
+                                           "--bigwig", "--target", "--output-length"};
   return flags.contains(flag);
 }
 
@@ -243,6 +246,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.task = task_for_input(run.intervals, options.task, cmd.count("--task") > 0);
   options.validate();
   check_training_feature_options(cmd, options);
+  check_interval_options(cmd, run.intervals);
   if (options.folds.count > 0) check_fold_options(a, cmd, run, options);
   if (a.dist.enabled && options.engine == EngineKind::fused)
     throw UsageError("--engine fused trains in one process; --distributed uses --engine torch (or auto)");

@@ -237,6 +237,8 @@ if /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
 else
   echo "attribution peers not run (needs python3-torch and numpy)" >&2
 fi
+# Signal tracks: coverage from BAM and bigWig target extraction (bench/signal.sh).
+results+=", \"signal\": $("$ROOT/bench/signal.sh" "$DNACNN" "$WORK" "$BUILD")"
 # Data-parallel training, 1 process against 2 ranks (bench/scaling.sh).
 results+=", \"distributed\": $("$ROOT/bench/scaling.sh" "$DNACNN" "$WORK")}"
 echo "$results" | /usr/bin/python3 -m json.tool > "$ROOT/bench/results.json"

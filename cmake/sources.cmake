@@ -20,6 +20,7 @@ set(DNACNN_CORE_SOURCES
   src/io/twobit.cpp
   src/io/bed.cpp
   src/io/vcf.cpp
+  src/io/bigwig.cpp
   src/data/sequence.cpp
   src/data/scoring_rule.cpp
   src/data/simulate.cpp
@@ -31,6 +32,8 @@ set(DNACNN_CORE_SOURCES
   src/data/negatives.cpp
   src/data/shard.cpp
   src/data/options_json.cpp
+  src/data/signal.cpp
+  src/data/coverage.cpp
   src/models/model_config.cpp
   src/models/shapes.cpp
   src/models/model_store.cpp

@@ -11,6 +11,7 @@
 #include "dnacnn/io/bed.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/io/table.hpp"
+#include "dnacnn/data/signal.hpp"
 
 namespace dnacnn {
 
@@ -31,6 +32,14 @@ void IntervalDataOptions::validate() const {
   if (genome.empty()) throw UsageError("--bed needs --genome FASTA");
   if (length < 0) throw UsageError("--length must be positive");
   if (length > kMaxIntervalWidth) throw UsageError("--length must be at most " + std::to_string(kMaxIntervalWidth));
+  if (!bigwigs.empty()) {
+    if (!target_col.empty() || !negatives.empty())
+      throw UsageError("--bigwig gives the targets: it excludes --target-col and --negatives");
+    parse_signal_aggregate(aggregate);
+    if (output_length < 0) throw UsageError("--output-length must be positive");
+    parse_bigwig_tracks(bigwigs);
+    return;
+  }
   if (target_col.empty() && negatives.empty())
     throw UsageError("--bed needs --target-col COLUMN (a number per interval) or --negatives "
                      "shuffle|flank|gc-matched (the intervals are positives, labelled 1 against 0)");
@@ -73,6 +82,14 @@ std::vector<Split> chromosome_split(const std::vector<std::string>& chroms, cons
   return out;
 }
 
+// A narrowPeak summit: column 10, an offset from the start (-1: none given).
+std::optional<std::int64_t> summit_of(const io::BedRecord& r) {
+  if (r.fields.size() < 10) return std::nullopt;
+  const auto offset = io::parse_finite_float(r.fields[9]);
+  if (!offset || *offset < 0 || *offset != std::floor(*offset)) return std::nullopt;
+  return static_cast<std::int64_t>(*offset);
+}
+
 }  // namespace
 
 SequenceData read_interval_data(const IntervalDataOptions& o) {
@@ -81,10 +98,12 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
   const std::optional<std::size_t> column =
       o.target_col.empty() ? std::nullopt : std::optional(io::bed_column(o.target_col));
 
+  const bool signal = !o.bigwigs.empty();
   SequenceData data;
   data.source = o.beds.front().string();
   data.target_names = {column ? io::bed_column_name(*column) : "label"};
   std::vector<Interval> positives;
+  std::vector<std::optional<std::int64_t>> summits;  // narrowPeak column 10, with --bigwig
   for (const auto& path : o.beds) {
     for (const io::BedRecord& r : io::read_bed(path)) {
       const std::int64_t chrom_length = genome.length(r.chrom, {path.string(), r.line, 1});  // unknown: an Error
@@ -100,6 +119,10 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
                     {path.string(), r.line, 2});
       positives.push_back({r.chrom, r.start, r.end});
       data.lines.push_back(r.line);
+      if (signal) {
+        summits.push_back(summit_of(r));
+        continue;
+      }
       if (!column) {
         data.targets.push_back(1);
         continue;
@@ -119,8 +142,19 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
   const std::int64_t length = o.length > 0 ? o.length : common_width(positives);
 
   std::vector<Interval> rows;
-  for (const auto& p : positives) rows.push_back(centred(p, length));
-  if (!column) {
+  for (std::size_t i = 0; i < positives.size(); ++i) {
+    const Interval& p = positives[i];
+    const bool at_summit = signal && summits[i];
+    rows.push_back(at_summit ? centred({p.chrom, p.start + *summits[i], p.start + *summits[i] + 1}, length)
+                             : centred(p, length));
+  }
+  if (signal) {
+    const SignalTargets targets = read_signal_targets(parse_bigwig_tracks(o.bigwigs), rows,
+                                                      parse_signal_aggregate(o.aggregate), o.output_length, genome);
+    data.target_names = targets.names;
+    data.targets = targets.values;
+    if (targets.fill.total() > 0) add_data_note(zero_fill_note(targets.fill));
+  } else if (!column) {
     const auto count = static_cast<std::int64_t>(std::llround(o.negative_ratio * static_cast<double>(positives.size())));
     for (Interval& n : generate_negatives(genome, positives, o.negatives, count, length, o.negative_seed)) {
       rows.push_back(std::move(n));

@@ -36,7 +36,10 @@ void to_json(nlohmann::json& j, const IntervalDataOptions& o) {
        {"negative_ratio", o.negative_ratio},
        {"negative_seed", o.negative_seed},
        {"val_chroms", o.val_chroms},
-       {"test_chroms", o.test_chroms}};
+       {"test_chroms", o.test_chroms},
+       {"bigwigs", o.bigwigs},
+       {"aggregate", o.aggregate},
+       {"output_length", o.output_length}};
 }
 
 void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
@@ -50,6 +53,10 @@ void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
   j.at("negative_seed").get_to(o.negative_seed);
   j.at("val_chroms").get_to(o.val_chroms);
   j.at("test_chroms").get_to(o.test_chroms);
+  // Runs recorded before bigWig targets existed have none.
+  o.bigwigs = j.value("bigwigs", std::vector<std::string>{});
+  o.aggregate = j.value("aggregate", std::string("sum"));
+  o.output_length = j.value("output_length", std::int64_t{0});
 }
 
 }  // namespace dnacnn

@@ -16,6 +16,7 @@
 #include "dnacnn/data/intervals.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 #include "dnacnn/io/bed.hpp"
+#include "dnacnn/io/bigwig.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/models/model_store.hpp"
 #include "dnacnn/infer/predict.hpp"
@@ -25,6 +26,15 @@ namespace dnacnn {
 namespace {
 
 bool is_table(const std::filesystem::path& out) { return out.extension() == ".tsv"; }
+bool is_bigwig_path(const std::filesystem::path& out) { return out.extension() == ".bw"; }
+
+// One chunk's results: formatted lines per output file, or (bigWig) its bins and values.
+struct ChunkOutput {
+  std::vector<std::string> text;
+  std::vector<std::pair<std::int64_t, std::int64_t>> bins;
+  std::vector<float> values;  // bins x targets
+  std::int64_t windows = 0;
+};
 
 // Every sequence, or the BED regions clipped to their sequences, sorted by name and start and merged.
 std::vector<Interval> scan_regions(const io::Genome& genome, const ScanRequest& r) {
@@ -65,8 +75,8 @@ struct Worker {
   Predictor predictor;
 };
 
-// The formatted output lines of one chunk, one string per output file.
-std::vector<std::string> scan_chunk(Worker& w, const Interval& chunk, const ScanRequest& r, std::int64_t* windows) {
+// The predictions of one chunk, formatted for text outputs.
+ChunkOutput scan_chunk(Worker& w, const Interval& chunk, const ScanRequest& r) {
   const std::int64_t length = w.predictor.config().length;
   const std::int64_t from = chunk.start - length, to = chunk.end + length;
   const std::string around = w.genome.fetch(chunk.chrom, from, to);
@@ -79,11 +89,18 @@ std::vector<std::string> scan_chunk(Worker& w, const Interval& chunk, const Scan
     data.seqs.push_back(around.substr(static_cast<std::size_t>(window - from), static_cast<std::size_t>(length)));
     bins.emplace_back(b, e);
   }
+  ChunkOutput result;
   const std::vector<float> values = w.predictor.predict(data, r.batch_size, r.rc_average);
-  *windows = static_cast<std::int64_t>(bins.size());
+  result.windows = static_cast<std::int64_t>(bins.size());
+  if (is_bigwig_path(r.out)) {
+    result.bins = std::move(bins);
+    result.values = values;
+    return result;
+  }
   const std::size_t n_targets = w.predictor.config().targets.size();
   const bool table = is_table(r.out);
-  std::vector<std::string> out(table ? 1 : n_targets);
+  std::vector<std::string>& out = result.text;
+  out.resize(table ? 1 : n_targets);
   for (std::size_t i = 0; i < bins.size(); ++i) {
     const auto [b, e] = bins[i];
     if (table) {
@@ -95,7 +112,7 @@ std::vector<std::string> scan_chunk(Worker& w, const Interval& chunk, const Scan
         fmt::format_to(std::back_inserter(out[t]), "{}\t{}\t{}\t{:.6g}\n", chunk.chrom, b, e, values[i * n_targets + t]);
     }
   }
-  return out;
+  return result;
 }
 
 // Chunks are handed out in order; a worker may run at most `ahead` chunks past the last one
@@ -110,9 +127,9 @@ class OrderedPipeline {
     if (error_ || next_ >= n_) return std::nullopt;
     return next_++;
   }
-  void finish(std::size_t i, std::vector<std::string> text, std::int64_t windows) {
+  void finish(std::size_t i, ChunkOutput output) {
     std::lock_guard lock(m_);
-    done_[i] = {std::move(text), windows};
+    done_[i] = std::move(output);
     cv_.notify_all();
   }
   void fail(std::exception_ptr e) {
@@ -121,7 +138,7 @@ class OrderedPipeline {
     cv_.notify_all();
   }
   // Waits for chunk `i` (in order); nullopt after a worker failed.
-  std::optional<std::pair<std::vector<std::string>, std::int64_t>> wait_for(std::size_t i) {
+  std::optional<ChunkOutput> wait_for(std::size_t i) {
     std::unique_lock lock(m_);
     cv_.wait(lock, [&] { return error_ || done_.count(i); });
     if (error_) return std::nullopt;
@@ -140,7 +157,7 @@ class OrderedPipeline {
   std::mutex m_;
   std::condition_variable cv_;
   std::size_t n_, ahead_, next_ = 0, written_ = 0;
-  std::map<std::size_t, std::pair<std::vector<std::string>, std::int64_t>> done_;
+  std::map<std::size_t, ChunkOutput> done_;
   std::exception_ptr error_;
 };
 
@@ -182,7 +199,13 @@ ScanResult run_scan(const ScanRequest& r, Progress& progress) {
   if (r.shard)
     for (auto& p : result.outputs) p = shard_path(p, *r.shard);
   std::vector<std::unique_ptr<io::AtomicFile>> files;
-  for (const auto& p : result.outputs) files.push_back(std::make_unique<io::AtomicFile>(p));
+  std::vector<std::unique_ptr<io::BigWigWriter>> tracks;
+  if (is_bigwig_path(r.out)) {
+    if (r.shard) throw UsageError("--shard writes bedGraph or .tsv shards (joined by dnacnn merge), not bigWig");
+    for (const auto& p : result.outputs) tracks.push_back(std::make_unique<io::BigWigWriter>(p, io::bigwig_chroms(genome)));
+  } else {
+    for (const auto& p : result.outputs) files.push_back(std::make_unique<io::AtomicFile>(p));
+  }
   if (is_table(r.out)) {
     files[0]->stream() << "chrom\tstart\tend";
     for (const auto& t : stored.config.targets) files[0]->stream() << '\t' << t;
@@ -199,9 +222,7 @@ ScanResult run_scan(const ScanRequest& r, Progress& progress) {
     threads.emplace_back([&pipeline, &chunks, &r, worker = w.get()] {
       try {
         while (auto i = pipeline.take()) {
-          std::int64_t windows = 0;
-          auto text = scan_chunk(*worker, chunks[*i], r, &windows);
-          pipeline.finish(*i, std::move(text), windows);
+          pipeline.finish(*i, scan_chunk(*worker, chunks[*i], r));
         }
       } catch (...) {
         pipeline.fail(std::current_exception());
@@ -213,8 +234,11 @@ ScanResult run_scan(const ScanRequest& r, Progress& progress) {
   for (std::size_t i = 0; i < chunks.size(); ++i) {
     auto done = pipeline.wait_for(i);
     if (!done) break;
-    for (std::size_t f = 0; f < files.size(); ++f) files[f]->stream() << done->first[f];
-    result.windows += done->second;
+    for (std::size_t f = 0; f < files.size(); ++f) files[f]->stream() << done->text[f];
+    for (std::size_t t = 0; t < tracks.size(); ++t)
+      for (std::size_t b = 0; b < done->bins.size(); ++b)
+        tracks[t]->add(chunks[i].chrom, done->bins[b].first, done->bins[b].second, done->values[b * tracks.size() + t]);
+    result.windows += done->windows;
     result.bases += chunks[i].end - chunks[i].start;
     progress.update(fmt::format("scan: {} {:.1f}% ({:.0f} bases/s)", chunks[i].chrom,
                                 100.0 * static_cast<double>(result.bases) / static_cast<double>(std::max<std::int64_t>(total, 1)),
@@ -223,6 +247,7 @@ ScanResult run_scan(const ScanRequest& r, Progress& progress) {
   for (auto& t : threads) t.join();
   if (auto e = pipeline.error()) std::rethrow_exception(e);
   for (auto& f : files) f->commit();
+  for (auto& t : tracks) t->commit();
   result.seconds = elapsed();
   return result;
 }

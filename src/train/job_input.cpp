@@ -1,6 +1,7 @@
 // A training job's input: reading it (a table, FASTA or BED intervals) and checking, on resume,
 // that it has not changed. Torch-free: bad input is refused before LibTorch loads.
 #include "dnacnn/core/error.hpp"
+#include "dnacnn/data/signal.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/train/run.hpp"
 #include "dnacnn/train/train_job.hpp"
@@ -11,8 +12,8 @@ SequenceData read_input_data(const std::string& data, const TableOptions& table,
   if (data.empty() == intervals.beds.empty()) throw UsageError("give either --data FILE or --bed BED --genome FASTA");
   if (!data.empty()) {
     if (!intervals.genome.empty() || !intervals.negatives.empty() || !intervals.val_chroms.empty() ||
-        !intervals.test_chroms.empty())
-      throw UsageError("--genome, --negatives, --val-chroms and --test-chroms go with --bed, not --data");
+        !intervals.test_chroms.empty() || !intervals.bigwigs.empty())
+      throw UsageError("--genome, --negatives, --bigwig, --val-chroms and --test-chroms go with --bed, not --data");
     return read_sequence_table(data, table);
   }
   if (!table.labels.empty() || !table.split_col.empty())
@@ -28,6 +29,7 @@ std::string input_md5(const TrainJob& job) {
   if (job.intervals.beds.empty()) return file_md5(job.data);
   std::string md5s;
   for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
+  for (const auto& track : parse_bigwig_tracks(job.intervals.bigwigs)) md5s += file_md5(track.file) + ",";
   return md5s + file_md5(io::Genome(job.intervals.genome).fingerprint_file());
 }
 

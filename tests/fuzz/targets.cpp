@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -22,6 +24,8 @@
 #include "dnacnn/io/fasta.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/io/vcf.hpp"
+#include "dnacnn/data/coverage.hpp"
+#include "dnacnn/io/bigwig.hpp"
 
 namespace dnacnn::fuzz {
 
@@ -224,6 +228,83 @@ void intervals(std::string_view bytes) {
   });
 }
 
+namespace {
+
+// A bigWig over the fixed genome's chr1 and chr2 (chrM missing), with a gap and a NaN run; and one
+// whose chr1 has another length (another assembly).
+const fs::path& fixed_bigwig(bool other_assembly) {
+  static const auto write_track = [](const char* name, std::int64_t chr1_length) {
+    const fs::path p = scratch() / name;
+    io::BigWigWriter w(p, {{"chr1", chr1_length}, {"chr2", 29}});
+    w.add("chr1", 0, 10, 1.5f);
+    w.add("chr1", 20, 40, 3.0f);
+    w.add("chr2", 0, 5, std::numeric_limits<float>::quiet_NaN());
+    w.add("chr2", 5, 29, 2.0f);
+    w.commit();
+    return p;
+  };
+  static const fs::path same = write_track("fixed.bw", 60), other = write_track("other.bw", 61);
+  return other_assembly ? other : same;
+}
+
+}  // namespace
+
+void bigwig_regions(std::string_view bytes) {
+  if (bytes.empty()) return;
+  const unsigned char flags = static_cast<unsigned char>(bytes[0]);
+  bytes.remove_prefix(1);
+  fs::remove(fixed_genome().string() + ".fai");
+  IntervalDataOptions options;
+  options.beds = {write("r.bed", bytes)};
+  options.genome = fixed_genome();
+  options.length = flags & 1 ? 1 + (flags >> 5) : 0;
+  options.aggregate = (flags & 6) == 0 ? "sum" : (flags & 6) == 2 ? "mean" : "max";
+  options.output_length = flags & 8 ? 1 + (flags >> 6) : 0;
+  const std::string track = fixed_bigwig(flags & 16).string();
+  options.bigwigs = {flags & 32 ? track + "," + track : track};
+  expect_only_errors([&] {
+    const SequenceData data = read_interval_data(options);
+    if (data.targets.size() != data.seqs.size() * data.n_targets()) throw std::logic_error("targets per row differ");
+    for (float v : data.targets)
+      if (!std::isfinite(v) || v < 0) throw std::logic_error("a bigWig target is not a finite value >= 0");
+  });
+}
+
+void bam_coverage(std::string_view bytes) {
+  if (bytes.empty()) return;
+  const unsigned char flags = static_cast<unsigned char>(bytes[0]);
+  bytes.remove_prefix(1);
+  fs::remove(fixed_genome().string() + ".fai");
+  CoverageOptions o;
+  (flags & 1 ? o.fragments : o.bam) = write(flags & 1 ? "f.tsv" : "r.sam", bytes);
+  o.genome = fixed_genome();
+  o.out = scratch() / "cov.bw";
+  o.full = flags & 2;
+  o.strand = (flags & 4) && !(flags & 1);
+  if (flags & 8) o.shift_plus = 4, o.shift_minus = -5;
+  if (flags & 16) o.exclude_flags = 0;
+  o.min_mapq = flags & 32 ? 20 : 0;
+  expect_only_errors([&] {
+    const CoverageStats stats = make_coverage(o);
+    // 5' ends: every counted read adds 1 (a fragment 2) unless shifted off the chromosome.
+    double total = 0;
+    for (const auto& out : stats.outputs) {
+      const io::BigWigReader track(out);
+      io::ZeroFill fill;
+      for (const auto& c : track.chroms()) {
+        std::vector<float> values(static_cast<std::size_t>(c.length));
+        track.values(c.name, 0, c.length, values.data(), fill);
+        for (float v : values) {
+          if (!(v >= 0)) throw std::logic_error("a negative or NaN count");
+          total += v;
+        }
+      }
+    }
+    const double expected = static_cast<double>(stats.counted * (o.fragments.empty() ? 1 : 2) - stats.clipped);
+    if (!o.full && total != expected) throw std::logic_error("5' counts do not add up to the reads counted");
+  });
+}
+
 void model_spec(std::string_view bytes) {
   const fs::path path = write("spec.json", bytes);
   expect_only_errors([&] {
@@ -271,6 +352,8 @@ void attributions(std::string_view bytes) {
 const std::vector<Target>& targets() {
   static const std::vector<Target> all{{"sequence_table", sequence_table},
                                        {"motif_file", motif_file},
+                                       {"bigwig_regions", bigwig_regions},
+                                       {"bam_coverage", bam_coverage},
                                        {"safetensors", safetensors},
                                        {"model_config", model_config},
                                        {"checkpoint", checkpoint},

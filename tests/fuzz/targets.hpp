@@ -26,6 +26,8 @@ void intervals(std::string_view bytes);       // train --bed over a fixed genome
 void model_spec(std::string_view bytes);      // train --model FILE.json: layers, checked at several lengths
 void run_config(std::string_view bytes);      // train --config FILE: run.json or hand-written, then validated
 void attributions(std::string_view bytes);    // discover --attributions: attributions.tsv, then the whole engine
+void bigwig_regions(std::string_view bytes);  // train --bed R --bigwig over a fixed genome and track (first byte: options)
+void bam_coverage(std::string_view bytes);    // coverage from SAM records or fragments (first byte: options)
 
 struct Target {
   std::string name;  // also the corpus directory name

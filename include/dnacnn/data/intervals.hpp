@@ -33,6 +33,12 @@ struct IntervalDataOptions {
   double negative_ratio = 1;        // negatives per positive
   std::uint64_t negative_seed = 1;
   std::vector<std::string> val_chroms, test_chroms;  // chromosome hold-out (fills given_split)
+  // Targets from signal tracks instead: --bigwig values (data/signal.hpp), aggregated by `aggregate`
+  // (sum, mean, max) over each window's central `output_length` bases (0: the whole window).
+  // narrowPeak windows are then centred on the summit (column 10) when it is given.
+  std::vector<std::string> bigwigs;
+  std::string aggregate = "sum";
+  std::int64_t output_length = 0;
 
   void validate() const;  // UsageError for contradictory options
 };
@@ -42,7 +48,8 @@ void from_json(const nlohmann::json& j, IntervalDataOptions& options);
 // The widest BED interval read (16 Mbp): far above any model's input, far below exhausting memory.
 inline constexpr std::int64_t kMaxIntervalWidth = std::int64_t{1} << 24;
 
-// One row per interval (id "chr:start-end", sequence fetched from the genome, N off the ends) and,
+// One row per interval (id "chr:start-end", sequence fetched from the genome, N off the ends), with
+// the BED column's value or the bigWig tracks' values over the window as targets, or,
 // for binary labels, generated negatives with target 0 after the positives (target 1). A sequence
 // name absent from the genome is an Error at the BED file and line naming it.
 SequenceData read_interval_data(const IntervalDataOptions& options);
