@@ -1,7 +1,6 @@
 #include "dnacnn/interpret/discover.hpp"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cmath>
@@ -54,33 +53,6 @@ DiscoverResult discover_patterns(const AttributionSet& set, const DiscoverOption
     }
   }
   return r;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
-}
-
-DiscoverSummary run_discover(const DiscoverRequest& q, Progress& progress) {
-  q.options.validate();
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<Motif> database;
-  if (q.database) database = io::read_motif_file(*q.database);  // a bad file fails before the work
-  if (!fs::is_directory(q.attributions))
-    throw Error("not a directory of `dnacnn attribute` output (attributions.tsv)", {q.attributions.string()});
-  const fs::path table = q.attributions / "attributions.tsv";
-  if (!fs::exists(table)) throw Error("no attributions.tsv here: run `dnacnn attribute --out DIR` first", {table.string()});
-  progress.update("discover: reading " + table.string());
-  const AttributionSet set = read_attributions(table, q.hypothetical);
-  DiscoverSummary s;
-  s.result = discover_patterns(set, q.options, progress);
-  for (const Pattern& p : s.result.patterns)
-    s.matches.push_back(database.empty() ? std::vector<MotifMatch>{} : match_motif(p.motif(), database, q.match));
-  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  s.peak_rss_mb = peak_rss_mb();
-  discover_detail::write_discover_outputs(q, set, s);
-  return s;
 }
 
 }  // namespace dnacnn

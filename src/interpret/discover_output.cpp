@@ -1,8 +1,10 @@
 #include "interpret/discover_output.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +13,8 @@
 #include "dnacnn/interpret/logos.hpp"
 #include "report/html.hpp"
 #include "report/page.hpp"
+#include "dnacnn/core/error.hpp"
+#include "interpret/discover_detail.hpp"
 
 namespace dnacnn::discover_detail {
 
@@ -186,3 +190,38 @@ void write_discover_outputs(const DiscoverRequest& q, const AttributionSet& set,
 }
 
 }  // namespace dnacnn::discover_detail
+
+namespace dnacnn {
+
+namespace fs = std::filesystem;
+
+// run_discover lives with the outputs it writes: the engine (discover.cpp) stays free of the report,
+// so the fuzz targets link it without the report's assets.
+static double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB on Linux
+}
+
+DiscoverSummary run_discover(const DiscoverRequest& q, Progress& progress) {
+  q.options.validate();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<Motif> database;
+  if (q.database) database = io::read_motif_file(*q.database);  // a bad file fails before the work
+  if (!fs::is_directory(q.attributions))
+    throw Error("not a directory of `dnacnn attribute` output (attributions.tsv)", {q.attributions.string()});
+  const fs::path table = q.attributions / "attributions.tsv";
+  if (!fs::exists(table)) throw Error("no attributions.tsv here: run `dnacnn attribute --out DIR` first", {table.string()});
+  progress.update("discover: reading " + table.string());
+  const AttributionSet set = read_attributions(table, q.hypothetical);
+  DiscoverSummary s;
+  s.result = discover_patterns(set, q.options, progress);
+  for (const Pattern& p : s.result.patterns)
+    s.matches.push_back(database.empty() ? std::vector<MotifMatch>{} : match_motif(p.motif(), database, q.match));
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  s.peak_rss_mb = peak_rss_mb();
+  discover_detail::write_discover_outputs(q, set, s);
+  return s;
+}
+
+}  // namespace dnacnn
