@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "cli_support.hpp"
 #include "genome_fixture.hpp"
@@ -140,6 +141,61 @@ TEST(ExperimentsNotebook, TatAndGcgHaveTheRuleEffects) {
   const json ablated = read_json(dir / "a" / "summary.json");
   EXPECT_LT(ablated.at("mean_effect").get<double>(), -7);
   EXPECT_GT(ablated.at("n").get<int>(), 2000);
+}
+
+
+// Issue #21's walkthrough (docs/interpretation.md): two planted motifs of opposite effect, GATAAG
+// (+5) and CACGTG (-5), in 20,000 random 100 bp sequences; a DeepBind-like model; DeepSHAP with
+// hypothetical contributions; discover against a database names both; marginalize gives each its
+// sign and most of its size. Long (about a minute on the 2-core machine): `make test-long`.
+TEST(LongPlantedMotifs, DeepshapDiscoverAndMarginalizeFindBoth) {
+  TempDir dir;
+  test::write_file(dir / "rule.json", R"({"name": "gata-ebox", "base_scores": {"A": 0, "C": 0, "G": 0, "T": 0},
+    "motifs": [{"pattern": "GATAAG", "effect": 5}, {"pattern": "CACGTG", "effect": -5}]})");
+  std::string db = "MEME version 4\n\nALPHABET= ACGT\n\nstrands: + -\n\nBackground letter frequencies\nA 0.25 C 0.25 G 0.25 T 0.25\n\n";
+  for (const auto& [id, name, consensus] : {std::tuple{"MA0035.4", "GATA1", "TGATAAGA"}, {"MA0058.3", "MAX", "CCACGTGG"},
+                                            {"MA0139.1", "CTCF", "CCGCGAGGGC"}, {"MA0099.3", "FOS::JUN", "TGACTCA"}}) {
+    db += std::string("MOTIF ") + id + " " + name + "\nletter-probability matrix: alength= 4 w= " +
+          std::to_string(std::string(consensus).size()) + " nsites= 20 E= 0\n";
+    for (const char c : std::string(consensus))
+      for (const char b : std::string("ACGT")) db += std::string(b == c ? "0.85" : "0.05") + (b == 'T' ? "\n" : " ");
+    db += "\n";
+  }
+  test::write_file(dir / "db.meme", db);
+  const auto run = [&](std::vector<std::string> args) {
+    if (args.front() != "simulate") args.push_back("--quiet");
+    const RunResult r = dnacnn(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  };
+  const std::string data = (dir / "data.tsv").string(), model = (dir / "run").string();
+  run({"simulate", "--random", "20000", "--length", "100", "--rule", (dir / "rule.json").string(), "--noise", "0.3",
+       "--seed", "3", "--out", data});
+  run({"train", "--data", data, "--model", "deepbind", "--epochs", "25", "--optimizer", "adam", "--lr", "0.003",
+       "--threads", "2", "--out", model});
+  std::string some;  // the header and the first 2,000 sequences
+  const std::vector<std::string> lines = test::read_lines(dir / "data.tsv");
+  for (std::size_t i = 0; i < 2001 && i < lines.size(); ++i) some += lines[i] + "\n";
+  test::write_file(dir / "some.tsv", some);
+  run({"attribute", "--model", model, "--in", (dir / "some.tsv").string(), "--method", "deepshap", "--hypothetical",
+       "--logos", "0", "--out", (dir / "attr").string()});
+  run({"discover", "--attributions", (dir / "attr").string(), "--db", (dir / "db.meme").string(), "--out",
+       (dir / "disc").string()});
+  const auto patterns = read_tsv(dir / "disc" / "patterns.tsv");
+  bool gata = false, ebox = false;
+  for (std::size_t i = 0; i < patterns.at("pattern").size(); ++i) {
+    const std::string& sign = patterns.at("sign")[i];
+    const std::string& consensus = patterns.at("consensus")[i];
+    const std::string& name = patterns.at("best_match_name")[i];
+    gata |= sign == "positive" && consensus.find("GATAAG") != std::string::npos && name == "GATA1";
+    ebox |= sign == "negative" && consensus.find("CACGTG") != std::string::npos && name == "MAX";
+  }
+  EXPECT_TRUE(gata) << test::read_file(dir / "disc" / "patterns.tsv");
+  EXPECT_TRUE(ebox) << test::read_file(dir / "disc" / "patterns.tsv");
+  run({"marginalize", "--model", model, "--motif", "GATAAG", "--motif", "CACGTG", "--background", "500", "--out",
+       (dir / "marg").string()});
+  const json motifs = read_json(dir / "marg" / "summary.json").at("motifs");
+  EXPECT_GT(motifs.at(0).at("mean_effect").get<double>(), 2.5) << motifs;
+  EXPECT_LT(motifs.at(1).at("mean_effect").get<double>(), -2.5) << motifs;
 }
 
 }  // namespace
