@@ -87,6 +87,9 @@ std::optional<std::int64_t> summit_of(const io::BedRecord& r) {
   if (r.fields.size() < 10) return std::nullopt;
   const auto offset = io::parse_finite_float(r.fields[9]);
   if (!offset || *offset < 0 || *offset != std::floor(*offset)) return std::nullopt;
+  // No peak is wider than the widest interval read; a larger offset (2.6e20, found by the fuzz
+  // campaign) would not even fit the integer: read it as no summit, like MACS2's -1.
+  if (*offset > static_cast<double>(kMaxIntervalWidth)) return std::nullopt;
   return static_cast<std::int64_t>(*offset);
 }
 
