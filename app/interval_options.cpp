@@ -27,6 +27,9 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
                  "With --bigwig: take the values over the window's central N bases (0: the whole window)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  cmd.add_flag("--profile", o.profile,
+               "With --bigwig: per-base targets over the central --output-length bases, one profile per track "
+               "(profile models: --model bpnet or a spec ending in a profile_head; implies --loss multinomial)");
   CLI::Option* target_col = cmd.get_option("--target-col");
   target_col->description(target_col->get_description() +
                           "; with --bed: one BED column, a number from 4 or a name (score, signalValue, ...)");
@@ -42,7 +45,7 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
 
 void check_interval_options(const CLI::App& cmd, const IntervalDataOptions& o) {
   if (!o.bigwigs.empty()) return;
-  for (const char* flag : {"--target", "--output-length"})
+  for (const char* flag : {"--target", "--output-length", "--profile"})
     if (cmd.count(flag))
       throw UsageError(std::string(flag) + " goes with --bigwig (a BED column's targets are --target-col)");
 }

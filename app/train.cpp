@@ -191,7 +191,7 @@ static bool reads_input(const std::string& flag) {
   static const std::set<std::string> flags{"--format", "--seq-col", "--id-col", "--target-col", "--labels",
                                            "--split-col", "--length", "--pad", "--genome", "--negatives",
                                            "--negative-ratio", "--negative-seed", "--val-chroms", "--test-chroms",
-                                           "--bigwig", "--target", "--output-length"};
+                                           "--bigwig", "--target", "--output-length", "--profile"};
   return flags.contains(flag);
 }
 
@@ -232,6 +232,16 @@ static void check_fold_options(const TrainArgs& a, const CLI::App& cmd, const Ne
   options.folds.index = 0;
 }
 
+// --profile: the multinomial loss, and bpnet from the zoo gets its profile head (other models must
+// end in one: train_model says so).
+static void use_profile_model(const SequenceData& data, const CLI::App& cmd, TrainOptions& options) {
+  if (cmd.count("--loss") && options.loss != Loss::multinomial)
+    throw UsageError(fmt::format("--profile trains with --loss multinomial, not {}", loss_name(options.loss)));
+  options.loss = Loss::multinomial;
+  if (!options.spec && options.arch == "bpnet")
+    options.spec = bpnet_profile_spec(data.common_length(), data.profile_length);
+}
+
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (!a.resume.empty()) return resume_train(a, cmd);
   if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
@@ -260,6 +270,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   options.pad = table.length > 0 ? std::string(pad_name(table.pad)) : "";
   const SequenceData data = read_input_data(run.data, table, run.intervals);  // bad data: fail before creating --out
   data.common_length();                                                   // (mixed lengths too)
+  if (data.has_profiles()) use_profile_model(data, cmd, options);
   load_torch();  // the data are good: now the part that computes
   check_device(options.device);
   Group group = join_group(a.dist, options.device);

@@ -66,6 +66,19 @@ void add_training_feature_options(CLI::App& app, TrainOptions& o) {
       ->check(finite_number())
       ->check(CLI::NonNegativeNumber)
       ->default_str("0 (adamw: 0.01)");
+  app.add_option_function<std::string>(
+         "--loss", [&o](const std::string& name) { o.loss = parse_loss(name); },
+         "Regression loss: mse; poisson (the model predicts log rates of count targets; predictions are rates); "
+         "multinomial (profile models: multinomial NLL of each track's per-base counts plus --count-weight x MSE "
+         "of log(1 + total); --profile sets it)")
+      ->check(CLI::IsMember({"mse", "poisson", "multinomial"}))
+      ->default_str("mse (--profile: multinomial)");
+  app.add_option("--count-weight", o.count_weight,
+                 "Profile models: weight of the log-count loss beside the profile's (default: the training rows' "
+                 "median total count / 10, as ChromBPNet)")
+      ->check(finite_number())
+      ->check(CLI::NonNegativeNumber)
+      ->default_str("median count / 10");
   app.add_option("--clip-grad-norm", o.clip_grad_norm,
                  "Scale each step's gradients down to this global L2 norm when larger (0: no clipping)")
       ->check(finite_number())

@@ -54,6 +54,7 @@ set(DNACNN_CORE_SOURCES
   src/train/fused/cnn_kernels.cpp
   src/train/fused/adam_kernel.cpp
   src/infer/metrics.cpp
+  src/infer/profile_metrics.cpp
   src/interpret/motifs.cpp
   src/interpret/motif_match.cpp
   src/interpret/logos.cpp
@@ -114,6 +115,7 @@ set(DNACNN_TORCH_SOURCES
   src/train/torch/thread_team.cpp
   src/train/dist/distributed.cpp
   src/infer/predict.cpp
+  src/infer/profile_predict.cpp
   src/infer/export.cpp
   src/interpret/attribution.cpp
   src/interpret/attribute.cpp

@@ -32,6 +32,7 @@ void IntervalDataOptions::validate() const {
   if (genome.empty()) throw UsageError("--bed needs --genome FASTA");
   if (length < 0) throw UsageError("--length must be positive");
   if (length > kMaxIntervalWidth) throw UsageError("--length must be at most " + std::to_string(kMaxIntervalWidth));
+  if (profile && bigwigs.empty()) throw UsageError("--profile reads per-base targets from signal tracks: add --bigwig");
   if (!bigwigs.empty()) {
     if (!target_col.empty() || !negatives.empty())
       throw UsageError("--bigwig gives the targets: it excludes --target-col and --negatives");
@@ -152,10 +153,12 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
                              : centred(p, length));
   }
   if (signal) {
-    const SignalTargets targets = read_signal_targets(parse_bigwig_tracks(o.bigwigs), rows,
-                                                      parse_signal_aggregate(o.aggregate), o.output_length, genome);
+    const SignalAggregate aggregate = o.profile ? SignalAggregate::profile : parse_signal_aggregate(o.aggregate);
+    SignalTargets targets = read_signal_targets(parse_bigwig_tracks(o.bigwigs), rows, aggregate, o.output_length, genome);
     data.target_names = targets.names;
     data.targets = targets.values;
+    data.profiles = std::move(targets.profiles);
+    if (o.profile) data.profile_length = o.output_length > 0 && o.output_length < length ? o.output_length : length;
     if (targets.fill.total() > 0) add_data_note(zero_fill_note(targets.fill));
   } else if (!column) {
     const auto count = static_cast<std::int64_t>(std::llround(o.negative_ratio * static_cast<double>(positives.size())));

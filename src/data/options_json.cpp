@@ -40,6 +40,7 @@ void to_json(nlohmann::json& j, const IntervalDataOptions& o) {
        {"bigwigs", o.bigwigs},
        {"aggregate", o.aggregate},
        {"output_length", o.output_length}};
+  if (o.profile) j["profile"] = true;  // only then: older run.json files stay as they were
 }
 
 void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
@@ -57,6 +58,7 @@ void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
   o.bigwigs = j.value("bigwigs", std::vector<std::string>{});
   o.aggregate = j.value("aggregate", std::string("sum"));
   o.output_length = j.value("output_length", std::int64_t{0});
+  o.profile = j.value("profile", false);
 }
 
 }  // namespace dnacnn

@@ -8,6 +8,7 @@
 #include <tuple>
 #include <mutex>
 #include <set>
+#include <span>
 #include <utility>
 
 #include "dnacnn/core/error.hpp"
@@ -81,12 +82,10 @@ struct Region {
   std::int64_t start, end;
 };
 
-// The value of one window from the stretch [from, from + stretch.size()) of a chromosome of
-// `chrom_length` bases (-1: the track lacks it); zero-filled bases counted in `fill`.
-double aggregate_window(const Region& r, const std::vector<float>& stretch, std::int64_t from,
-                        std::int64_t chrom_length, SignalAggregate aggregate, io::ZeroFill& fill) {
-  double sum = 0;
-  float max = 0;
+// One window's per-base values from the stretch [from, from + stretch.size()) of a chromosome of
+// `chrom_length` bases (-1: the track lacks it) into `out`; zero-filled bases counted in `fill`.
+void window_values(const Region& r, const std::vector<float>& stretch, std::int64_t from, std::int64_t chrom_length,
+                   float* out, io::ZeroFill& fill) {
   for (std::int64_t p = r.start; p < r.end; ++p) {
     float v = 0;
     if (chrom_length < 0) {
@@ -97,12 +96,19 @@ double aggregate_window(const Region& r, const std::vector<float>& stretch, std:
       v = stretch[static_cast<std::size_t>(p - from)];
       if (std::isnan(v)) ++fill.nan, v = 0;
     }
-    sum += v;
-    max = p == r.start ? v : std::max(max, v);
+    out[p - r.start] = v;
   }
-  const std::int64_t length = r.end - r.start;
+}
+
+double aggregate_values(std::span<const float> values, SignalAggregate aggregate) {
+  double sum = 0;
+  float max = values.empty() ? 0.0f : values[0];
+  for (const float v : values) {
+    sum += v;
+    max = std::max(max, v);
+  }
   return aggregate == SignalAggregate::sum    ? sum
-         : aggregate == SignalAggregate::mean ? sum / static_cast<double>(std::max<std::int64_t>(length, 1))
+         : aggregate == SignalAggregate::mean ? sum / static_cast<double>(std::max<std::size_t>(values.size(), 1))
                                               : max;
 }
 
@@ -122,7 +128,12 @@ SignalTargets read_signal_targets(const std::vector<SignalTrack>& tracks, const 
   });
   SignalTargets out;
   out.values.assign(windows.size() * tracks.size(), 0.0f);
-  std::vector<float> stretch;
+  const std::int64_t profile_length = aggregate == SignalAggregate::profile ? regions.front().end - regions.front().start : 0;
+  for (const Region& r : regions)
+    if (profile_length > 0 && r.end - r.start != profile_length)
+      throw UsageError("--profile needs windows of one length (--length, and --output-length no longer than it)");
+  out.profiles.assign(windows.size() * tracks.size() * static_cast<std::size_t>(profile_length), 0.0f);
+  std::vector<float> stretch, values;
   for (std::size_t t = 0; t < tracks.size(); ++t) {
     const io::BigWigReader reader(tracks[t].file);
     reader.check_sizes(genome);
@@ -141,9 +152,18 @@ SignalTargets read_signal_targets(const std::vector<SignalTrack>& tracks, const 
       }
       stretch.resize(static_cast<std::size_t>(to - from));
       if (to > from) reader.raw_values(chrom, from, to, stretch.data());
-      for (; i < j; ++i)
-        out.values[regions[i].row * tracks.size() + t] =
-            static_cast<float>(aggregate_window(regions[i], stretch, from, chrom_length, aggregate, out.fill));
+      for (; i < j; ++i) {
+        const Region& r = regions[i];
+        values.resize(static_cast<std::size_t>(r.end - r.start));
+        window_values(r, stretch, from, chrom_length, values.data(), out.fill);
+        const std::size_t cell = r.row * tracks.size() + t;
+        if (profile_length > 0) {  // per base, and log(1 + total) as the count target
+          std::copy(values.begin(), values.end(), out.profiles.begin() + static_cast<std::ptrdiff_t>(cell * values.size()));
+          out.values[cell] = static_cast<float>(std::log1p(aggregate_values(values, SignalAggregate::sum)));
+        } else {
+          out.values[cell] = static_cast<float>(aggregate_values(values, aggregate));
+        }
+      }
     }
   }
   return out;

@@ -138,8 +138,12 @@ std::vector<float> predict_sequences(SequenceModelImpl& model, const SequenceDat
 }
 
 void to_output_scale(const ModelConfig& config, std::vector<float>& outputs) {
-  if (!config.binary()) return;
-  for (float& v : outputs) v = 1.0f / (1.0f + std::exp(-v));
+  if (config.binary()) {
+    for (float& v : outputs) v = 1.0f / (1.0f + std::exp(-v));
+  } else if (config.loss == Loss::poisson) {
+    // A Poisson model's network outputs the log of the rate.
+    for (float& v : outputs) v = std::exp(v);
+  }
 }
 
 // One model's predictions on the output scale, averaged over both strands with rc_average.

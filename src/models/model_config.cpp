@@ -41,7 +41,16 @@ nlohmann::json hparams_json(const std::map<std::string, double>& hparams) {
 
 namespace {
 constexpr std::array<std::string_view, 2> kTaskNames{"regression", "binary"};
+constexpr std::array<std::string_view, 3> kLossNames{"mse", "poisson", "multinomial"};
 }  // namespace
+
+Loss parse_loss(std::string_view name) { return parse_enum<Loss>(name, kLossNames, "--loss"); }
+std::string_view loss_name(Loss loss) { return enum_name(loss, kLossNames); }
+
+std::int64_t ModelConfig::profile_length() const {
+  const LayerSpec* head = spec ? profile_head_of(*spec) : nullptr;
+  return head ? head->length : 0;
+}
 
 Task parse_task(std::string_view name) { return parse_enum<Task>(name, kTaskNames, "--task"); }
 std::string_view task_name(Task task) { return enum_name(task, kTaskNames); }
@@ -55,11 +64,12 @@ void to_json(nlohmann::json& j, const ModelConfig& c) {
        {"alphabet", c.alphabet},
        {"targets", c.targets},
        {"task", task_name(c.task)},
-       {"output", c.binary() ? "sigmoid" : "identity"},
+       {"output", c.binary() ? "sigmoid" : c.loss == Loss::poisson ? "exp" : "identity"},
        {"pad", c.pad.empty() ? nlohmann::json() : nlohmann::json(c.pad)},
        {"normalisation", {{"input", "one-hot"}, {"targets", c.target_normalisation}}},
        {"hparams", hparams_json(c.hparams)}};
   if (c.spec) j["spec"] = model_spec_json(*c.spec);
+  if (c.loss != Loss::mse) j["loss"] = loss_name(c.loss);
 }
 
 ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& source) {
@@ -85,6 +95,9 @@ ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& s
     // Keys added after format 1 was first written: optional, with the behaviour of older models.
     if (j.contains("pad") && !j.at("pad").is_null()) c.pad = j.at("pad").get<std::string>();
     if (j.contains("normalisation")) c.target_normalisation = j.at("normalisation").value("targets", "none");
+    if (j.contains("loss")) c.loss = parse_loss(j.at("loss").get<std::string>());
+  } catch (const UsageError& e) {
+    throw fail(e.message());
   } catch (const nlohmann::json::exception& e) {
     throw fail(std::string("missing or mistyped key (") + e.what() + ")");
   }
@@ -103,6 +116,9 @@ ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& s
       throw fail("spec: " + e.message());
     }
   }
+  if ((c.loss == Loss::multinomial) != (c.profile_length() > 0))
+    throw fail("loss multinomial goes with a profile_head as the spec's last layer, and only with it");
+  if (c.loss != Loss::mse && c.binary()) throw fail("a binary model's loss is binary cross-entropy");
   return c;
 }
 

@@ -16,9 +16,10 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 20> kLayerNames{
+constexpr std::array<std::string_view, 21> kLayerNames{
     "conv1d", "dense",  "relu",     "gelu",          "softplus",      "exp",     "sigmoid", "tanh",   "maxpool", "avgpool",
-    "batchnorm", "layernorm", "dropout", "residual", "concat", "globalmaxpool", "globalavgpool", "flatten", "bilstm", "output"};
+    "batchnorm", "layernorm", "dropout", "residual", "concat", "globalmaxpool", "globalavgpool", "flatten", "bilstm", "output",
+    "profile_head"};
 
 // The fields each layer type takes besides "type".
 std::set<std::string> fields_of(LayerKind kind) {
@@ -34,6 +35,7 @@ std::set<std::string> fields_of(LayerKind kind) {
     case LayerKind::concat: return {"branches"};
     case LayerKind::bilstm: return {"units"};
     case LayerKind::output: return {"bias"};
+    case LayerKind::profile_head: return {"length", "kernel", "bias"};
     default: return {};
   }
 }
@@ -137,6 +139,11 @@ LayerSpec read_layer(const json& j, const std::string& source, const std::string
     case LayerKind::dense: l.units = r.integer("units", 0, 1, kMaxWidth); l.bias = r.boolean("bias", true); break;
     case LayerKind::bilstm: l.units = r.integer("units", 0, 1, kMaxWidth); break;
     case LayerKind::output: l.bias = r.boolean("bias", true); break;
+    case LayerKind::profile_head:
+      l.length = r.integer("length", 0, 1, kMaxWidth);
+      l.kernel = r.integer("kernel", 75, 1, kMaxWidth);
+      l.bias = r.boolean("bias", true);
+      break;
     case LayerKind::maxpool:
     case LayerKind::avgpool:
       l.size = r.integer("size", 0, 1, kMaxWidth);
@@ -181,6 +188,11 @@ json layer_json(const LayerSpec& l) {
     case LayerKind::dense: j["units"] = l.units; if (!l.bias) j["bias"] = false; break;
     case LayerKind::bilstm: j["units"] = l.units; break;
     case LayerKind::output: if (!l.bias) j["bias"] = false; break;
+    case LayerKind::profile_head:
+      j["length"] = l.length;
+      j["kernel"] = l.kernel;
+      if (!l.bias) j["bias"] = false;
+      break;
     case LayerKind::maxpool:
     case LayerKind::avgpool: j["size"] = l.size; if (l.stride > 0 && l.stride != l.size) j["stride"] = l.stride; break;
     case LayerKind::globalmaxpool:
@@ -205,6 +217,10 @@ json layers_json(const std::vector<LayerSpec>& layers) {
 }  // namespace
 
 std::string_view layer_kind_name(LayerKind kind) { return enum_name(kind, kLayerNames); }
+
+const LayerSpec* profile_head_of(const ModelSpec& spec) {
+  return !spec.layers.empty() && spec.layers.back().kind == LayerKind::profile_head ? &spec.layers.back() : nullptr;
+}
 
 ModelSpec model_spec_from_json(const json& j, const std::string& source) {
   const auto fail = [&](const std::string& what) { return Error(what, {source}, kExitUsageError); };

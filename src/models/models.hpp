@@ -27,6 +27,10 @@ std::uint64_t batch_rows_seed(std::uint64_t seed, int epoch, std::int64_t batch_
 struct SequenceModelImpl : torch::nn::Module {
   virtual torch::Tensor forward(const torch::Tensor& input) = 0;
   std::optional<BatchRows> batch_rows;  // set by the trainer; unset, dropout uses LibTorch's generator
+  // A profile model (a spec ending in profile_head) returns its counts, (batch, targets); set, it
+  // returns (batch, targets + targets x profile length): the counts, then each target's profile
+  // logits (what training and profile metrics read).
+  bool emit_profiles = false;
 };
 
 // Dropout of (rows, features) `x` in training mode: keyed masks when `rows` is set.

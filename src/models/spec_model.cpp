@@ -26,8 +26,8 @@ torch::Tensor global_pool(const torch::Tensor& h, std::int64_t bins, bool max) {
 }  // namespace
 
 SpecBlockImpl::SpecBlockImpl(const std::vector<LayerSpec>& layers, TensorShape in, std::int64_t targets,
-                             const std::optional<BatchRows>* rows)
-    : layers_(layers), rows_(rows) {
+                             const SequenceModelImpl* model)
+    : layers_(layers), model_(model) {
   for (std::size_t i = 0; i < layers.size(); ++i) {
     modules_.push_back(make_layer(layers[i], in, targets));
     if (modules_.back()) register_module(std::to_string(i), modules_.back());
@@ -51,11 +51,17 @@ std::shared_ptr<torch::nn::Module> SpecBlockImpl::make_layer(const LayerSpec& l,
     case LayerKind::layernorm: return LayerNorm(LayerNormOptions({in.channels})).ptr();
     case LayerKind::bilstm:
       return LSTM(LSTMOptions(in.channels, l.units).bidirectional(true).batch_first(true)).ptr();
-    case LayerKind::residual: return std::make_shared<SpecBlockImpl>(l.layers, in, targets, rows_);
+    case LayerKind::residual: return std::make_shared<SpecBlockImpl>(l.layers, in, targets, model_);
+    case LayerKind::profile_head: {  // "layers.N.profile.weight", "layers.N.count.weight"
+      auto head = std::make_shared<torch::nn::Module>();
+      head->register_module("profile", Conv1d(Conv1dOptions(in.channels, targets, l.kernel).bias(l.bias)).ptr());
+      head->register_module("count", Linear(LinearOptions(in.channels, targets).bias(l.bias)).ptr());
+      return head;
+    }
     case LayerKind::concat: {
       auto branches = std::make_shared<torch::nn::Module>();
       for (std::size_t b = 0; b < l.branches.size(); ++b)
-        branches->register_module(std::to_string(b), std::make_shared<SpecBlockImpl>(l.branches[b], in, targets, rows_));
+        branches->register_module(std::to_string(b), std::make_shared<SpecBlockImpl>(l.branches[b], in, targets, model_));
       return branches;
     }
     default: return nullptr;  // no parameters
@@ -87,7 +93,8 @@ torch::Tensor SpecBlockImpl::layer_forward(std::size_t i, const torch::Tensor& h
       auto& norm = *m->as<torch::nn::LayerNorm>();
       return h.dim() == 2 ? norm.forward(h) : norm.forward(h.transpose(1, 2)).transpose(1, 2);
     }
-    case LayerKind::dropout: return row_keyed_dropout(h, l.p, is_training(), *rows_);
+    case LayerKind::dropout: return row_keyed_dropout(h, l.p, is_training(), model_->batch_rows);
+    case LayerKind::profile_head: return profile_head(l, *m, h);
     case LayerKind::globalmaxpool: return global_pool(h, l.bins, true);
     case LayerKind::globalavgpool: return global_pool(h, l.bins, false);
     case LayerKind::flatten: return h.flatten(1);
@@ -107,10 +114,22 @@ torch::Tensor SpecBlockImpl::layer_forward(std::size_t i, const torch::Tensor& h
   return h;
 }
 
+// Counts from the trunk's mean over the central `length` positions; profiles from a valid conv over
+// the central length + kernel - 1, so profile position i is centred on trunk position start + i.
+torch::Tensor SpecBlockImpl::profile_head(const LayerSpec& l, torch::nn::Module& head, const torch::Tensor& h) const {
+  const std::int64_t positions = h.size(2), need = profile_head_input(l);
+  const torch::Tensor centre = h.narrow(2, (positions - l.length) / 2, l.length);
+  const torch::Tensor counts = head.named_children()["count"]->as<torch::nn::Linear>()->forward(centre.mean(2));
+  if (!model_->emit_profiles) return counts;
+  const torch::Tensor profiles =
+      head.named_children()["profile"]->as<torch::nn::Conv1d>()->forward(h.narrow(2, (positions - need) / 2, need));
+  return torch::cat({counts, profiles.flatten(1)}, 1);
+}
+
 SpecModelImpl::SpecModelImpl(const ModelConfig& config)
     : block_(register_module("layers", std::make_shared<SpecBlockImpl>(config.spec->layers, spec_input_shape(config.length),
                                                                        static_cast<std::int64_t>(config.targets.size()),
-                                                                       &batch_rows))) {
+                                                                       this))) {
   // The first convolution with its ReLU (and a max-pool right after) read the codes through the
   // gather kernel (models/input_layer.hpp): deepcnn as a spec trains as fast as deepcnn.
   const auto& layers = config.spec->layers;

@@ -8,9 +8,9 @@ namespace dnacnn {
 // A list of layers: the model's own, a residual block's or a concat branch's.
 class SpecBlockImpl : public torch::nn::Module {
  public:
-  // `rows`: the model's BatchRows, which dropout layers key their masks by.
+  // `model`: its batch_rows key dropout masks, its emit_profiles what a profile head returns.
   SpecBlockImpl(const std::vector<LayerSpec>& layers, TensorShape in, std::int64_t targets,
-                const std::optional<BatchRows>* rows);
+                const SequenceModelImpl* model);
   // Layers [first, end) applied to h.
   torch::Tensor forward_from(torch::Tensor h, std::size_t first);
   torch::nn::Module& child(std::size_t i) { return *modules_[i]; }
@@ -18,10 +18,11 @@ class SpecBlockImpl : public torch::nn::Module {
  private:
   std::shared_ptr<torch::nn::Module> make_layer(const LayerSpec& l, const TensorShape& in, std::int64_t targets);
   torch::Tensor layer_forward(std::size_t i, const torch::Tensor& h);
+  torch::Tensor profile_head(const LayerSpec& l, torch::nn::Module& head, const torch::Tensor& h) const;
 
   std::vector<LayerSpec> layers_;
   std::vector<std::shared_ptr<torch::nn::Module>> modules_;  // null for layers without parameters
-  const std::optional<BatchRows>* rows_;
+  const SequenceModelImpl* model_;
 };
 
 struct SpecModelImpl : SequenceModelImpl {

@@ -27,9 +27,11 @@ class ShapeChecker {
       const LayerSpec& l = layers[i];
       where_ = fmt::format("{}{} ({})", prefix, i, layer_kind_name(l.kind));
       const bool last = top && i + 1 == layers.size();
-      if (l.kind == LayerKind::output && !last) fail("the output layer must be the spec's last layer");
-      if (last && l.kind != LayerKind::output)
-        fail("the last layer must be {\"type\": \"output\"} (one value per target)");
+      const bool ends = l.kind == LayerKind::output || l.kind == LayerKind::profile_head;
+      if (ends && !last) fail(std::string("the ") + (l.kind == LayerKind::output ? "output layer" : "profile head") +
+                              " must be the spec's last layer");
+      if (last && !ends)
+        fail("the last layer must be {\"type\": \"output\"} (one value per target) or a profile_head");
       in = layer(l, in, prefix + std::to_string(i) + ".");
       if (in.channels > kShapeLimit || in.channels * std::max<std::int64_t>(in.length, 1) > kShapeLimit)
         fail("its output (" + describe(in) + ") is too large");
@@ -75,6 +77,12 @@ class ShapeChecker {
         break;
       case LayerKind::residual: residual(l, in, inner); break;
       case LayerKind::concat: concat(l, in, inner); break;
+      case LayerKind::profile_head:
+        needs_sequence(in);
+        if (profile_head_input(l) > in.length)
+          fail(fmt::format("length {} with kernel {} needs {} positions of the trunk, and it gives {}", l.length,
+                           l.kernel, profile_head_input(l), in.length));
+        break;
       default: break;
     }
     parameters_ += layer_parameter_count(l, in, targets_);
@@ -118,7 +126,8 @@ TensorShape layer_output_shape(const LayerSpec& l, const TensorShape& in, std::i
       return {l.filters, l.padding == ConvPadding::same ? in.length : in.length - span + 1, false};
     }
     case LayerKind::dense: return {l.units, 0, true};
-    case LayerKind::output: return {targets, 0, true};
+    case LayerKind::output:
+    case LayerKind::profile_head: return {targets, 0, true};  // the counts; profiles come beside them
     case LayerKind::maxpool:
     case LayerKind::avgpool: return {in.channels, (in.length - l.size) / l.pool_stride() + 1, false};
     case LayerKind::globalmaxpool:
@@ -161,6 +170,8 @@ std::int64_t layer_parameter_count(const LayerSpec& l, const TensorShape& in, st
     case LayerKind::conv1d: return product({l.filters, in.channels, l.kernel}) + (l.bias ? l.filters : 0);
     case LayerKind::dense: return product({in.channels + (l.bias ? 1 : 0), l.units});
     case LayerKind::output: return product({in.channels + (l.bias ? 1 : 0), targets});
+    case LayerKind::profile_head:  // profile conv and count dense
+      return product({targets, in.channels, l.kernel}) + product({in.channels + (l.bias ? 2 : 0), targets});
     case LayerKind::batchnorm:
     case LayerKind::layernorm: return 2 * in.channels;
     case LayerKind::bilstm: return product({8, l.units, in.channels + l.units + 2});  // 2 directions x 4 gates, two biases
@@ -185,6 +196,7 @@ std::string layer_text(const LayerSpec& l) {
     case LayerKind::globalavgpool:
       return fmt::format("{}{}", layer_kind_name(l.kind), l.bins > 1 ? fmt::format(" bins {}", l.bins) : "");
     case LayerKind::dropout: return fmt::format("dropout {:g}", l.p);
+    case LayerKind::profile_head: return fmt::format("profile_head {} (kernel {}) + counts", l.length, l.kernel);
     default: return std::string(layer_kind_name(l.kind));
   }
 }

@@ -192,6 +192,38 @@ ModelSpec zoo_spec(std::string_view name, std::int64_t length) {
   throw UsageError(fmt::format("no built-in spec '{}' (known: {})", name, known));
 }
 
+std::int64_t default_profile_kernel(std::int64_t room) {
+  const std::int64_t k = std::clamp<std::int64_t>(room, 1, 75);
+  return k % 2 == 1 ? k : k - 1;
+}
+
+// The trunk reaches first_radius + 2 + 4 + ... + 2^n bases either side; with the head's own reach
+// that must stay within the window's flank for every profile position to see only real bases.
+ModelSpec bpnet_profile_spec(std::int64_t length, std::int64_t output_length) {
+  if (output_length < 1 || output_length >= length)
+    throw UsageError(fmt::format("--output-length {} must be at least 1 and less than the input length {} "
+                                 "(the model sees flanks around the profile it predicts)",
+                                 output_length, length));
+  LayerSpec head = simple(LayerKind::profile_head);
+  head.length = output_length;
+  head.kernel = default_profile_kernel(length - output_length + 1);
+  const std::int64_t first = std::min<std::int64_t>(25, length);
+  std::int64_t budget = (length - output_length) / 2 - (head.kernel - 1) / 2 - (first - 1) / 2;
+  Fitted f{length, {}};
+  f.add(same_conv(64, first)).add(LayerKind::relu);
+  for (int i = 1; i <= 9 && budget >= (std::int64_t{1} << i); ++i) {
+    budget -= std::int64_t{1} << i;
+    LayerSpec block = simple(LayerKind::residual);
+    block.layers = {same_conv(64, 3, std::int64_t{1} << i), simple(LayerKind::relu)};
+    f.add(block);
+  }
+  f.add(head);
+  ModelSpec spec{"bpnet", "", f.layers};
+  for (const auto& m : zoo())
+    if (m.entry.name == "bpnet") spec.citation = m.entry.citation;
+  return spec;
+}
+
 ModelSpec built_in_as_spec(const ModelConfig& config) {
   if (config.arch == "cnn") return cnn(config);
   if (config.arch == "deepcnn") return deepcnn(config);

@@ -23,6 +23,7 @@ class Communicator;
 struct TrainingRows {
   BaseCodes codes;
   std::vector<float> targets;  // rows x targets, row-major
+  std::vector<float> profiles;  // profile models: rows x targets x profile length (else empty)
   std::int64_t rows() const { return codes.rows; }
 };
 TrainingRows training_rows(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows);
@@ -35,6 +36,7 @@ struct TrainSetup {
   SplitIndices split;
   std::int64_t n_targets = 0;
   TrainingRows train, val;  // split.train's and split.val's rows, in that order
+  double count_weight = 0;  // profile models: λ of the count loss (--count-weight, or from the data)
   std::int64_t train_rows() const { return static_cast<std::int64_t>(split.train.size()); }
 };
 

@@ -39,6 +39,10 @@ void TrainOptions::validate() const {
   if (threads < 1) throw UsageError("--threads must be at least 1");
   if (!(pos_weight > 0) || !std::isfinite(pos_weight)) throw UsageError("--pos-weight must be a positive number");
   if (pos_weight != 1 && task != Task::binary) throw UsageError("--pos-weight applies to --task binary only");
+  if (loss != Loss::mse && task == Task::binary)
+    throw UsageError(fmt::format("--loss {} is for regression; --task binary trains with binary cross-entropy", loss_name(loss)));
+  if (!std::isfinite(count_weight) || (count_weight >= 0 && loss != Loss::multinomial))
+    throw UsageError("--count-weight applies to profile models (--profile, --loss multinomial)");
   if (weight_decay && !(*weight_decay >= 0 && std::isfinite(*weight_decay)))
     throw UsageError("--weight-decay must be a non-negative number");
   if (!(clip_grad_norm >= 0) || !std::isfinite(clip_grad_norm))
@@ -112,6 +116,10 @@ void to_json(nlohmann::json& j, const TrainOptions& o) {
        {"min_delta", o.stopping.min_delta},
        {"monitor", monitor_name(o.stopping.monitor)}};
   if (o.spec) j["spec"] = model_spec_json(*o.spec);
+  if (o.loss != Loss::mse) {  // written only when set: run.json of other runs stays as it was
+    j["loss"] = loss_name(o.loss);
+    j["count_weight"] = o.count_weight;
+  }
   if (o.folds.count > 0) {  // written only for folds: run.json of other runs stays as it was
     j["folds"] = o.folds.count;
     j["fold"] = o.folds.index;
@@ -155,6 +163,8 @@ void from_json(const nlohmann::json& j, TrainOptions& o) {
   read_optional(j, "patience", o.stopping.patience);
   read_optional(j, "min_delta", o.stopping.min_delta);
   if (j.contains("monitor")) o.stopping.monitor = parse_monitor(j.at("monitor").get<std::string>());
+  if (j.contains("loss")) o.loss = parse_loss(j.at("loss").get<std::string>());
+  read_optional(j, "count_weight", o.count_weight);
   read_optional(j, "folds", o.folds.count);
   read_optional(j, "fold", o.folds.index);
   if (j.contains("fold_by")) o.folds.by = parse_fold_by(j.at("fold_by").get<std::string>());

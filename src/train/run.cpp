@@ -55,6 +55,16 @@ nlohmann::json model_metrics_json(const TrainOptions& options, const TrainResult
     for (std::size_t t = 0; t < result.per_target.size(); ++t)
       j["per_target"][result.config.targets[t]] = split_scores(result.per_target[t]);
   }
+  if (!result.profile.empty()) {  // profile models: the shape per split and track (counts are above)
+    for (std::size_t t = 0; t < result.profile.size(); ++t) {
+      const std::string& track = result.config.targets[t];
+      // A split with no rows (no --val-chroms, say) is left out rather than scored as zeros.
+      if (result.profile[t].test.n > 0) j["profile"]["test"][track] = result.profile[t].test;
+      if (result.profile[t].val.n > 0) j["profile"]["val"][track] = result.profile[t].val;
+      if (result.profile[t].train.n > 0) j["profile"]["train"][track] = result.profile[t].train;
+    }
+    j["count_weight"] = result.count_weight;
+  }
   if (result.status == RunStatus::diverged) j["diverged_epoch"] = result.diverged_epoch;
   if (!result.history.empty()) {
     j["final_train_loss"] = result.history.back().train_loss;
@@ -108,6 +118,17 @@ static void write_predictions(const fs::path& path, const SequenceData& data, co
   f.commit();
 }
 
+// Long format, one line per example region, track and base: what the report plots.
+static void write_profile_examples(const fs::path& path, const std::vector<ProfileExample>& examples) {
+  io::AtomicFile f(path);
+  f.stream() << "id\tsplit\ttarget\toffset\tobserved\tpredicted\n";
+  for (const ProfileExample& e : examples)
+    for (std::size_t i = 0; i < e.observed.size(); ++i)
+      f.stream() << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", e.id, e.split, e.target, i, number(e.observed[i]),
+                                number(e.predicted[i]));
+  f.commit();
+}
+
 std::string file_md5(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return "";
@@ -130,6 +151,7 @@ void write_run(const fs::path& dir, const std::string& name, const SequenceData&
   save_model(dir / "model", {result.config, result.weights});
   write_history(dir / "history.tsv", result);
   write_predictions(dir / "predictions.tsv", data, result);
+  if (!result.profile_examples.empty()) write_profile_examples(dir / "profile_examples.tsv", result.profile_examples);
   const nlohmann::json metrics = {{"models", {{name, model_metrics_json(options, result)}}}};
   io::write_file_atomically(dir / "metrics.json", metrics.dump(2) + "\n");
 

@@ -4,6 +4,7 @@
 #include "dnacnn/train/train.hpp"
 #include "dnacnn/train/folds.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 #include "dnacnn/train/checkpoint.hpp"
 #include "dnacnn/train/distributed.hpp"
 #include "models/models.hpp"
+#include "infer/profile_predict.hpp"
 #include "models/tensors.hpp"
 #include "train/engine_select.hpp"
 #include "train/epoch_policy.hpp"
@@ -27,10 +29,13 @@ namespace dnacnn {
 
 TrainingRows training_rows(const SequenceData& data, std::int64_t length, const std::vector<std::int64_t>& rows) {
   if (rows.empty()) return {BaseCodes{0, length, {}}, {}};  // (encode_codes reads "no rows" as all of them)
-  TrainingRows out{encode_codes(data, length, rows), {}};
+  TrainingRows out{encode_codes(data, length, rows), {}, {}};
   out.targets.reserve(rows.size() * data.n_targets());
   for (auto r : rows)
     for (std::size_t t = 0; t < data.n_targets(); ++t) out.targets.push_back(data.target(static_cast<std::size_t>(r), t));
+  const auto per_row = static_cast<std::ptrdiff_t>(data.n_targets()) * data.profile_length;
+  for (auto r : rows)
+    out.profiles.insert(out.profiles.end(), data.profiles.begin() + r * per_row, data.profiles.begin() + (r + 1) * per_row);
   return out;
 }
 
@@ -83,11 +88,50 @@ void check_batch_fits(int batch_size, std::size_t train_rows) {
 }
 
 ModelConfig model_config_for(const TrainOptions& options, std::int64_t length, const std::vector<std::string>& targets) {
+  ModelConfig config;
   if (options.spec) {
     if (!options.hparams.empty()) make_model_config(options.arch, length, options.hparams, targets);  // its refusal
-    return spec_model_config(*options.spec, length, targets);
+    config = spec_model_config(*options.spec, length, targets);
+  } else {
+    config = make_model_config(options.arch, length, options.hparams, targets);
   }
-  return make_model_config(options.arch, length, options.hparams, targets);
+  config.loss = options.loss;
+  const bool head = config.profile_length() > 0;
+  if (head && options.loss != Loss::multinomial)
+    throw UsageError("the model ends in a profile_head: it trains on --profile targets (--loss multinomial)");
+  if (!head && options.loss == Loss::multinomial)
+    throw UsageError(fmt::format("--profile (--loss multinomial) needs a model ending in a profile_head: --model bpnet, "
+                                 "or a spec whose last layer is {{\"type\": \"profile_head\", \"length\": N}}; "
+                                 "'{}' ends in a plain output", config.arch));
+  return config;
+}
+
+// ChromBPNet's choice of λ: the median total count over the training rows and tracks, over 10.
+double count_weight_for(const TrainOptions& options, const TrainingRows& train) {
+  if (options.loss != Loss::multinomial) return 0;
+  if (options.count_weight >= 0) return options.count_weight;
+  std::vector<double> totals;
+  for (const float log_total : train.targets) totals.push_back(std::expm1(static_cast<double>(log_total)));
+  if (totals.empty()) return 1;
+  std::nth_element(totals.begin(), totals.begin() + static_cast<std::ptrdiff_t>(totals.size() / 2), totals.end());
+  const double median = totals[totals.size() / 2];
+  return median > 0 ? median / 10 : 1;
+}
+
+void check_profile_targets(const SequenceData& data, const ModelConfig& config, const TrainOptions& options) {
+  if (options.loss == Loss::multinomial && !data.has_profiles())
+    throw UsageError("--loss multinomial trains on per-base targets: --bed ... --bigwig ... --profile");
+  if (data.has_profiles() && options.loss != Loss::multinomial)
+    throw UsageError(fmt::format("--profile targets train with --loss multinomial, not {}", loss_name(options.loss)));
+  if (data.has_profiles() && config.profile_length() != data.profile_length)
+    throw UsageError(fmt::format("the model's profile head predicts {} bases; --output-length gives {}",
+                                 config.profile_length(), data.profile_length));
+  if (options.loss == Loss::poisson)
+    for (std::size_t i = 0; i < data.targets.size(); ++i)
+      if (data.targets[i] < 0)
+        throw Error(fmt::format("--loss poisson needs counts (targets >= 0); '{}' is {}",
+                                data.target_names[i % data.n_targets()], data.targets[i]),
+                    {data.source, data.lines.empty() ? 0 : data.lines[i / data.n_targets()]});
 }
 
 void check_validation_fits(const TrainOptions& options, const SplitIndices& split) {
@@ -108,11 +152,13 @@ TrainSetup prepare_training(const SequenceData& data, const TrainOptions& option
   s.config = model_config_for(options, length, data.target_names);
   s.config.task = options.task;
   s.config.pad = options.pad;
+  check_profile_targets(data, s.config, options);
   s.split = split_for(data, options);
   check_batch_fits(options.batch_size, s.split.train.size());
   check_validation_fits(options, s.split);
   s.train = training_rows(data, length, s.split.train);
   s.val = training_rows(data, length, s.split.val);
+  s.count_weight = count_weight_for(options, s.train);
   return s;
 }
 
@@ -255,8 +301,10 @@ void TrainLoop::run_epoch(int epoch) {
 // The epoch's record (validation loss and scores, its rate); with --patience, keeps its weights
 // when it is the best so far.
 EpochRecord TrainLoop::finish_epoch(int epoch, double seconds) {
-  const Engine::Validation validation = engine_.validate();
+  Engine::Validation validation = engine_.validate();
   EpochRecord record{epoch, engine_.epoch_loss(), validation.loss, seconds, policy_.rate(epoch), {}};
+  if (setup_.config.loss == Loss::poisson)  // scores of rates, as the final metrics see them
+    for (float& v : validation.outputs) v = std::exp(v);
   record.val = validation_scores(validation.outputs, setup_.val.targets, setup_.n_targets,
                                  setup_.options.task == Task::binary);
   if (policy_.observe(record) && setup_.options.stopping.patience > 0) {
@@ -299,6 +347,25 @@ void check_ranks_agree(Communicator& comm, const TrainSetup& s, std::int64_t par
                   "the data, the options or the checkpoint");
 }
 
+// A profile model's shapes on each split, and example regions for the report.
+void score_profiles(const TrainSetup& s, SequenceModelImpl& model, TrainResult& result) {
+  constexpr int kExamples = 4;
+  const torch::Device device = parse_device(s.options.device);
+  const std::vector<std::int64_t>& shown = !s.split.test.empty() ? s.split.test : !s.split.val.empty() ? s.split.val : s.split.train;
+  result.profile.resize(s.data.n_targets());
+  result.count_weight = s.count_weight;
+  for (const auto& [rows, name] : {std::pair{&s.split.train, "train"}, {&s.split.val, "val"}, {&s.split.test, "test"}}) {
+    if (rows->empty()) continue;
+    ProfileEvaluation e = evaluate_profiles({&model}, s.data, *rows, s.config.length, device, name,
+                                            rows == &shown ? kExamples : 0);
+    for (std::size_t t = 0; t < e.per_target.size(); ++t)
+      (name == std::string("train") ? result.profile[t].train : name == std::string("val") ? result.profile[t].val
+                                                                                            : result.profile[t].test) =
+          e.per_target[t];
+    if (rows == &shown) result.profile_examples = std::move(e.examples);
+  }
+}
+
 // After the last epoch: every row's prediction, per-target scores per split, the weights. With
 // --patience the model is the best epoch's.
 void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& model,
@@ -317,6 +384,7 @@ void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& mod
     result.per_target.push_back({scores_of(s.split.train, s.data, result.predictions, t, binary),
                                  scores_of(s.split.val, s.data, result.predictions, t, binary),
                                  scores_of(s.split.test, s.data, result.predictions, t, binary)});
+  if (s.data.has_profiles()) score_profiles(s, model, result);
   result.train = result.per_target[0].train.regression;
   result.val = result.per_target[0].val.regression;
   result.test = result.per_target[0].test.regression;
@@ -327,7 +395,7 @@ void finish_training(const TrainSetup& s, Engine& engine, SequenceModelImpl& mod
 
 void check_training_fits(const SequenceData& data, const TrainOptions& options) {
   options.validate();
-  model_config_for(options, data.common_length(), data.target_names);
+  check_profile_targets(data, model_config_for(options, data.common_length(), data.target_names), options);
   const SplitIndices split = split_for(data, options);
   check_batch_fits(options.batch_size, split.train.size());
   check_validation_fits(options, split);

@@ -47,9 +47,14 @@ struct SequenceData {
   // A split given with the data (--split-col), one per row; empty: train_model splits at random.
   std::vector<Split> given_split;
   std::int64_t cropped = 0, padded = 0;  // rows brought to the input length
+  // Profile targets (--profile): per row, per target, `profile_length` observed counts over the
+  // window's centre (targets then hold log(1 + their sum)). Empty otherwise.
+  std::vector<float> profiles;
+  std::int64_t profile_length = 0;
 
   std::int64_t size() const { return static_cast<std::int64_t>(seqs.size()); }
   bool has_targets() const { return !targets.empty(); }
+  bool has_profiles() const { return profile_length > 0; }
   std::size_t n_targets() const { return target_names.size(); }
   float target(std::size_t row, std::size_t t = 0) const { return targets[row * target_names.size() + t]; }
   // One target's column.

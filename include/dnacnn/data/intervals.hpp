@@ -39,6 +39,9 @@ struct IntervalDataOptions {
   std::vector<std::string> bigwigs;
   std::string aggregate = "sum";
   std::int64_t output_length = 0;
+  // --profile: the tracks' per-base values over the central `output_length` bases instead
+  // (SequenceData::profiles), for profile models; `aggregate` is then unused.
+  bool profile = false;
 
   void validate() const;  // UsageError for contradictory options
 };

@@ -22,14 +22,16 @@ struct SignalTrack {
 // strand's part of the name). UsageError for anything else or for two tracks of one name.
 std::vector<SignalTrack> parse_bigwig_tracks(const std::vector<std::string>& specs);
 
-enum class SignalAggregate { sum, mean, max };
-SignalAggregate parse_signal_aggregate(const std::string& name);  // UsageError for others
+// profile (--profile): the per-base values themselves, with log(1 + sum) as each track's target.
+enum class SignalAggregate { sum, mean, max, profile };
+SignalAggregate parse_signal_aggregate(const std::string& name);  // sum, mean or max; UsageError for others
 
 // The per-base values count over each window's central `output_length` bases (0: all of it);
 // mean and max take the zeros (gaps in the track) into account, as numpy does on a filled array.
 struct SignalTargets {
   std::vector<std::string> names;  // one per track
   std::vector<float> values;       // windows x tracks, row-major
+  std::vector<float> profiles;     // profile: windows x tracks x bases, row-major (else empty)
   io::ZeroFill fill;               // bases filled with zeros, over all tracks
 };
 // Every track must match the genome's chromosome sizes (BigWigReader::check_sizes).

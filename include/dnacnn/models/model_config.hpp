@@ -22,6 +22,15 @@ enum class Task { regression, binary };
 Task parse_task(std::string_view name);  // UsageError "--task must be regression or binary, got ..."
 std::string_view task_name(Task task);
 
+// What the training loss makes of a regression model's output. mse: the output is the target.
+// poisson: the output is a log rate (predictions are exp of it; torch's poisson_nll_loss with
+// log_input). multinomial: a profile model (BPNet): a profile head's logits, a multinomial negative
+// log-likelihood on the observed counts, plus MSE on each track's log(1 + total count), which is the
+// model's per-target output.
+enum class Loss { mse, poisson, multinomial };
+Loss parse_loss(std::string_view name);  // UsageError "--loss must be one of mse, poisson, multinomial"
+std::string_view loss_name(Loss loss);
+
 struct ModelConfig {
   // A built-in architecture's registry name ("linear", "cnn", "deepcnn"; built by src/models/<name>.cpp
   // from `hparams`), or, for a model built from a spec (zoo or file), the spec's name.
@@ -37,12 +46,15 @@ struct ModelConfig {
   std::string target_normalisation = "none";
   std::map<std::string, double> hparams;  // architecture hyper-parameters (filters, kernel_size, ...)
   std::optional<ModelSpec> spec;          // set: the model is built from these layers (hparams empty)
+  Loss loss = Loss::mse;                  // regression only (saved as "loss" when not mse)
   int format_version = kModelFormatVersion;
   std::string dnacnn_version = DNACNN_VERSION;
 
   double hparam(const std::string& name) const;  // throws Error when missing
   std::int64_t int_hparam(const std::string& name) const;
   bool binary() const { return task == Task::binary; }
+  // The profile head's output length: 0 for models without one.
+  std::int64_t profile_length() const;
 };
 
 void to_json(nlohmann::json& j, const ModelConfig& c);

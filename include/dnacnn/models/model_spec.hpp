@@ -15,7 +15,7 @@ namespace dnacnn {
 // Layer types as a spec names them ("type": "conv1d", ...).
 enum class LayerKind {
   conv1d, dense, relu, gelu, softplus, exp, sigmoid, tanh, maxpool, avgpool, batchnorm, layernorm, dropout,
-  residual, concat, globalmaxpool, globalavgpool, flatten, bilstm, output
+  residual, concat, globalmaxpool, globalavgpool, flatten, bilstm, output, profile_head
 };
 std::string_view layer_kind_name(LayerKind kind);
 
@@ -33,6 +33,9 @@ struct LayerSpec {
   std::int64_t size = 0, stride = 0;  // maxpool, avgpool (stride 0: = size)
   std::int64_t bins = 1;  // global pooling: equal stretches pooled separately (1: the whole sequence)
   double p = 0;           // dropout
+  // profile_head: the central `length` positions of the trunk get one profile per target (a
+  // `kernel`-wide conv over the trunk, no padding) and a count (the trunk's mean over them, then dense).
+  std::int64_t length = 0;
   std::vector<LayerSpec> layers;                 // residual: the block the skip connection bypasses
   std::vector<std::vector<LayerSpec>> branches;  // concat: blocks run on the same input, outputs joined
 
@@ -52,6 +55,12 @@ struct ModelSpec {
 // Shapes are not checked here (see spec_shapes).
 ModelSpec model_spec_from_json(const nlohmann::json& j, const std::string& source);
 nlohmann::json model_spec_json(const ModelSpec& spec);
+// The spec's profile head (BPNet's: base-resolution profiles plus log counts), null when its last
+// layer is a plain output.
+const LayerSpec* profile_head_of(const ModelSpec& spec);
+// The bases the profile head needs from the trunk: its length + kernel - 1.
+inline std::int64_t profile_head_input(const LayerSpec& head) { return head.length + head.kernel - 1; }
+
 // Reads a spec file; its name defaults to the file's stem.
 ModelSpec read_model_spec(const std::filesystem::path& file);
 
@@ -91,5 +100,11 @@ bool is_zoo_model(std::string_view name);
 // A zoo architecture, or linear/cnn/deepcnn at their default hyper-parameters, as a spec.
 // UsageError listing the names for any other.
 ModelSpec zoo_spec(std::string_view name, std::int64_t length);
+// bpnet with a profile head over the central `output_length` bases (train --profile): as many
+// dilated blocks as fit so that every profile position sees only real bases of the window (which
+// lets scan share the trunk between overlapping windows). UsageError when output_length >= length.
+ModelSpec bpnet_profile_spec(std::int64_t length, std::int64_t output_length);
+// The profile head's default kernel (bpnet-lite's and ChromBPNet's 75), shrunk to fit `room` bases.
+std::int64_t default_profile_kernel(std::int64_t room);
 
 }  // namespace dnacnn

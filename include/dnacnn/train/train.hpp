@@ -12,6 +12,7 @@
 #include "dnacnn/data/dataset.hpp"
 #include "dnacnn/io/safetensors.hpp"
 #include "dnacnn/infer/metrics.hpp"
+#include "dnacnn/infer/profile_metrics.hpp"
 #include "dnacnn/models/model_config.hpp"
 #include "dnacnn/models/model_spec.hpp"
 #include "dnacnn/core/progress.hpp"
@@ -62,6 +63,10 @@ struct TrainOptions {
   EngineKind engine = EngineKind::automatic;
   Task task = Task::regression;     // regression (MSE) | binary (BCE on logits; targets 0/1)
   double pos_weight = 1;            // binary: weight of the positive term of the loss (class imbalance)
+  Loss loss = Loss::mse;            // regression: mse | poisson | multinomial (profile models, --profile)
+  // multinomial: the weight λ of the log-count MSE beside the profile's multinomial NLL. Below 0:
+  // chosen from the data as ChromBPNet does (median total count of the training rows / 10).
+  double count_weight = -1;
   bool rc_augment = false;          // each epoch, a random half of the training rows is reverse-complemented
   std::string pad;                  // the data was fitted with --length/--pad (stored in the model config)
   // sgd/adam: an L2 term added to the gradient; adamw: decoupled decay. Not given: 0, adamw 0.01
@@ -129,6 +134,14 @@ struct TrainResult {
     Scores train, val, test;  // n = 0 for an empty split
   };
   std::vector<TargetScores> per_target;  // every target, binary metrics included
+  // Profile models: each target's profile scores per split, the λ the count loss had, and a few
+  // regions' observed and predicted profiles (the test split's with the most counts).
+  struct ProfileSplits {
+    ProfileScores train, val, test;
+  };
+  std::vector<ProfileSplits> profile;
+  double count_weight = 0;
+  std::vector<ProfileExample> profile_examples;
 };
 
 // Throws UsageError when `options` cannot train on `data` (a batch larger than the training split,

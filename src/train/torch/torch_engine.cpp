@@ -1,9 +1,11 @@
 #include "train/torch/torch_engine.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "dnacnn/core/interrupt.hpp"
 #include "dnacnn/data/encode.hpp"
+#include "dnacnn/models/model_spec.hpp"
 #include "dnacnn/data/shard.hpp"  // share_of, kPredictBlockRows
 #include "models/tensors.hpp"
 #include "train/torch/gradient_sharing.hpp"
@@ -22,12 +24,37 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o, S
   return std::make_unique<torch::optim::SGD>(model.parameters(), torch::optim::SGDOptions(o.lr).weight_decay(decay));
 }
 
-// The training loss, a mean over every output: MSE, or BCE on logits for binary tasks.
-LossFn loss_for(const TrainOptions& o) {
-  if (o.task != Task::binary) return [](const torch::Tensor& out, const torch::Tensor& y) { return torch::mse_loss(out, y); };
+// A profile model's loss on outputs and targets (N, T + T x L): counts first, then profiles.
+// bpnet-lite's: the multinomial negative log-likelihood of each track's observed counts under the
+// profile's softmax (its factorial terms included, so the value is the likelihood's), averaged over
+// rows and tracks, plus λ times the MSE of the log counts.
+LossFn profile_loss(std::int64_t tracks, double count_weight) {
+  return [tracks, count_weight](const torch::Tensor& out, const torch::Tensor& y) {
+    const std::int64_t n = out.size(0);
+    const torch::Tensor logits = out.narrow(1, tracks, out.size(1) - tracks).reshape({n, tracks, -1});
+    const torch::Tensor observed = y.narrow(1, tracks, y.size(1) - tracks).reshape({n, tracks, -1});
+    const torch::Tensor log_p = torch::log_softmax(logits, 2);
+    const torch::Tensor nll = -torch::lgamma(observed.sum(2) + 1) + torch::lgamma(observed + 1).sum(2) -
+                              (observed * log_p).sum(2);
+    return nll.mean() + count_weight * torch::mse_loss(out.narrow(1, 0, tracks), y.narrow(1, 0, tracks));
+  };
+}
+
+// The training loss, a mean over every output: MSE, Poisson on log rates, a profile model's, or
+// BCE on logits for binary tasks.
+LossFn loss_for(const TrainSetup& s) {
+  const TrainOptions& o = s.options;
+  namespace F = torch::nn::functional;
+  if (o.task != Task::binary) {
+    if (o.loss == Loss::multinomial) return profile_loss(s.n_targets, s.count_weight);
+    if (o.loss == Loss::poisson)
+      return [](const torch::Tensor& out, const torch::Tensor& y) {
+        return F::poisson_nll_loss(out, y, F::PoissonNLLLossFuncOptions().log_input(true));
+      };
+    return [](const torch::Tensor& out, const torch::Tensor& y) { return torch::mse_loss(out, y); };
+  }
   const double pos_weight = o.pos_weight;
   return [pos_weight](const torch::Tensor& out, const torch::Tensor& y) {
-    namespace F = torch::nn::functional;
     return F::binary_cross_entropy_with_logits(
         out, y, F::BinaryCrossEntropyWithLogitsFuncOptions().pos_weight(torch::full({1}, pos_weight, out.options())));
   };
@@ -42,10 +69,35 @@ std::unique_ptr<GradientSharing> sharing_for(const TrainSetup& s, SequenceModelI
   return serial_sharing(model, device);
 }
 
-// (rows, targets) float32 of a set's targets.
+// (rows, targets) float32 of a set's targets; a profile model's: (rows, targets + targets x length).
 torch::Tensor targets_of(const TrainingRows& rows) {
   const std::int64_t n_targets = rows.rows() > 0 ? static_cast<std::int64_t>(rows.targets.size()) / rows.rows() : 0;
-  return torch::tensor(rows.targets, torch::kFloat32).view({rows.rows(), n_targets});
+  const torch::Tensor targets = torch::tensor(rows.targets, torch::kFloat32).view({rows.rows(), n_targets});
+  if (rows.profiles.empty()) return targets;
+  return torch::cat({targets, torch::tensor(rows.profiles, torch::kFloat32).view({rows.rows(), -1})}, 1);
+}
+
+// The index of each target's other strand ("sig+" <-> "sig-"), itself for unstranded ones: a
+// reverse-complemented window reads the other strand's profile backwards.
+std::vector<std::int64_t> strand_partners(const std::vector<std::string>& names) {
+  std::vector<std::int64_t> partner;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    partner.push_back(static_cast<std::int64_t>(i));
+    const std::string& n = names[i];
+    if (n.empty() || (n.back() != '+' && n.back() != '-')) continue;
+    const std::string other = n.substr(0, n.size() - 1) + (n.back() == '+' ? '-' : '+');
+    for (std::size_t j = 0; j < names.size(); ++j)
+      if (names[j] == other) partner.back() = static_cast<std::int64_t>(j);
+  }
+  return partner;
+}
+
+// Profile targets of reverse-complemented rows: strands swapped, positions reversed.
+torch::Tensor reverse_complement_profiles(const torch::Tensor& y, std::int64_t tracks, const std::vector<std::string>& names) {
+  const torch::Tensor partner = torch::tensor(strand_partners(names), torch::kLong).to(y.device());
+  const torch::Tensor counts = y.narrow(1, 0, tracks).index_select(1, partner);
+  const torch::Tensor profiles = y.narrow(1, tracks, y.size(1) - tracks).reshape({y.size(0), tracks, -1});
+  return torch::cat({counts, profiles.index_select(1, partner).flip({2}).reshape({y.size(0), -1})}, 1);
 }
 
 }  // namespace
@@ -57,7 +109,8 @@ TorchEngine::TorchEngine(const TrainSetup& setup, SequenceModelImpl& model, cons
       device_(device),
       optimizer_(make_optimizer(setup.options, model)),
       sharing_(sharing_for(setup, model, device, comm)),
-      loss_(loss_for(setup.options)) {
+      loss_(loss_for(setup)) {
+  if (setup.config.profile_length() > 0) set_emit_profiles(true);
   if (setup.val.rows() > 0) val_ = {codes_tensor(setup.val.codes).to(device), targets_of(setup.val).to(device)};
   train_targets_ = targets_of(setup.train).to(device);
 }
@@ -78,6 +131,16 @@ void TorchEngine::begin_epoch(int epoch, const std::vector<std::int64_t>& order,
   }
   epoch_.x = codes_tensor(std::move(codes)).to(device_);
   epoch_.y = train_targets_.index_select(0, torch::tensor(order, torch::kLong).to(device_));
+  if (!setup_.train.profiles.empty() && std::find(flip.begin(), flip.end(), true) != flip.end()) {
+    std::vector<std::uint8_t> flipped(flip.begin(), flip.end());
+    const torch::Tensor mask = torch::tensor(flipped, torch::kBool).to(device_).unsqueeze(1);
+    epoch_.y = torch::where(mask, reverse_complement_profiles(epoch_.y, setup_.n_targets, setup_.config.targets), epoch_.y);
+  }
+}
+
+void TorchEngine::set_emit_profiles(bool on) {
+  sharing_->for_each_share([on](int, SequenceModelImpl& m) { m.emit_profiles = on; });
+  model_.emit_profiles = on;
 }
 
 int TorchEngine::step(std::int64_t begin, std::int64_t rows) {
@@ -95,13 +158,19 @@ void TorchEngine::set_learning_rate(double lr) {
 Engine::Validation TorchEngine::validate() {
   model_.eval();
   const GradientSharing::Validation v = sharing_->validate(val_.x, val_.y, loss_);
-  return {v.mean_loss, v.outputs.defined() ? to_vector(v.outputs.contiguous()) : std::vector<float>{}};
+  if (!v.outputs.defined()) return {v.mean_loss, {}};
+  // A profile model's counts are its targets; the profiles are scored after training.
+  return {v.mean_loss, to_vector(v.outputs.narrow(1, 0, setup_.n_targets).contiguous())};
 }
 
 std::vector<float> TorchEngine::predict_all() {
   model_.eval();
   model_.batch_rows.reset();
-  return sharing_->predict_all(setup_.data, setup_.config.length);
+  const bool profiles = model_.emit_profiles;
+  set_emit_profiles(false);
+  std::vector<float> out = sharing_->predict_all(setup_.data, setup_.config.length);
+  set_emit_profiles(profiles);
+  return out;
 }
 
 void TorchEngine::save_optimizer(TrainCheckpoint& state) {

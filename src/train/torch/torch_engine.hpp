@@ -30,6 +30,7 @@ class TorchEngine final : public Engine {
   void reload_model() override {}
 
  private:
+  void set_emit_profiles(bool on);  // on the model and every replica
   struct Rows {
     torch::Tensor x, y;  // codes (rows, length) and targets (rows, targets) on the device
   };
