@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include <cctype>
 #include <map>
 #include <tuple>
 
@@ -36,20 +37,25 @@ static std::uint32_t parse_flags(const std::string& text) {
 }
 
 void add_counting_options(CLI::App& cmd, CoverageOptions& o, const std::string& context) {
-  const std::string with = context.empty() ? "" : context + ": ";
-  cmd.add_flag("--full", o.full, with + "Count every aligned base (CIGAR M/=/X) instead of 5' ends");
-  cmd.add_flag("--strand", o.strand, with + "Separate tracks for reads on the + and - strand");
+  // "With --bam: count ..." after a context, "Count ..." alone.
+  const auto with = [&context](std::string help) {
+    if (context.empty()) return help;
+    help[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(help[0])));
+    return context + ": " + help;
+  };
+  cmd.add_flag("--full", o.full, with("Count every aligned base (CIGAR M/=/X) instead of 5' ends");
+  cmd.add_flag("--strand", o.strand, with("Separate tracks for reads on the + and - strand"));
   // Parsed as they are read, so that every command using them needs no callback of its own.
   cmd.add_option_function<std::string>(
          "--shift", [&o](const std::string& text) { std::tie(o.shift_plus, o.shift_minus) = parse_shift(text); },
-         with + "PLUS,MINUS: bases added to 5' ends on the + and - strand (Tn5 insertion: +4,-5)")
+         with("PLUS,MINUS: bases added to 5' ends on the + and - strand (Tn5 insertion: +4,-5)"))
       ->default_str("0,0");
-  cmd.add_option("--min-mapq", o.min_mapq, with + "Skip reads with a lower mapping quality")
+  cmd.add_option("--min-mapq", o.min_mapq, with("Skip reads with a lower mapping quality"))
       ->check(CLI::Range(0, 255))
       ->capture_default_str();
   cmd.add_option_function<std::string>(
          "--exclude-flags", [&o](const std::string& text) { o.exclude_flags = parse_flags(text); },
-         with + "Skip reads with any of these SAM flags (a number or names)")
+         with("Skip reads with any of these SAM flags (a number or names)"))
       ->default_str("UNMAP,SECONDARY,QCFAIL,DUP");
 }
 
