@@ -40,10 +40,11 @@ void add_counting_options(CLI::App& cmd, CoverageOptions& o, const std::string& 
   // "With --bam: count ..." after a context, "Count ..." alone.
   const auto with = [&context](std::string help) {
     if (context.empty()) return help;
-    help[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(help[0])));
+    if (help.size() > 1 && std::islower(static_cast<unsigned char>(help[1])))  // not PLUS,MINUS
+      help[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(help[0])));
     return context + ": " + help;
   };
-  cmd.add_flag("--full", o.full, with("Count every aligned base (CIGAR M/=/X) instead of 5' ends");
+  cmd.add_flag("--full", o.full, with("Count every aligned base (CIGAR M/=/X) instead of 5' ends"));
   cmd.add_flag("--strand", o.strand, with("Separate tracks for reads on the + and - strand"));
   // Parsed as they are read, so that every command using them needs no callback of its own.
   cmd.add_option_function<std::string>(
