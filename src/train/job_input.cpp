@@ -37,8 +37,8 @@ std::string input_md5(const TrainJob& job) {
 SequenceData read_job_input(const TrainJob& job) {
   const bool intervals = !job.intervals.beds.empty();
   const auto changed = [&] {
-    return Error(intervals ? "the BED files, tracks, reads or the genome's index changed since the run started (MD5 "
-                             "differs); resuming needs the same input"
+    return Error(intervals ? "the BED files or the genome's index changed since the run started, or a --bigwig or "
+                             "--bam file did (MD5 differs); resuming needs the same input"
                            : "the data changed since the run started (MD5 differs); resuming needs the same file",
                  {job.data.string()});
   };
