@@ -182,6 +182,23 @@ std::vector<Interval> genomic_places(const SequenceData& data, const std::filesy
   return places;
 }
 
+// attribute --bigwig: attributions.bw from the `attribution` rows of the committed
+// attributions.safetensors, read back one window at a time.
+void write_attribution_track(const AttributeRequest& r, const SequenceData& data, const std::vector<Interval>& places,
+                             const AttributionTensors& tensors, Progress& progress) {
+  const std::filesystem::path stored = r.out / "attributions.safetensors";
+  std::ifstream in(stored, std::ios::binary);
+  const RegionTrackStats s = write_region_track(r.out / "attributions.bw", io::Genome(r.genome), places, [&](std::size_t i) {
+    std::vector<float> values(data.seqs[i].size());
+    in.seekg(tensors.observed_offset(i));
+    in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
+    if (!in) throw Error("cannot read back the attributions", {stored.string()});
+    return values;
+  });
+  progress.log(fmt::format("attributions.bw: {} bases ({} covered by overlapping sequences: nearest centre's)",
+                           s.bases, s.overlapped));
+}
+
 }  // namespace
 
 // The --model values as given, for the report and the safetensors metadata.
@@ -274,19 +291,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
   table.commit();
   summary.commit();
   tensors.commit();
-  if (r.bigwig) {
-    std::ifstream in(r.out / "attributions.safetensors", std::ios::binary);
-    const RegionTrackStats s =
-        write_region_track(r.out / "attributions.bw", io::Genome(r.genome), places, [&](std::size_t i) {
-          std::vector<float> values(data.seqs[i].size());
-          in.seekg(tensors.observed_offset(i));
-          in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
-          if (!in) throw Error("cannot read back the attributions", {(r.out / "attributions.safetensors").string()});
-          return values;
-        });
-    progress.log(fmt::format("attributions.bw: {} bases ({} covered by overlapping sequences: nearest centre's)",
-                             s.bases, s.overlapped));
-  }
+  if (r.bigwig) write_attribution_track(r, data, places, tensors, progress);
   const std::string intro = fmt::format(
       "<p>{} attribution of <code>{}</code> ({}) for {} sequences from <code>{}</code>; the first {} are drawn. "
       "Letter height is the attribution of the base in the sequence; every base's values are in "
