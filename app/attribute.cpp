@@ -42,8 +42,11 @@ void add_attribute(CLI::App& root) {
   CLI::App* cmd = root.add_subcommand(
       "attribute", "Per-base attribution (fast ISM, saliency, gradient x input, DeepSHAP, integrated gradients): tables, logos, report");
   cmd->add_option("--model", q->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
-  cmd->add_option("--in", q->in, "Sequences: FASTA or a TSV/CSV table with a sequence column (plain, gzip or bgzip); - reads standard input")
-      ->required();
+  cmd->add_option("--in", q->in, "Sequences: FASTA or a TSV/CSV table with a sequence column (plain, gzip or bgzip); - reads standard input; or --bed");
+  add_region_options(*cmd, q->beds, q->genome);
+  cmd->add_flag("--bigwig", q->bigwig,
+                "Also write attributions.bw: each base's attribution (the attribution column) at its place in "
+                "--genome, from the ids chr:start-end (--bed's, or a --bed run's predictions.tsv)");
   add_input_options(*cmd, *input, InputUse::predict);
   add_fit_options(*cmd, q->fit);
   cmd->add_option("--method", *method,
@@ -70,6 +73,14 @@ void add_attribute(CLI::App& root) {
   add_quiet_flag(*cmd, *quiet);
   cmd->final_callback([q, quiet, force, method, input, threads, window, cmd] {
     check_fit_options(*cmd, q->fit);
+    if (q->in.empty() == q->beds.empty()) throw UsageError("give the sequences as --in FILE or --bed REGIONS --genome FASTA");
+    if (q->genome.empty() && (!q->beds.empty() || q->bigwig))
+      throw UsageError(std::string(q->bigwig ? "--bigwig" : "--bed") + " needs --genome (the reference: " +
+                       (q->bigwig ? "chromosome sizes)" : "the regions' sequences)"));
+    if (!q->genome.empty() && q->beds.empty() && !q->bigwig)
+      throw UsageError("--genome goes with --bed or --bigwig");
+    if (!q->beds.empty() && q->fit.fit != Fit::exact)
+      throw UsageError("--bed's windows are the model's length: --fit does not apply");
     if (!window->empty()) parse_window(*window, q->options);
     // What does not fit the method fails before LibTorch (and libdnacnn) load; run_attribute checks again.
     if (q->options.hypothetical && *method != "deepshap" && *method != "ig")

@@ -59,10 +59,19 @@ void check_training_feature_options(const CLI::App& app, const dnacnn::TrainOpti
 CLI::Option* add_threads_option(CLI::App& app, int& threads);
 CLI::Option* add_quiet_flag(CLI::App& app, bool& quiet);
 
+// How reads are counted (coverage.cpp): --full, --strand, --shift, --min-mapq, --exclude-flags into
+// `options`, parsed as they are read; `context` prefixes the help ("With --bam"). counting_flags()
+// names them, for commands that refuse them without their input.
+void add_counting_options(CLI::App& cmd, CoverageOptions& options, const std::string& context);
+const std::vector<std::string>& counting_flags();
+
 // --bed, --genome, --negatives, ... (interval_options.cpp), after add_input_options (whose --target-col
 // and --length they share); `training` adds the chromosome hold-out options.
 void add_interval_options(CLI::App& cmd, IntervalDataOptions& options, bool training);
-// UsageError for --target or --output-length without --bigwig (call in the command's callback).
+// --bed and --genome for commands that take regions' sequences without targets (attribute).
+void add_region_options(CLI::App& cmd, std::vector<std::filesystem::path>& beds, std::filesystem::path& genome);
+// UsageError for --target or --output-length without --bigwig or --bam, and for the counting options
+// without --bam (call in the command's callback).
 void check_interval_options(const CLI::App& cmd, const IntervalDataOptions& options);
 // The training task: --negatives makes binary labels, so it implies --task binary (and refuses
 // an explicit other task).

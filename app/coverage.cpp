@@ -1,5 +1,9 @@
 #include <fmt/format.h>
 
+#include <cctype>
+#include <map>
+#include <tuple>
+
 #include "commands.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/core/progress.hpp"
@@ -32,10 +36,37 @@ static std::uint32_t parse_flags(const std::string& text) {
   return flags;
 }
 
+void add_counting_options(CLI::App& cmd, CoverageOptions& o, const std::string& context) {
+  // "With --bam: count ..." after a context, "Count ..." alone.
+  const auto with = [&context](std::string help) {
+    if (context.empty()) return help;
+    if (help.size() > 1 && std::islower(static_cast<unsigned char>(help[1])))  // not PLUS,MINUS
+      help[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(help[0])));
+    return context + ": " + help;
+  };
+  cmd.add_flag("--full", o.full, with("Count every aligned base (CIGAR M/=/X) instead of 5' ends"));
+  cmd.add_flag("--strand", o.strand, with("Separate tracks for reads on the + and - strand"));
+  // Parsed as they are read, so that every command using them needs no callback of its own.
+  cmd.add_option_function<std::string>(
+         "--shift", [&o](const std::string& text) { std::tie(o.shift_plus, o.shift_minus) = parse_shift(text); },
+         with("PLUS,MINUS: bases added to 5' ends on the + and - strand (Tn5 insertion: +4,-5)"))
+      ->default_str("0,0");
+  cmd.add_option("--min-mapq", o.min_mapq, with("Skip reads with a lower mapping quality"))
+      ->check(CLI::Range(0, 255))
+      ->capture_default_str();
+  cmd.add_option_function<std::string>(
+         "--exclude-flags", [&o](const std::string& text) { o.exclude_flags = parse_flags(text); },
+         with("Skip reads with any of these SAM flags (a number or names)"))
+      ->default_str("UNMAP,SECONDARY,QCFAIL,DUP");
+}
+
+const std::vector<std::string>& counting_flags() {
+  static const std::vector<std::string> flags{"--full", "--strand", "--shift", "--min-mapq", "--exclude-flags"};
+  return flags;
+}
+
 void add_coverage(CLI::App& root) {
   auto o = std::make_shared<CoverageOptions>();
-  auto shift = std::make_shared<std::string>("0,0");
-  auto flags = std::make_shared<std::string>("UNMAP,SECONDARY,QCFAIL,DUP");
   auto quiet = std::make_shared<bool>(false);
   CLI::App* cmd = root.add_subcommand(
       "coverage", "Signal from aligned reads (BAM/SAM/CRAM) or a fragments file: a bigWig of 5' end counts or coverage");
@@ -45,20 +76,9 @@ void add_coverage(CLI::App& root) {
                   "ends (Tn5 cuts) once");
   cmd->add_option("--genome", o->genome, "Reference FASTA or 2bit: the track's chromosomes and sizes")->required();
   cmd->add_option("-o,--out", o->out, "Output bigWig; with --strand: OUT.plus.bw and OUT.minus.bw")->required();
-  cmd->add_flag("--full", o->full, "Count every aligned base (CIGAR M/=/X) instead of 5' ends");
-  cmd->add_flag("--strand", o->strand, "Separate tracks for reads on the + and - strand");
-  cmd->add_option("--shift", *shift,
-                  "PLUS,MINUS: bases added to 5' ends on the + and - strand (Tn5 insertion: +4,-5)")
-      ->capture_default_str();
-  cmd->add_option("--min-mapq", o->min_mapq, "Skip reads with a lower mapping quality")
-      ->check(CLI::Range(0, 255))
-      ->capture_default_str();
-  cmd->add_option("--exclude-flags", *flags, "Skip reads with any of these SAM flags (a number or names)")
-      ->capture_default_str();
+  add_counting_options(*cmd, *o, "");
   add_quiet_flag(*cmd, *quiet);
-  cmd->final_callback([o, shift, flags, quiet, cmd] {
-    std::tie(o->shift_plus, o->shift_minus) = parse_shift(*shift);
-    o->exclude_flags = parse_flags(*flags);
+  cmd->final_callback([o, quiet, cmd] {
     if (!o->fragments.empty() && (o->strand || cmd->count("--exclude-flags") || cmd->count("--min-mapq")))
       throw UsageError("--strand, --exclude-flags and --min-mapq go with --bam: fragments have no strand or flags");
     Progress progress(*quiet);

@@ -46,14 +46,14 @@ void add_evaluate(CLI::App& root) {
     intervals.length = predictor.config().length;  // intervals are resized to the model's input
     // The columns it was trained on (with --bed: a regression model's BED column; binary labels
     // come from --negatives).
-    const bool bed_column = intervals.negatives.empty() && intervals.bigwigs.empty() &&
+    const bool bed_column = intervals.negatives.empty() && !intervals.has_signal() &&
                             predictor.config().task == Task::regression;
     if (table.target_cols.empty() && (intervals.beds.empty() || bed_column))
       table.target_cols = predictor.config().targets;
     const SequenceData data = read_input_data(a->data, table, intervals);
     for (const auto& line : take_data_notes()) std::cerr << line << '\n';
-    if (!intervals.bigwigs.empty() && data.n_targets() != predictor.config().targets.size())
-      throw UsageError(fmt::format("--bigwig gives {} tracks; the model predicts {} targets", data.n_targets(),
+    if (intervals.has_signal() && data.n_targets() != predictor.config().targets.size())
+      throw UsageError(fmt::format("--bigwig/--bam give {} tracks; the model predicts {} targets", data.n_targets(),
                                    predictor.config().targets.size()));
     const std::vector<Scores> scores = evaluate(predictor, data, a->rc_average, a->fit);
     // The first target's metrics at the top level; with several targets, each under per_target.

@@ -19,12 +19,18 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
   cmd.add_option("--bigwig", o.bigwigs,
                  "bigWig track(s) whose values over each window are the targets (regression, one per track), "
                  "repeatable; PLUS.bw,MINUS.bw: a stranded pair (two targets, NAME+ and NAME-)");
-  cmd.add_option("--target", o.aggregate, "With --bigwig: one value per track and window, the sum, mean or max of "
+  cmd.add_option("--bam", o.bams,
+                 "Reads (BAM/SAM/CRAM sorted by position) whose coverage is a target track, as `dnacnn coverage` "
+                 "makes it with the options below, then read as a --bigwig track (named after the file; with "
+                 "--strand NAME+ and NAME-), repeatable; a run keeps the tracks in RUN/coverage")
+      ->delimiter(',');
+  add_counting_options(cmd, o.coverage, "With --bam");
+  cmd.add_option("--target", o.aggregate, "With --bigwig/--bam: one value per track and window, the sum, mean or max of "
                                           "its per-base values (gaps and NaN count as 0)")
       ->check(CLI::IsMember({"sum", "mean", "max"}))
       ->capture_default_str();
   cmd.add_option("--output-length", o.output_length,
-                 "With --bigwig: take the values over the window's central N bases (0: the whole window)")
+                 "With --bigwig/--bam: take the values over the window's central N bases (0: the whole window)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd.add_flag("--profile", o.profile,
@@ -43,8 +49,19 @@ void add_interval_options(CLI::App& cmd, IntervalDataOptions& o, bool training) 
       ->delimiter(',');
 }
 
+void add_region_options(CLI::App& cmd, std::vector<std::filesystem::path>& beds, std::filesystem::path& genome) {
+  cmd.add_option("--bed", beds,
+                 "BED or narrowPeak regions (instead of --in): windows of the model's length centred on each "
+                 "(on the summit when given), ids chr:start-end")
+      ->check(CLI::ExistingFile);
+  cmd.add_option("--genome", genome, "Reference FASTA or 2bit: --bed's sequences; with --bigwig the chromosome sizes");
+}
+
 void check_interval_options(const CLI::App& cmd, const IntervalDataOptions& o) {
-  if (!o.bigwigs.empty()) return;
+  if (o.bams.empty())
+    for (const std::string& flag : counting_flags())
+      if (cmd.count(flag)) throw UsageError(flag + " goes with --bam: it says how the reads are counted");
+  if (o.has_signal()) return;
   for (const char* flag : {"--target", "--output-length", "--profile"})
     if (cmd.count(flag))
       throw UsageError(std::string(flag) + " goes with --bigwig (a BED column's targets are --target-col)");

@@ -19,6 +19,7 @@
 #include "dnacnn/train/run.hpp"
 #include "dnacnn/train/run_config.hpp"
 #include "dnacnn/data/scoring_rule.hpp"
+#include "dnacnn/data/bam_tracks.hpp"
 #include "dnacnn/data/signal.hpp"
 #include "dnacnn/train/train.hpp"
 #include "dnacnn/train/train_job.hpp"
@@ -141,6 +142,7 @@ static void resume_folds(const TrainArgs& a, const CLI::App& cmd) {
   TrainJob job = read_checkpoint(first).job;
   load_torch();
   if (cmd.count("--epochs")) job.options.epochs = a.train.epochs;
+  if (!job.intervals.bams.empty()) job.intervals.coverage_dir = std::filesystem::absolute(a.resume) / "coverage";
   const SequenceData data = read_job_input(job);  // an Error if the input changed
   Group group = join_group(a.dist, job.options.device);
   job.options.folds.index = 0;
@@ -161,6 +163,7 @@ static void resume_train(const TrainArgs& a, const CLI::App& cmd) {
   if (std::filesystem::exists(std::filesystem::path(a.resume) / "folds.json")) return resume_folds(a, cmd);
   Checkpoint c = read_checkpoint(a.resume);
   load_torch();
+  if (!c.job.intervals.bams.empty()) c.job.intervals.coverage_dir = std::filesystem::absolute(a.resume) / "coverage";
   const int done = static_cast<int>(c.state.history.size());
   if (cmd.count("--epochs")) {
     if (a.train.epochs < done)
@@ -191,7 +194,8 @@ static bool reads_input(const std::string& flag) {
   static const std::set<std::string> flags{"--format", "--seq-col", "--id-col", "--target-col", "--labels",
                                            "--split-col", "--length", "--pad", "--genome", "--negatives",
                                            "--negative-ratio", "--negative-seed", "--val-chroms", "--test-chroms",
-                                           "--bigwig", "--target", "--output-length", "--profile"};
+                                           "--bigwig", "--target", "--output-length", "--bam", "--full",
+                                           "--strand", "--shift", "--min-mapq", "--exclude-flags", "--profile"};
   return flags.contains(flag);
 }
 
@@ -242,6 +246,33 @@ static void use_profile_model(const SequenceData& data, const CLI::App& cmd, Tra
     options.spec = bpnet_profile_spec(data.common_length(), data.profile_length);
 }
 
+// The new run's data. --bam: the run keeps the reads' coverage tracks in RUN/coverage (those of
+// --config's run linked in, reused while they hold), so --out is made first, and removed again
+// when the data turn out bad and it was made here.
+static SequenceData read_new_run_data(const TrainArgs& a, NewRun& run) {
+  if (run.intervals.bams.empty()) {
+    SequenceData data = read_input_data(run.data, run.table, run.intervals);
+    data.common_length();  // mixed lengths fail here too
+    return data;
+  }
+  if (a.dist.enabled)
+    throw UsageError("--distributed with --bam: make the tracks first (dnacnn coverage) and train on them with --bigwig");
+  const bool created = !std::filesystem::exists(a.out);
+  prepare_output_directory(a.out, a.force);
+  const std::filesystem::path recorded = run.intervals.coverage_dir;  // --config's run's
+  run.intervals.coverage_dir = std::filesystem::absolute(a.out) / "coverage";
+  try {
+    adopt_bam_tracks(run.intervals, recorded, run.intervals.coverage_dir);
+    SequenceData data = read_input_data(run.data, run.table, run.intervals);
+    data.common_length();
+    return data;
+  } catch (...) {
+    std::error_code ec;
+    if (created) std::filesystem::remove_all(a.out, ec);
+    throw;
+  }
+}
+
 static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (!a.resume.empty()) return resume_train(a, cmd);
   if (a.out.empty()) throw UsageError("--out is required (or --resume RUN)");
@@ -268,14 +299,13 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   const std::optional<ScoringRule> rule = run.data.empty() ? std::nullopt : rule_of_data(run.data, a.rule);
   const TableOptions& table = run.table;
   options.pad = table.length > 0 ? std::string(pad_name(table.pad)) : "";
-  const SequenceData data = read_input_data(run.data, table, run.intervals);  // bad data: fail before creating --out
-  data.common_length();                                                   // (mixed lengths too)
+  const SequenceData data = read_new_run_data(a, run);  // bad data: fail before creating --out
   if (data.has_profiles()) use_profile_model(data, cmd, options);
   load_torch();  // the data are good: now the part that computes
   check_device(options.device);
   Group group = join_group(a.dist, options.device);
   const bool created = group.writes() && !std::filesystem::exists(a.out);
-  if (group.writes()) prepare_output_directory(a.out, a.force);
+  if (group.writes() && run.intervals.bams.empty()) prepare_output_directory(a.out, a.force);  // --bam: made already
   TrainJob job;
   job.options = options;
   job.table = table;
@@ -284,6 +314,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   job.rule = rule ? scoring_rule_to_json(*rule) : run.rule;
   job.intervals = run.intervals;
   for (auto& bed : job.intervals.beds) bed = std::filesystem::absolute(bed);
+  for (auto& bam : job.intervals.bams) bam = std::filesystem::absolute(bam).string();
   if (!job.intervals.genome.empty()) job.intervals.genome = std::filesystem::absolute(job.intervals.genome);
   job.data = std::filesystem::absolute(run.data.empty() ? job.intervals.beds.front() : std::filesystem::path(run.data));
   job.data_md5 = input_md5(job);

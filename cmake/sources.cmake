@@ -34,6 +34,7 @@ set(DNACNN_CORE_SOURCES
   src/data/options_json.cpp
   src/data/signal.cpp
   src/data/coverage.cpp
+  src/data/bam_tracks.cpp
   src/models/model_config.cpp
   src/models/shapes.cpp
   src/models/model_store.cpp
@@ -60,6 +61,7 @@ set(DNACNN_CORE_SOURCES
   src/interpret/logos.cpp
   src/interpret/shuffle.cpp
   src/interpret/attribution_table.cpp
+  src/interpret/attribution_track.cpp
   src/interpret/seqlets.cpp
   src/interpret/patterns.cpp
   src/interpret/discover.cpp

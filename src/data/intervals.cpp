@@ -11,6 +11,7 @@
 #include "dnacnn/io/bed.hpp"
 #include "dnacnn/io/genome.hpp"
 #include "dnacnn/io/table.hpp"
+#include "dnacnn/data/bam_tracks.hpp"
 #include "dnacnn/data/signal.hpp"
 
 namespace dnacnn {
@@ -32,13 +33,15 @@ void IntervalDataOptions::validate() const {
   if (genome.empty()) throw UsageError("--bed needs --genome FASTA");
   if (length < 0) throw UsageError("--length must be positive");
   if (length > kMaxIntervalWidth) throw UsageError("--length must be at most " + std::to_string(kMaxIntervalWidth));
-  if (profile && bigwigs.empty()) throw UsageError("--profile reads per-base targets from signal tracks: add --bigwig");
-  if (!bigwigs.empty()) {
+  if (profile && !has_signal()) throw UsageError("--profile reads per-base targets from signal tracks: add --bigwig or --bam");
+  if (has_signal()) {
     if (!target_col.empty() || !negatives.empty())
-      throw UsageError("--bigwig gives the targets: it excludes --target-col and --negatives");
+      throw UsageError(std::string(bigwigs.empty() ? "--bam" : "--bigwig") +
+                       " gives the targets: it excludes --target-col and --negatives");
     parse_signal_aggregate(aggregate);
     if (output_length < 0) throw UsageError("--output-length must be positive");
     parse_bigwig_tracks(bigwigs);
+    check_bam_tracks(*this);
     return;
   }
   if (target_col.empty() && negatives.empty())
@@ -83,6 +86,21 @@ std::vector<Split> chromosome_split(const std::vector<std::string>& chroms, cons
   return out;
 }
 
+// A record's sequence must be in the genome (an Error naming it otherwise). Off-end windows are
+// N-padded; one wholly past the end is another assembly's (or a typo), and a window wider than any
+// model's input would only exhaust memory.
+void check_interval(const io::BedRecord& r, const io::Genome& genome, const std::filesystem::path& path) {
+  const std::int64_t chrom_length = genome.length(r.chrom, {path.string(), r.line, 1});
+  if (r.start >= chrom_length)
+    throw Error(fmt::format("interval starts at {}, past the end of '{}' ({} bp): another assembly?", r.start,
+                            r.chrom, chrom_length),
+                {path.string(), r.line, 2});
+  if (r.end - r.start > kMaxIntervalWidth)
+    throw Error(fmt::format("interval is {} bp wide; dnacnn reads intervals up to {} bp", r.end - r.start,
+                            kMaxIntervalWidth),
+                {path.string(), r.line, 2});
+}
+
 // A narrowPeak summit: column 10, an offset from the start (-1: none given).
 std::optional<std::int64_t> summit_of(const io::BedRecord& r) {
   if (r.fields.size() < 10) return std::nullopt;
@@ -96,13 +114,14 @@ std::optional<std::int64_t> summit_of(const io::BedRecord& r) {
 
 }  // namespace
 
-SequenceData read_interval_data(const IntervalDataOptions& o) {
-  o.validate();
+namespace {
+
+SequenceData read_intervals(const IntervalDataOptions& o) {
   const io::Genome genome(o.genome);
   const std::optional<std::size_t> column =
       o.target_col.empty() ? std::nullopt : std::optional(io::bed_column(o.target_col));
 
-  const bool signal = !o.bigwigs.empty();
+  const bool signal = o.has_signal();
   SequenceData data;
   data.source = o.beds.front().string();
   data.target_names = {column ? io::bed_column_name(*column) : "label"};
@@ -110,17 +129,7 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
   std::vector<std::optional<std::int64_t>> summits;  // narrowPeak column 10, with --bigwig
   for (const auto& path : o.beds) {
     for (const io::BedRecord& r : io::read_bed(path)) {
-      const std::int64_t chrom_length = genome.length(r.chrom, {path.string(), r.line, 1});  // unknown: an Error
-      // Off-end windows are N-padded; one wholly past the end is another assembly's (or a typo),
-      // and a window wider than any model's input would only exhaust memory.
-      if (r.start >= chrom_length)
-        throw Error(fmt::format("interval starts at {}, past the end of '{}' ({} bp): another assembly?", r.start,
-                                r.chrom, chrom_length),
-                    {path.string(), r.line, 2});
-      if (r.end - r.start > kMaxIntervalWidth)
-        throw Error(fmt::format("interval is {} bp wide; dnacnn reads intervals up to {} bp", r.end - r.start,
-                                kMaxIntervalWidth),
-                    {path.string(), r.line, 2});
+      check_interval(r, genome, path);
       positives.push_back({r.chrom, r.start, r.end});
       data.lines.push_back(r.line);
       if (signal) {
@@ -175,6 +184,47 @@ SequenceData read_interval_data(const IntervalDataOptions& o) {
     chroms.push_back(r.chrom);
   }
   data.given_split = chromosome_split(chroms, o, genome);
+  return data;
+}
+
+}  // namespace
+
+SequenceData read_interval_data(const IntervalDataOptions& options) {
+  options.validate();
+  if (options.bams.empty()) return read_intervals(options);
+  // --bam: the reads' coverage tracks join the --bigwig ones, and from here on are bigWig tracks
+  // like them (the temporary directory, when the caller keeps none, lives until they are read).
+  IntervalDataOptions o = options;
+  const CoverageDirectory dir(options.coverage_dir);
+  for (std::string& spec : make_bam_tracks(options, dir.path())) o.bigwigs.push_back(std::move(spec));
+  o.bams.clear();
+  return read_intervals(o);
+}
+
+}  // namespace dnacnn
+
+namespace dnacnn {
+
+SequenceData read_interval_sequences(const std::vector<std::filesystem::path>& beds,
+                                     const std::filesystem::path& genome_path, std::int64_t length) {
+  if (beds.empty()) throw UsageError("--bed needs at least one BED file");
+  if (genome_path.empty()) throw UsageError("--bed needs --genome FASTA");
+  if (length <= 0 || length > kMaxIntervalWidth) throw UsageError(fmt::format("window length {} is out of range", length));
+  const io::Genome genome(genome_path);
+  SequenceData data;
+  data.source = beds.front().string();
+  data.target_names.clear();
+  for (const auto& path : beds)
+    for (const io::BedRecord& r : io::read_bed(path)) {
+      check_interval(r, genome, path);
+      const std::optional<std::int64_t> summit = summit_of(r);
+      const Interval window = summit ? centred({r.chrom, r.start + *summit, r.start + *summit + 1}, length)
+                                     : centred({r.chrom, r.start, r.end}, length);
+      data.ids.push_back(interval_id(window));
+      data.seqs.push_back(genome.fetch(window.chrom, window.start, window.end));
+      data.lines.push_back(r.line);
+    }
+  if (data.seqs.empty()) throw Error("no intervals", {data.source});
   return data;
 }
 

@@ -2,6 +2,7 @@
 // resumed run reads the same rows the same way).
 #include <nlohmann/json.hpp>
 
+#include "dnacnn/data/bam_tracks.hpp"
 #include "dnacnn/data/dataset.hpp"
 #include "dnacnn/data/intervals.hpp"
 
@@ -41,6 +42,10 @@ void to_json(nlohmann::json& j, const IntervalDataOptions& o) {
        {"aggregate", o.aggregate},
        {"output_length", o.output_length}};
   if (o.profile) j["profile"] = true;  // only then: older run.json files stay as they were
+  if (o.bams.empty()) return;  // runs without --bam keep the keys they always had
+  j["bams"] = o.bams;
+  j["coverage"] = counting_json(o.coverage);
+  j["coverage_dir"] = o.coverage_dir.string();
 }
 
 void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
@@ -59,6 +64,9 @@ void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
   o.aggregate = j.value("aggregate", std::string("sum"));
   o.output_length = j.value("output_length", std::int64_t{0});
   o.profile = j.value("profile", false);
+  o.bams = j.value("bams", std::vector<std::string>{});
+  if (j.contains("coverage")) counting_from_json(j.at("coverage"), o.coverage);
+  o.coverage_dir = j.value("coverage_dir", std::string());
 }
 
 }  // namespace dnacnn

@@ -5,12 +5,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "dnacnn/data/encode.hpp"
 #include "dnacnn/core/error.hpp"
 #include "dnacnn/io/atomic_file.hpp"
+#include "dnacnn/data/intervals.hpp"
+#include "dnacnn/interpret/attribution_track.hpp"
 #include "dnacnn/interpret/logos.hpp"
+#include "dnacnn/io/genome.hpp"
 #include "dnacnn/infer/predict.hpp"
 #include "report/html.hpp"
 #include "report/page.hpp"
@@ -138,6 +142,10 @@ class AttributionTensors {
     put(data_ + 5 * planes + 4 * row, onehot);
   }
   void commit() { file_.commit(); }
+  // Where sequence i's `attribution` row starts in the file.
+  std::streamoff observed_offset(std::size_t i) const {
+    return data_ + static_cast<std::streamoff>((4 * n_ * length_ + i * length_) * sizeof(float));
+  }
 
  private:
   void put(std::streamoff at, const std::vector<float>& values) {
@@ -148,6 +156,48 @@ class AttributionTensors {
   std::size_t n_, length_;
   std::streamoff data_ = 0;
 };
+
+// attribute --bigwig: each sequence's place in the genome from its id chr:start-end, checked before
+// anything is attributed.
+std::vector<Interval> genomic_places(const SequenceData& data, const std::filesystem::path& genome_path) {
+  const io::Genome genome(genome_path);
+  std::vector<Interval> places;
+  for (std::size_t i = 0; i < data.seqs.size(); ++i) {
+    const std::string id = sequence_label(data, i);
+    const SourceLocation where{data.source, data.lines.empty() ? 0 : data.lines[i]};
+    const std::optional<Interval> place = parse_interval_id(id);
+    if (!place)
+      throw Error(fmt::format("--bigwig places each sequence by its id chr:start-end (as --bed and a --bed run's "
+                              "predictions.tsv name them); '{}' is not one",
+                              id),
+                  where);
+    genome.length(place->chrom, where);  // an Error naming the genome's sequences when absent
+    if (place->end - place->start != static_cast<std::int64_t>(data.seqs[i].size()))
+      throw Error(fmt::format("'{}' spans {} bases but the sequence has {}: --bigwig needs the sequences at "
+                              "their ids' coordinates (not cropped: --fit windows attributes longer ones)",
+                              id, place->end - place->start, data.seqs[i].size()),
+                  where);
+    places.push_back(*place);
+  }
+  return places;
+}
+
+// attribute --bigwig: attributions.bw from the `attribution` rows of the committed
+// attributions.safetensors, read back one window at a time.
+void write_attribution_track(const AttributeRequest& r, const SequenceData& data, const std::vector<Interval>& places,
+                             const AttributionTensors& tensors, Progress& progress) {
+  const std::filesystem::path stored = r.out / "attributions.safetensors";
+  std::ifstream in(stored, std::ios::binary);
+  const RegionTrackStats s = write_region_track(r.out / "attributions.bw", io::Genome(r.genome), places, [&](std::size_t i) {
+    std::vector<float> values(data.seqs[i].size());
+    in.seekg(tensors.observed_offset(i));
+    in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(values.size() * sizeof(float)));
+    if (!in) throw Error("cannot read back the attributions", {stored.string()});
+    return values;
+  });
+  progress.log(fmt::format("attributions.bw: {} bases ({} covered by overlapping sequences: nearest centre's)",
+                           s.bases, s.overlapped));
+}
 
 }  // namespace
 
@@ -179,13 +229,15 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
     if (o.window_start < 0 || o.window_start >= o.window_end || o.window_end > config.length)
       throw UsageError(fmt::format("--window must be START:END with 1 <= START <= END <= {} (the model's length)", config.length));
   }
-  const SequenceData data = read_sequence_table(r.in, input_options_for(config, r.table, r.fit));  // FASTA or table
+  const SequenceData data = r.beds.empty() ? read_sequence_table(r.in, input_options_for(config, r.table, r.fit))
+                                            : read_interval_sequences(r.beds, r.genome, config.length);
   for (std::size_t i = 0; i < data.seqs.size() && r.fit.fit != Fit::windows; ++i)
     if (static_cast<std::int64_t>(data.seqs[i].size()) != config.length)
       throw Error(fmt::format("sequence '{}' has {} bases, the model expects {} (--fit crop or --fit windows "
                               "attribute other lengths)",
                               sequence_label(data, i), data.seqs[i].size(), config.length),
                   {data.source, data.lines.empty() ? 0 : data.lines[i]});
+  const std::vector<Interval> places = r.bigwig ? genomic_places(data, r.genome) : std::vector<Interval>{};
   io::ensure_directory(r.out);
   io::ensure_directory(r.out / "logos");
 
@@ -239,6 +291,7 @@ AttributeResult run_attribute(const AttributeRequest& r, Progress& progress) {
   table.commit();
   summary.commit();
   tensors.commit();
+  if (r.bigwig) write_attribution_track(r, data, places, tensors, progress);
   const std::string intro = fmt::format(
       "<p>{} attribution of <code>{}</code> ({}) for {} sequences from <code>{}</code>; the first {} are drawn. "
       "Letter height is the attribution of the base in the sequence; every base's values are in "

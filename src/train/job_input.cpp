@@ -12,8 +12,8 @@ SequenceData read_input_data(const std::string& data, const TableOptions& table,
   if (data.empty() == intervals.beds.empty()) throw UsageError("give either --data FILE or --bed BED --genome FASTA");
   if (!data.empty()) {
     if (!intervals.genome.empty() || !intervals.negatives.empty() || !intervals.val_chroms.empty() ||
-        !intervals.test_chroms.empty() || !intervals.bigwigs.empty())
-      throw UsageError("--genome, --negatives, --bigwig, --val-chroms and --test-chroms go with --bed, not --data");
+        !intervals.test_chroms.empty() || intervals.has_signal())
+      throw UsageError("--genome, --negatives, --bigwig, --bam, --val-chroms and --test-chroms go with --bed, not --data");
     return read_sequence_table(data, table);
   }
   if (!table.labels.empty() || !table.split_col.empty())
@@ -30,17 +30,22 @@ std::string input_md5(const TrainJob& job) {
   std::string md5s;
   for (const auto& bed : job.intervals.beds) md5s += file_md5(bed) + ",";
   for (const auto& track : parse_bigwig_tracks(job.intervals.bigwigs)) md5s += file_md5(track.file) + ",";
+  for (const auto& bam : job.intervals.bams) md5s += file_md5(bam) + ",";  // (not RUN/coverage's tracks)
   return md5s + file_md5(io::Genome(job.intervals.genome).fingerprint_file());
 }
 
 SequenceData read_job_input(const TrainJob& job) {
   const bool intervals = !job.intervals.beds.empty();
+  const auto changed = [&] {
+    return Error(intervals ? "the BED files or the genome's index changed since the run started, or a --bigwig or "
+                             "--bam file did (MD5 differs); resuming needs the same input"
+                           : "the data changed since the run started (MD5 differs); resuming needs the same file",
+                 {job.data.string()});
+  };
+  // With --bam checked first: a changed BAM would otherwise have its coverage made again over the run's.
+  if (!job.intervals.bams.empty() && input_md5(job) != job.data_md5) throw changed();
   SequenceData data = read_input_data(intervals ? "" : job.data.string(), job.table, job.intervals);
-  if (input_md5(job) != job.data_md5)
-    throw Error(intervals ? "the BED files or the genome's index changed since the run started (MD5 differs); "
-                            "resuming needs the same input"
-                          : "the data changed since the run started (MD5 differs); resuming needs the same file",
-                {job.data.string()});
+  if (input_md5(job) != job.data_md5) throw changed();
   return data;
 }
 

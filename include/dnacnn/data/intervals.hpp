@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "dnacnn/data/coverage.hpp"
 #include "dnacnn/data/dataset.hpp"
 
 namespace dnacnn {
@@ -42,7 +43,16 @@ struct IntervalDataOptions {
   // --profile: the tracks' per-base values over the central `output_length` bases instead
   // (SequenceData::profiles), for profile models; `aggregate` is then unused.
   bool profile = false;
+  // --bam: reads turned into coverage tracks (data/bam_tracks.hpp) that are then read exactly as
+  // --bigwig tracks are, after them. `coverage` says how reads are counted (its full, strand,
+  // shift, MAPQ and flag fields; bam, genome and out are unused). The bigWigs are written to
+  // `coverage_dir` (a run's RUN/coverage) and reused from there while the BAM and the counting
+  // are unchanged; empty: a temporary directory, removed once the targets are read.
+  std::vector<std::string> bams;
+  CoverageOptions coverage;
+  std::filesystem::path coverage_dir;
 
+  bool has_signal() const { return !bigwigs.empty() || !bams.empty(); }
   void validate() const;  // UsageError for contradictory options
 };
 void to_json(nlohmann::json& j, const IntervalDataOptions& options);
@@ -56,6 +66,12 @@ inline constexpr std::int64_t kMaxIntervalWidth = std::int64_t{1} << 24;
 // for binary labels, generated negatives with target 0 after the positives (target 1). A sequence
 // name absent from the genome is an Error at the BED file and line naming it.
 SequenceData read_interval_data(const IntervalDataOptions& options);
+
+// The windows of BED/narrowPeak intervals, without targets (attribute --bed): `length` bases centred
+// on each interval's summit (narrowPeak column 10) when given, else on its midpoint; ids
+// "chr:start-end" of the windows; an Error at the line for a sequence the genome lacks.
+SequenceData read_interval_sequences(const std::vector<std::filesystem::path>& beds,
+                                     const std::filesystem::path& genome, std::int64_t length);
 
 // Negatives of `length` bases: `count` windows that overlap no positive and are mostly (>= 90%)
 // real bases, seeded. shuffle: uniform over the genome; flank: beside the positives, 1-3 window

@@ -26,6 +26,13 @@ struct AttributeRequest {
   // Other lengths than the model's: crop to it, or (windows) attribute every window and average
   // each base's attributions over the windows that cover it; the prediction is the windows' max or mean.
   FitOptions fit;
+  // Or the windows of BED/narrowPeak regions over `genome` (instead of `in`): the model's length
+  // centred on each region (its summit when given), ids chr:start-end.
+  std::vector<std::filesystem::path> beds;
+  std::filesystem::path genome;  // --bed's sequences; with --bigwig the chromosome sizes
+  // --bigwig: attributions.bw, the `attribution` column at each sequence's genomic place, read
+  // from ids chr:start-end (--bed's, or a table's such as a --bed run's predictions.tsv).
+  bool bigwig = false;
 };
 
 struct AttributeResult {
@@ -40,7 +47,8 @@ struct AttributeResult {
 // attribution_sum = prediction - reference_mean), attributions.safetensors
 // (attributions (n, L, 4): the A C G T columns; attribution (n, L); one_hot (n, L, 4); L the
 // longest sequence, shorter ones zero-padded), logos/<n>_<id>.svg for the first `logos` sequences
-// (letter height = attribution of the observed base) and report.html showing them.
+// (letter height = attribution of the observed base) and report.html showing them; with `bigwig`
+// attributions.bw (write_region_track: overlapping windows take the nearest centre's values).
 AttributeResult run_attribute(const AttributeRequest& request, Progress& progress);
 
 }  // namespace dnacnn
