@@ -1,14 +1,15 @@
 #!/usr/bin/python3
 """The mean signal around simulated sites against the true footprint (simulate_footprints.py).
 
-Reads bigWig tracks with pyBigWig: a stranded pair (`dnacnn coverage --strand`: OUT.plus.bw,
-OUT.minus.bw) or one unstranded track (then compared with plus + minus of the truth), and the
+Reads bigWig tracks with pyBigWig: a stranded pair (`dnacnn coverage --strand`'s OUT.plus.bw and
+OUT.minus.bw, or a profile model's scan of them) or one unstranded track (then compared with plus
++ minus of the truth), and the
 simulator's sites.tsv and footprint.tsv. For each motif prints the number of sites, the mean
 reads per site inside the footprint window and the Pearson correlation of the mean observed
 profile with the true one, per strand; --tsv writes the mean profiles (offset, observed, true).
 Sites on a motif's - strand are not flipped: the simulated footprints are mirror-symmetric.
 
-Usage: footprint_profile.py SIM_DIR (--stranded PREFIX | --bigwig TRACK.bw) [--chroms chr4] [--tsv OUT]
+Usage: footprint_profile.py SIM_DIR (--plus P.bw --minus M.bw | --bigwig TRACK.bw) [--chroms chr4] [--tsv OUT]
 Exit status 1 if any Pearson correlation is below --min-pearson (default 0: report only)."""
 import argparse
 import math
@@ -42,13 +43,15 @@ def pearson(a, b):
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("sim_dir", help="simulate_footprints.py's --out directory")
-    g = p.add_mutually_exclusive_group(required=True)
-    g.add_argument("--stranded", metavar="PREFIX", help="PREFIX.plus.bw and PREFIX.minus.bw")
-    g.add_argument("--bigwig", metavar="TRACK", help="one unstranded track")
+    p.add_argument("--plus", metavar="TRACK", help="the + strand track (with --minus)")
+    p.add_argument("--minus", metavar="TRACK", help="the - strand track (with --plus)")
+    p.add_argument("--bigwig", metavar="TRACK", help="instead: one unstranded track")
     p.add_argument("--chroms", default="", help="only sites on these chromosomes (comma-separated)")
     p.add_argument("--tsv", help="write the mean profiles here")
     p.add_argument("--min-pearson", type=float, default=0.0, help="fail below this correlation (default: %(default)s)")
     args = p.parse_args(argv)
+    if bool(args.plus) != bool(args.minus) or bool(args.plus) == bool(args.bigwig):
+        p.error("give --plus and --minus, or --bigwig")
 
     sites = read_tsv(f"{args.sim_dir}/sites.tsv")
     if args.chroms:
@@ -57,8 +60,8 @@ def main(argv):
     truth = {}
     for row in read_tsv(f"{args.sim_dir}/footprint.tsv"):
         truth.setdefault(row["motif"], []).append((int(row["offset"]), float(row["plus"]), float(row["minus"])))
-    tracks = ([("+", pyBigWig.open(f"{args.stranded}.plus.bw")), ("-", pyBigWig.open(f"{args.stranded}.minus.bw"))]
-              if args.stranded else [(".", pyBigWig.open(args.bigwig))])
+    tracks = ([("+", pyBigWig.open(args.plus)), ("-", pyBigWig.open(args.minus))] if args.plus
+              else [(".", pyBigWig.open(args.bigwig))])
     worst = 1.0
     out = []
     for motif, rows in truth.items():

@@ -23,9 +23,17 @@ each read's 5' end is written 4 bases before (+) or 5 bases after (-) its cut, s
 coverage --shift +4,-5` puts it back on the cut.
 
 Needs numpy and samtools (for the BAM); seeded: the same options give the same files.
+
+Examples:
+  simulate_footprints.py --out sim                      # 4 Mbp, 1,200 sites, ~0.4 M reads, seconds
+  dnacnn coverage --bam sim/reads.bam --genome sim/genome.fa --strand --out sim/cov.bw
+  footprint_profile.py sim --plus sim/cov.plus.bw --minus sim/cov.minus.bw
+  simulate_footprints.py --out atac --assay atac        # then: coverage --shift +4,-5
+  simulate_footprints.py --out big --chrom-sizes 8e6,6e6,4e6,2e6 --sites-per-mb 750   # 15,000 sites
 """
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -35,7 +43,7 @@ import numpy as np
 # name -> (consensus, bases protected on each side beyond the motif, relative binding strength)
 MOTIFS = {
     "GATA": ("AGATAAGA", 5, 1.0),   # GATA1-like WGATAR core
-    "AP1": ("TGACTCA", 9, 2.0),     # AP-1 (TRE), binds as a dimer: a wider footprint
+    "AP1": ("TGACTCA", 14, 2.0),     # AP-1 (TRE), binds as a dimer: a wider footprint
 }
 RADIUS = 120  # offsets -RADIUS..RADIUS around a site centre carry the footprint
 COMPLEMENT = bytes.maketrans(b"ACGT", b"TGCA")
@@ -72,6 +80,8 @@ def parse_args(argv):
     p.add_argument("--samtools", default="samtools", help="samtools to sort and index with (default: %(default)s)")
     p.add_argument("--quiet", action="store_true", help="no summary on stderr")
     args = p.parse_args(argv)
+    if shutil.which(args.samtools) is None:
+        p.error(f"--samtools: '{args.samtools}' not found (Debian: apt-get install samtools)")
     for m in args.motifs.split(","):
         if m not in MOTIFS:
             p.error(f"--motifs: unknown motif '{m}' (known: {', '.join(MOTIFS)})")
@@ -173,7 +183,8 @@ def write_bam(args, genome, chrom, left, reverse):
     order = rng.permutation(len(chrom))  # as an aligner writes them: in no particular order
     L = args.read_length
     bam = os.path.join(args.out, "reads.bam")
-    sort = subprocess.Popen([args.samtools, "sort", "-@", "2", "-o", bam, "-"], stdin=subprocess.PIPE)
+    log = open(os.path.join(args.out, ".samtools.log"), "w+")  # shown only if samtools fails
+    sort = subprocess.Popen([args.samtools, "sort", "-@", "2", "-o", bam, "-"], stdin=subprocess.PIPE, stderr=log)
     header = "@HD\tVN:1.6\tSO:unsorted\n" + "".join(f"@SQ\tSN:chr{c + 1}\tLN:{len(s)}\n" for c, s in enumerate(genome))
     header += "@PG\tID:simulate_footprints\tPN:simulate_footprints.py\n"
     sort.stdin.write(header.encode())
@@ -186,9 +197,11 @@ def write_bam(args, genome, chrom, left, reverse):
                          f"{texts[c][x:x + L]}\t*\n")
         sort.stdin.write("".join(lines).encode())
     sort.stdin.close()
-    if sort.wait() != 0:
-        sys.exit("simulate_footprints: samtools sort failed")
-    subprocess.run([args.samtools, "index", bam], check=True)
+    if sort.wait() != 0 or subprocess.run([args.samtools, "index", bam], stderr=log).returncode != 0:
+        log.seek(0)
+        sys.exit(f"simulate_footprints: samtools failed:\n{log.read()}")
+    log.close()
+    os.remove(log.name)
 
 
 def write_peaks(rng, args, genome, sites, per_site):
