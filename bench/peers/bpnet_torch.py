@@ -12,7 +12,8 @@ heads, written layer for layer as bpnet-lite writes BPNet, trained with its loss
 
 Trains on random one-hot sequences and random Poisson counts of the given shapes (made before the
 clock starts) for at least --seconds, after --warmup steps, and then times forward passes alone
-(what a window-by-window scan runs). Prints JSON: train_seq_per_s, predict_seq_per_s and the shapes.
+(what a window-by-window scan runs). Prints JSON: train_seq_per_s, predict_seq_per_s (wall clock),
+train_seq_per_cpu_s (CPU time: the figure for 1 thread on a loaded machine) and the shapes.
 Usage: python3 bpnet_torch.py --length 2114 --output-length 1000 [--tracks 2] [--threads 1] ..."""
 import argparse
 import json
@@ -89,13 +90,13 @@ def main():
     model.train()
     for i in range(a.warmup):
         step(*batches[i % a.pool])
-    steps, t0 = 0, time.perf_counter()
+    steps, t0, cpu0 = 0, time.perf_counter(), time.process_time()
     while True:
         loss = step(*batches[steps % a.pool])
         steps += 1
         if time.perf_counter() - t0 >= a.seconds:
             break
-    train_s = time.perf_counter() - t0
+    train_s, train_cpu = time.perf_counter() - t0, time.process_time() - cpu0
     assert math.isfinite(loss), "the loss is not finite"
 
     model.eval()
@@ -107,7 +108,8 @@ def main():
             n += 1
         predict_s = time.perf_counter() - t0
     print(json.dumps({"train_seq_per_s": steps * a.batch_size / train_s, "predict_seq_per_s": n * a.batch_size / predict_s,
-                      "train_steps": steps, "train_seconds": train_s, "final_loss": loss, "length": a.length,
+                      "train_steps": steps, "train_seconds": train_s,
+                      "train_cpu_seconds": train_cpu, "train_seq_per_cpu_s": steps * a.batch_size / train_cpu, "final_loss": loss, "length": a.length,
                       "output_length": a.output_length, "tracks": a.tracks, "batch_size": a.batch_size,
                       "layers": len(model.rconvs), "parameters": sum(t.numel() for t in model.parameters()),
                       "threads": a.threads, "torch": torch.__version__}))
