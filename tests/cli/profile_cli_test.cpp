@@ -187,13 +187,18 @@ TEST(ProfileSimulator, AtacCutsComeBackWithTheTn5ShiftAndTheSeedFixesEverything)
 // A bpnet profile model learns the footprints and predicts them on a held-out chromosome.
 
 // chr4 is held out (test), chr3 validates. 4 chromosomes, 1.5 Mbp, 400 sites per Mbp: about 600
-// peaks and 150 background regions, 120 + 30 of them on chr4.
+// peaks and 150 background regions, 120 + 30 of them on chr4. Summits up to 60 bp off the sites, so
+// that the model sees footprints across the 200 bp it predicts, as a scan tiles them. The sizes,
+// epochs and thresholds were tried with the same network in PyTorch (bench/peers/bpnet_torch.py) on
+// these data: held-out profile Pearson 0.37-0.40 (shuffled 0.00), JSD 0.55 (shuffled 0.75); its
+// tiled chr4 predictions gave mean footprints correlating 0.88-0.92 with the truth, argmax within 2
+// bp, and peaks within 40 bp of the sites 2.6-3.0 times the highest ones around random positions.
 class LongProfileModel : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir;
     const RunResult r = simulate(sim(), {"--chrom-sizes", "500000,400000,300000,300000", "--sites-per-mb", "400",
-                                         "--summit-jitter", "20", "--seed", "7"});
+                                         "--summit-jitter", "60", "--seed", "7"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const RunResult c = dnacnn({"coverage", "--bam", (sim() / "reads.bam").string(), "--genome", genome(), "--strand",
                                 "--out", (sim() / "cov.bw").string(), "--quiet"});
@@ -209,7 +214,7 @@ class LongProfileModel : public ::testing::Test {
     std::vector<std::string> args{"train", "--bed", (sim() / "peaks.narrowPeak").string(), "--genome", genome()};
     args.insert(args.end(), targets.begin(), targets.end());
     args.insert(args.end(), {"--profile", "--length", "400", "--output-length", "200", "--model", "bpnet",
-                             "--val-chroms", "chr3", "--test-chroms", "chr4", "--epochs", "12", "--batch-size", "32",
+                             "--val-chroms", "chr3", "--test-chroms", "chr4", "--epochs", "30", "--batch-size", "32",
                              "--optimizer", "adam", "--lr", "0.004", "--threads", "2", "--seed", "1", "--out",
                              run.string(), "--quiet"});
     const RunResult r = dnacnn(args);
@@ -238,9 +243,9 @@ class LongProfileModel : public ::testing::Test {
       EXPECT_GE(s.at("n").get<int>(), 100) << "chr4's regions";
       const double pearson = s.at("pearson"), shuffled = s.at("shuffled_pearson");
       const double jsd = s.at("jsd"), shuffled_jsd = s.at("shuffled_jsd");
-      EXPECT_GT(pearson, shuffled + 0.25);
-      EXPECT_GT(pearson, 0.3);
-      EXPECT_LT(jsd, shuffled_jsd - 0.02);
+      EXPECT_GT(pearson, shuffled + 0.2);
+      EXPECT_GT(pearson, 0.25);
+      EXPECT_LT(jsd, shuffled_jsd - 0.08);
       EXPECT_TRUE(std::isfinite(pearson) && std::isfinite(jsd));
     }
   }
@@ -272,8 +277,8 @@ TEST_F(LongProfileModel, FromTheBigWigItRecoversTheFootprintOnTheHeldOutChromoso
   ASSERT_FALSE(plus.empty()) << files[0] << ", " << files[1];
   ASSERT_FALSE(minus.empty()) << files[0] << ", " << files[1];
 
-  // pyBigWig opens both: values finite and non-negative over most of chr4, and far more predicted
-  // signal within 120 bp of chr4's planted sites than around positions at least 1 kb from any site.
+  // pyBigWig opens both: values finite and non-negative over most of chr4, and peaks within 40 bp
+  // of chr4's planted sites well above the highest values around positions 1 kb from any site.
   const RunResult py = test::run_program(
       kPython, {"-c",
                 "import sys, csv, numpy as np, pyBigWig\n"
@@ -287,8 +292,8 @@ TEST_F(LongProfileModel, FromTheBigWigItRecoversTheFootprintOnTheHeldOutChromoso
                 "    known = v[~np.isnan(v)]\n"
                 "    assert np.isfinite(known).all() and (known >= 0).all(), 'negative or infinite values'\n"
                 "    v = np.nan_to_num(v)\n"
-                "    near = np.mean([v[c - 120:c + 121].sum() for c in sites])\n"
-                "    away = np.mean([v[p - 120:p + 121].sum() for p in far])\n"
+                "    near = np.mean([v[c - 40:c + 41].max() for c in sites])\n"
+                "    away = np.mean([v[p - 40:p + 41].max() for p in far])\n"
                 "    print(len(known) / 300000, near, away, len(sites), len(far))\n",
                 (sim() / "sites.tsv").string(), plus, minus});
   ASSERT_EQ(py.exit_code, 0) << py.err;
@@ -297,7 +302,7 @@ TEST_F(LongProfileModel, FromTheBigWigItRecoversTheFootprintOnTheHeldOutChromoso
     SCOPED_TRACE(line);
     const auto f = test::split(line, ' ');
     EXPECT_GT(std::stod(f[0]), 0.95) << "fraction of chr4 with predictions";
-    EXPECT_GT(std::stod(f[1]), 4 * std::stod(f[2])) << "signal near sites against away from them";
+    EXPECT_GT(std::stod(f[1]), 1.5 * std::stod(f[2])) << "peaks near sites against away from them";
     EXPECT_GE(std::stoi(f[3]), 100);
     EXPECT_GE(std::stoi(f[4]), 50);
   }
@@ -306,7 +311,7 @@ TEST_F(LongProfileModel, FromTheBigWigItRecoversTheFootprintOnTheHeldOutChromoso
   ASSERT_EQ(predicted.size(), 4u);
   for (const auto& [key, p] : predicted) {
     SCOPED_TRACE(key.first + " " + key.second);
-    EXPECT_GT(pearson(p.observed, p.truth), 0.7);
+    EXPECT_GT(pearson(p.observed, p.truth), 0.6);
     EXPECT_NEAR(p.argmax(p.observed), p.argmax(p.truth), 4);
   }
 }
