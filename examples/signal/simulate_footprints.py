@@ -126,7 +126,7 @@ def plant_sites(rng, args, genome):
     for c, seq in enumerate(genome):
         usable = len(seq) - 2 * args.margin
         slots = usable // args.min_spacing
-        k = int(round(args.sites_per_mb * len(seq) / 1e6))
+        k = int(args.sites_per_mb * len(seq) / 1e6 + 0.5)
         if k > slots:
             sys.exit(f"simulate_footprints: --sites-per-mb {args.sites_per_mb} needs {k} sites on chr{c + 1} but only "
                      f"{slots} slots of --min-spacing {args.min_spacing} bp fit")
@@ -215,7 +215,7 @@ def write_peaks(rng, args, genome, sites, per_site):
         rows.append((c, start, end, f"peak{i}_{name}", min(1000, 10 * n), n / args.reads_per_site, summit - start))
         summits.append(summit)
     centres = [np.array(sorted(s[1] for s in sites if s[0] == c)) for c in range(len(genome))]
-    wanted = int(round(args.background_regions * len(sites)))
+    wanted = int(args.background_regions * len(sites) + 0.5)  # half up, as C++ std::lround
     made = 0
     for _ in range(wanted * 20):
         if made == wanted:

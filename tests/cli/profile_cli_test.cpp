@@ -236,6 +236,7 @@ class LongProfileModel : public ::testing::Test {
   // The footprint recovered on held-out data: for every track, test profile Pearson well above the
   // shuffled baseline's, Jensen-Shannon distance below it.
   static void expect_footprints_learnt(const fs::path& run) {
+    ASSERT_TRUE(fs::exists(run / "metrics.json")) << "train failed";
     const json test = profile_scores(run).value("test", json::object());
     ASSERT_EQ(test.size(), 2u) << "two stranded tracks: " << test.dump(1);
     for (const auto& [track, s] : test.items()) {
@@ -257,7 +258,7 @@ TempDir* LongProfileModel::dir_ = nullptr;
 TEST_F(LongProfileModel, FromTheBigWigItRecoversTheFootprintOnTheHeldOutChromosomeAndScansToBigWig) {
   const fs::path run = train("from_bigwig", {"--bigwig", (sim() / "cov.plus.bw").string() + "," +
                                                              (sim() / "cov.minus.bw").string()});
-  expect_footprints_learnt(run);
+  ASSERT_NO_FATAL_FAILURE(expect_footprints_learnt(run));
 
   // The held-out chromosome (300,000 bp) scanned at step = output length: base-resolution
   // predicted counts.
