@@ -27,6 +27,9 @@ THREAD_COUNTS=${DNACNN_BENCH_PROFILE_THREADS:-1 2}
 read -r -a TARGET <<< "${DNACNN_BENCH_PROFILE_TARGET:---profile}"
 read -r -a WINDOWED <<< "${DNACNN_BENCH_SCAN_WINDOWED_FLAGS:-}"
 BATCH=64
+# As bench/run.sh: passive OpenMP waiting keeps 2-thread figures meaningful on shared cores (the
+# PyTorch peer's 2 threads ran at 7 seq/s busy-waiting on the loaded machine, 21 seq/s passive).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 mkdir -p "$WORK"
 
 json_get() {  # json_get FILE KEY1 KEY2 ... -> value
@@ -94,7 +97,7 @@ json+=", \"dnacnn_window_by_window_bases_per_s\": $windowed, \"pytorch_window_by
     printf "%-28s %12.1f %12.1f %7.2fx\n" "train seq/s, $t thread(s)" "${dn[$t]}" "${py[$t]}" "$(ratio "${dn[$t]}" "${py[$t]}")"
   done
   echo "Scan of the held-out chr4 ($chr4 bp) to bigWig, step $OUTLEN, $t thread(s), bases/s (wall):"
-  printf "%-28s %12s\n" "dnacnn (shared trunk)" "$shared"
+  printf "%-28s %12s\n" "dnacnn, step = output length" "$shared"
   printf "%-28s %12s\n" "dnacnn window by window" "$windowed"
   printf "%-28s %12s   (forward passes only)\n" "PyTorch window by window" "$py_scan"
 } >&2
