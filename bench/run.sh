@@ -239,6 +239,8 @@ else
 fi
 # Signal tracks: coverage from BAM and bigWig target extraction (bench/signal.sh).
 results+=", \"signal\": $("$ROOT/bench/signal.sh" "$DNACNN" "$WORK" "$BUILD")"
+# Profile models: bpnet --profile training against PyTorch, and scanning (bench/profile.sh).
+results+=", \"profile\": $("$ROOT/bench/profile.sh" "$DNACNN" "$WORK")"
 # Data-parallel training, 1 process against 2 ranks (bench/scaling.sh).
 results+=", \"distributed\": $("$ROOT/bench/scaling.sh" "$DNACNN" "$WORK")}"
 echo "$results" | /usr/bin/python3 -m json.tool > "$ROOT/bench/results.json"
