@@ -236,12 +236,16 @@ static void check_fold_options(const TrainArgs& a, const CLI::App& cmd, const Ne
   options.folds.index = 0;
 }
 
-// --profile: the multinomial loss, and bpnet from the zoo gets its profile head (other models must
-// end in one: train_model says so).
-static void use_profile_model(const SequenceData& data, const CLI::App& cmd, TrainOptions& options) {
+// --profile: the multinomial loss (before the options are checked: --count-weight needs it).
+static void use_profile_loss(const IntervalDataOptions& intervals, const CLI::App& cmd, TrainOptions& options) {
+  if (!intervals.profile) return;
   if (cmd.count("--loss") && options.loss != Loss::multinomial)
     throw UsageError(fmt::format("--profile trains with --loss multinomial, not {}", loss_name(options.loss)));
   options.loss = Loss::multinomial;
+}
+
+// --profile: bpnet from the zoo gets its profile head (other models must end in one: train_model says so).
+static void use_profile_model(const SequenceData& data, TrainOptions& options) {
   if (!options.spec && options.arch == "bpnet")
     options.spec = bpnet_profile_spec(data.common_length(), data.profile_length);
 }
@@ -285,6 +289,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   if (cmd.count("--kernel-size")) options.hparams["kernel_size"] = a.kernel_size;
   for (const auto& [name, value] : parse_hparams(a.hparams)) options.hparams[name] = value;
   options.task = task_for_input(run.intervals, options.task, cmd.count("--task") > 0);
+  use_profile_loss(run.intervals, cmd, options);
   options.validate();
   check_training_feature_options(cmd, options);
   check_interval_options(cmd, run.intervals);
@@ -300,7 +305,7 @@ static void run_train(const TrainArgs& a, const CLI::App& cmd) {
   const TableOptions& table = run.table;
   options.pad = table.length > 0 ? std::string(pad_name(table.pad)) : "";
   const SequenceData data = read_new_run_data(a, run);  // bad data: fail before creating --out
-  if (data.has_profiles()) use_profile_model(data, cmd, options);
+  if (data.has_profiles()) use_profile_model(data, options);
   load_torch();  // the data are good: now the part that computes
   check_device(options.device);
   Group group = join_group(a.dist, options.device);
