@@ -15,7 +15,9 @@ void add_scan(CLI::App& root) {
   cmd->add_option("--model", q->models, "Model directory (RUN/model), a run, or a folds run (train --folds); several: their mean (an ensemble)")->required();
   cmd->add_option("--genome", q->genome, "Reference FASTA, plain or bgzip (.fai built when missing)")->required();
   cmd->add_option("--regions", *regions, "BED file: scan only these regions (default: every sequence)");
-  cmd->add_option("--step", q->step, "Bases between window centres (= bedGraph bin width)")->check(CLI::PositiveNumber);
+  cmd->add_option("--step", q->step,
+                  "Bases between window centres (= bedGraph bin width; default 50, a profile model's profile length: "
+                  "its windows then tile the genome, each writing its profile's bases)")->check(CLI::PositiveNumber);
   cmd->add_option("-o,--out", q->out,
                   "track.bedGraph or track.bw (bigWig; several targets: track.<target>.bedGraph/.bw), or a .tsv table "
                   "with a column per target")

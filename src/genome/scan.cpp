@@ -75,43 +75,67 @@ struct Worker {
   Predictor predictor;
 };
 
-// The predictions of one chunk, formatted for text outputs.
+// A profile model's windows predict every base of their central profile: each bin (at most the
+// profile's length, so inside it) becomes one-base bins, with every track's predicted reads.
+void to_base_bins(const Predictor& p, const SequenceData& data, const std::vector<std::int64_t>& windows,
+                  const ScanRequest& r, ChunkOutput& out) {
+  const std::int64_t bases = p.config().profile_length(), first = (p.config().length - bases) / 2;
+  const std::size_t tracks = p.config().targets.size();
+  const std::vector<float> profiles = p.predict_profiles(data, r.batch_size);
+  std::vector<std::pair<std::int64_t, std::int64_t>> bins;
+  std::vector<float> values;
+  for (std::size_t w = 0; w < out.bins.size(); ++w) {
+    const auto [b, e] = out.bins[w];
+    for (std::int64_t pos = b; pos < e; ++pos) {
+      const auto at = static_cast<std::size_t>(pos - windows[w] - first);
+      bins.emplace_back(pos, pos + 1);
+      for (std::size_t t = 0; t < tracks; ++t) values.push_back(profiles[(w * tracks + t) * static_cast<std::size_t>(bases) + at]);
+    }
+  }
+  out.bins = std::move(bins);
+  out.values = std::move(values);
+}
+
+// The bins' values as bedGraph lines per target, or as one table.
+void format_bins(const std::string& chrom, std::size_t n_targets, bool table, ChunkOutput& result) {
+  std::vector<std::string>& out = result.text;
+  out.resize(table ? 1 : n_targets);
+  for (std::size_t i = 0; i < result.bins.size(); ++i) {
+    const auto [b, e] = result.bins[i];
+    if (table) {
+      fmt::format_to(std::back_inserter(out[0]), "{}\t{}\t{}", chrom, b, e);
+      for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(out[0]), "\t{:.6g}", result.values[i * n_targets + t]);
+      out[0] += '\n';
+    } else {
+      for (std::size_t t = 0; t < n_targets; ++t)
+        fmt::format_to(std::back_inserter(out[t]), "{}\t{}\t{}\t{:.6g}\n", chrom, b, e, result.values[i * n_targets + t]);
+    }
+  }
+  result.bins.clear();
+  result.values.clear();
+}
+
+// The predictions of one chunk: bins and values for bigWig, formatted lines for text outputs.
 ChunkOutput scan_chunk(Worker& w, const Interval& chunk, const ScanRequest& r) {
   const std::int64_t length = w.predictor.config().length;
   const std::int64_t from = chunk.start - length, to = chunk.end + length;
   const std::string around = w.genome.fetch(chunk.chrom, from, to);
   SequenceData data;
   data.source = chunk.chrom;
-  std::vector<std::pair<std::int64_t, std::int64_t>> bins;
+  ChunkOutput result;
+  std::vector<std::int64_t> windows;
   for (std::int64_t b = chunk.start; b < chunk.end; b += r.step) {
     const std::int64_t e = std::min(b + r.step, chunk.end);
-    const std::int64_t window = (b + e) / 2 - length / 2;
-    data.seqs.push_back(around.substr(static_cast<std::size_t>(window - from), static_cast<std::size_t>(length)));
-    bins.emplace_back(b, e);
+    windows.push_back((b + e) / 2 - length / 2);
+    data.seqs.push_back(around.substr(static_cast<std::size_t>(windows.back() - from), static_cast<std::size_t>(length)));
+    result.bins.emplace_back(b, e);
   }
-  ChunkOutput result;
-  const std::vector<float> values = w.predictor.predict(data, r.batch_size, r.rc_average);
-  result.windows = static_cast<std::int64_t>(bins.size());
-  if (is_bigwig_path(r.out)) {
-    result.bins = std::move(bins);
-    result.values = values;
-    return result;
-  }
-  const std::size_t n_targets = w.predictor.config().targets.size();
-  const bool table = is_table(r.out);
-  std::vector<std::string>& out = result.text;
-  out.resize(table ? 1 : n_targets);
-  for (std::size_t i = 0; i < bins.size(); ++i) {
-    const auto [b, e] = bins[i];
-    if (table) {
-      fmt::format_to(std::back_inserter(out[0]), "{}\t{}\t{}", chunk.chrom, b, e);
-      for (std::size_t t = 0; t < n_targets; ++t) fmt::format_to(std::back_inserter(out[0]), "\t{:.6g}", values[i * n_targets + t]);
-      out[0] += '\n';
-    } else {
-      for (std::size_t t = 0; t < n_targets; ++t)
-        fmt::format_to(std::back_inserter(out[t]), "{}\t{}\t{}\t{:.6g}\n", chunk.chrom, b, e, values[i * n_targets + t]);
-    }
-  }
+  result.windows = static_cast<std::int64_t>(windows.size());
+  if (w.predictor.config().profile_length() > 0)
+    to_base_bins(w.predictor, data, windows, r, result);
+  else
+    result.values = w.predictor.predict(data, r.batch_size, r.rc_average);
+  if (!is_bigwig_path(r.out)) format_bins(chunk.chrom, w.predictor.config().targets.size(), is_table(r.out), result);
   return result;
 }
 
@@ -172,18 +196,38 @@ std::vector<std::filesystem::path> scan_output_paths(const std::filesystem::path
   return paths;
 }
 
-ScanResult run_scan(const ScanRequest& r, Progress& progress) {
+namespace {
+
+// The bin width: --step, else 50 bases, or a profile model's whole profile (windows then tile the
+// genome). A profile model's bins must lie within a window's profile.
+ScanRequest resolve_step(ScanRequest r, const ModelConfig& config) {
+  const std::int64_t profile = config.profile_length();
+  if (r.step == 0) r.step = profile > 0 ? profile : 50;
   if (r.step < 1) throw UsageError("--step must be at least 1");
-  if (r.threads < 1) throw UsageError("--threads must be at least 1");
+  if (profile > 0 && r.step > profile)
+    throw UsageError(fmt::format("--step {} is longer than the model's profile ({} bases): bins would have no prediction; "
+                                 "use --step {} (the default) or less", r.step, profile, profile));
+  if (profile > 0 && r.rc_average)
+    throw UsageError("--rc-average averages one value per window; a profile model's scan writes its profiles as predicted");
+  return r;
+}
+
+}  // namespace
+
+ScanResult run_scan(const ScanRequest& request, Progress& progress) {
+  if (request.threads < 1) throw UsageError("--threads must be at least 1");
   std::vector<StoredModel> ensemble;
   std::vector<std::string> weights;
-  for (const auto& dir : resolve_model_dirs(r.models)) {
+  for (const auto& dir : resolve_model_dirs(request.models)) {
     ensemble.push_back(load_model(dir));
     weights.push_back((dir / "weights.safetensors").string());
   }
   const StoredModel& stored = ensemble.front();
+  const ScanRequest r = resolve_step(request, stored.config);
   const io::Genome genome(r.genome);
-  std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(r.chunk_bins, 1));
+  // A profile model's window writes a value per base: fewer windows per chunk bound its memory alike.
+  const std::int64_t chunk_bins = stored.config.profile_length() > 0 ? r.chunk_bins / 16 : r.chunk_bins;
+  std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(chunk_bins, 1));
   if (r.shard) {  // whole chunks per shard: each output stays in genome order, for merge
     std::vector<Interval> mine;
     for (std::size_t i = 0; i < chunks.size(); ++i)

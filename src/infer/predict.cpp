@@ -1,8 +1,10 @@
 #include "dnacnn/infer/predict.hpp"
+#include "dnacnn/infer/profile_metrics.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <span>
 #include <fmt/format.h>
 #include <ostream>
 
@@ -156,6 +158,37 @@ static std::vector<float> predict_one(const LoadedModel& m, const SequenceData& 
     to_output_scale(m.config, back);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = (out[i] + back[i]) / 2;
   }
+  return out;
+}
+
+std::vector<float> Predictor::predict_profiles(const SequenceData& data, std::int64_t batch_size) const {
+  const ModelConfig& c = config();
+  const auto bases = static_cast<std::size_t>(c.profile_length());
+  if (bases == 0) throw UsageError("this model predicts one value per target, not profiles");
+  const std::size_t tracks = c.targets.size(), width = tracks + tracks * bases;
+  std::vector<double> sum(static_cast<std::size_t>(data.size()) * tracks * bases, 0.0);
+  for (const auto& m : impl_->members) {
+    SequenceModelImpl& network = *m->network;
+    network.emit_profiles = true;  // this Predictor's own networks; back off below, also on errors
+    std::vector<float> raw;
+    try {
+      raw = predict_sequences(network, data, c.length, batch_size, m->device);
+    } catch (...) {
+      network.emit_profiles = false;
+      throw;
+    }
+    network.emit_profiles = false;
+    for (std::size_t row = 0; row < static_cast<std::size_t>(data.size()); ++row)
+      for (std::size_t t = 0; t < tracks; ++t) {
+        const double count = std::max(std::expm1(static_cast<double>(raw[row * width + t])), 0.0);
+        const std::vector<double> shares = softmax(std::span<const float>(raw.data() + row * width + tracks + t * bases, bases));
+        double* out = sum.data() + (row * tracks + t) * bases;
+        for (std::size_t i = 0; i < bases; ++i) out[i] += shares[i] * count;
+      }
+  }
+  const double n = static_cast<double>(impl_->members.size());
+  std::vector<float> out(sum.size());
+  for (std::size_t i = 0; i < sum.size(); ++i) out[i] = static_cast<float>(sum[i] / n);
   return out;
 }
 

@@ -15,7 +15,7 @@ struct ScanRequest {
   std::vector<std::filesystem::path> models;  // one model, or an ensemble averaged (resolve_model_dirs)
   std::filesystem::path genome;
   std::optional<std::filesystem::path> regions;  // BED; merged and sorted. Default: every sequence
-  std::int64_t step = 50;
+  std::int64_t step = 0;  // 0: 50, or a profile model's profile length (windows tile the genome)
   std::filesystem::path out;  // .bedGraph (one file per target) or .tsv (one table)
   int threads = 1;
   std::int64_t batch_size = 1024;
@@ -39,6 +39,9 @@ struct ScanResult {
 // (sort -k1,1 -k2,2n), each chunk of bins predicted by one of `threads` workers, output in order.
 ScanResult run_scan(const ScanRequest& request, Progress& progress);
 
+// A profile model (a profile_head) writes every base instead: each bin's window's predicted reads
+// (profile x count) at the bin's bases, one track per target; --step at most the profile length.
+//
 // Output files for the model's targets: `out` itself for one target or a .tsv, else
 // <stem>.<target>.bedGraph beside it.
 std::vector<std::filesystem::path> scan_output_paths(const std::filesystem::path& out,

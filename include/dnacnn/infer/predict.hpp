@@ -45,6 +45,11 @@ class Predictor {
   std::vector<float> predict_windows(const SequenceData& data, std::int64_t batch_size, bool rc_average,
                                      const FitOptions& fit, Windows& windows) const;
 
+  // Profile models (config().profile_length() > 0): rows x targets x profile_length, row-major,
+  // the predicted reads at each of a window's central profile_length bases: softmax(profile
+  // logits) x (exp(log count) - 1), the members' mean. Sequences must have the model's input length.
+  std::vector<float> predict_profiles(const SequenceData& data, std::int64_t batch_size = 4096) const;
+
   // How inputs are read for this model: a model trained with --length fits them to its length;
   // --fit crop fits any input; --fit windows reads them as they are.
   TableOptions input_options(TableOptions options, const FitOptions& fit = {}) const;
