@@ -72,6 +72,10 @@ struct Builder {
               l.lstm.push_back(get(p, w + suffix));
           break;
         case LayerKind::residual: l.blocks.push_back(build(specs[i].layers, in, p)); break;
+        case LayerKind::profile_head:  // the count head: what attribution and ISM explain
+          l.weight = get(p + ".count", "weight");
+          l.bias = get(p + ".count", "bias", specs[i].bias);
+          break;
         case LayerKind::concat:
           for (std::size_t b = 0; b < specs[i].branches.size(); ++b)
             l.blocks.push_back(build(specs[i].branches[b], in, p + "." + std::to_string(b)));
@@ -216,6 +220,8 @@ torch::Tensor run_layer(const ProgramLayer& l, const torch::Tensor& h, LayerMode
     case LayerKind::globalmaxpool: return global_pool(h, l.spec.bins, true, mode);
     case LayerKind::globalavgpool: return global_pool(h, l.spec.bins, false, mode);
     case LayerKind::flatten: return h.flatten(1);
+    case LayerKind::profile_head:  // log(1 + count): the trunk's mean over the central profile, then linear
+      return torch::linear(h.narrow(2, (h.size(2) - l.spec.length) / 2, l.spec.length).mean(2), l.weight, l.bias);
     case LayerKind::bilstm: {
       const torch::Tensor x = h.transpose(1, 2);
       return torch::cat({lstm_direction(x, l.lstm, 0, false, mode), lstm_direction(x, l.lstm, 4, true, mode)}, 2)

@@ -156,6 +156,7 @@ ModelConfig spec_model_config(ModelSpec spec, std::int64_t length, const std::ve
   config.targets = targets;
   config.spec = std::move(spec);
   config.spec->name = config.arch;
+  if (profile_head_of(*config.spec)) config.loss = Loss::multinomial;  // the head trains only so
   checked_parameter_count(config);
   return config;
 }

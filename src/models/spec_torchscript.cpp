@@ -92,6 +92,10 @@ class ScriptWriter {
       case LayerKind::globalavgpool: return global_pool(h, in, l.bins, "mean");
       case LayerKind::flatten: return let(fmt::format("{}.flatten(1)", h));
       case LayerKind::bilstm: return lstm(h, l, p);
+      case LayerKind::profile_head: {  // the count head, log(1 + count): what `dnacnn predict` writes
+        const std::int64_t start = (in.length - l.length) / 2;
+        return linear(let(fmt::format("{}[:, :, {}:{}].mean(2)", h, start, start + l.length)), p + ".count", l.bias);
+      }
       case LayerKind::residual: {
         const std::string out = block(l.layers, h, in, p);
         const TensorShape o = layer_output_shape(l, in, targets_);

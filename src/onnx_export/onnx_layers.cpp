@@ -180,6 +180,12 @@ class LayerEmitter {
       case LayerKind::globalavgpool: return global_pool(h, in, l.bins, "ReduceMean");
       case LayerKind::flatten: return g_.node("Flatten", {h}, {{"axis", std::int64_t{1}}});
       case LayerKind::bilstm: return bilstm(l, h, in, p);
+      case LayerKind::profile_head: {  // the count head, log(1 + count): what `dnacnn predict` writes
+        const std::int64_t start = (in.length - l.length) / 2;
+        const std::string mean = g_.node("ReduceMean", {slice(h, start, start + l.length)},
+                                         {{"axes", Ints{2}}, {"keepdims", std::int64_t{0}}});
+        return linear(mean, in, targets_, l.bias, p + ".count");
+      }
       case LayerKind::residual: return residual(l, h, in, p);
       case LayerKind::concat: return concat(l, h, in, p);
     }

@@ -113,6 +113,29 @@ TEST(Export, EveryLayerOfASpecExportsToTorchScript) {
   for (std::size_t i = 0; i < got.size(); ++i) EXPECT_NEAR(got[i], expected[i], 1e-5) << i;
 }
 
+// A profile model exports its count head (log(1 + count) per track), what `dnacnn predict` writes.
+TEST(Export, AProfileModelsCountHeadExportsToTorchScript) {
+  TempDir dir;
+  const ModelSpec spec = model_spec_from_json(nlohmann::json::parse(R"([
+      {"type": "conv1d", "filters": 6, "kernel": 5, "padding": "same"}, {"type": "relu"},
+      {"type": "residual", "layers": [{"type": "conv1d", "filters": 6, "kernel": 3, "dilation": 2, "padding": "same"}, {"type": "relu"}]},
+      {"type": "profile_head", "length": 12, "kernel": 7}])"), "profile.json");
+  const ModelConfig config = spec_model_config(spec, 30, {"s+", "s-"});
+  torch::manual_seed(6);
+  SequenceModel model = build_model(config);
+  model->eval();
+  save_model(dir / "model", {config, export_weights(*model)});
+  export_torchscript(dir / "model", dir / "model.pt");
+  const SequenceData data = random_sequences(9, 30);
+  const std::vector<float> expected = Predictor::load(dir / "model").predict(data);
+  torch::jit::Module loaded = torch::jit::load((dir / "model.pt").string());
+  const torch::Tensor x = onehot_of_codes(codes_tensor(encode_codes(data, 30)));
+  const torch::Tensor got = loaded.forward({x}).toTensor();
+  ASSERT_EQ(got.sizes(), (std::vector<std::int64_t>{9, 2}));
+  const std::vector<float> values = to_vector(got);
+  for (std::size_t i = 0; i < values.size(); ++i) EXPECT_NEAR(values[i], expected[i], 1e-5) << i;
+}
+
 TEST(Export, DamagedModelsAreClearErrors) {
   TempDir dir;
   const ModelConfig config = make_model_config("cnn", 8, {}, {"score"});

@@ -60,6 +60,7 @@ void save_random_model(const OnnxCase& c, const std::filesystem::path& dir) {
 
 std::vector<OnnxCase> cases() {
   const std::string every_layer = std::string(DNACNN_FUZZ_DIR) + "/corpus/model_spec/every_layer.json";
+  const std::string profile = std::string(DNACNN_FUZZ_DIR) + "/corpus/model_spec/profile_head.json";
   return {{"linear", {}, 12, {"score"}, "regression"},
           {"linear", {}, 9, {"a", "b"}, "binary"},
           {"cnn", {{"filters", 6}, {"kernel_size", 5}}, 31, {"a", "b"}, "binary"},
@@ -71,7 +72,8 @@ std::vector<OnnxCase> cases() {
           {"danq", {}, 40, {"s"}, "regression"},
           {"bpnet", {}, 20, {"s", "t"}, "regression"},
           {every_layer, {}, 33, {"a", "b"}, "binary"},
-          {every_layer, {}, 33, {"a", "b", "c"}, "regression"}};
+          {every_layer, {}, 33, {"a", "b", "c"}, "regression"},
+          {profile, {}, 30, {"s+", "s-"}, "regression"}};  // the count head's log(1 + count)
 }
 
 std::vector<float> onehot_rows(const SequenceData& data, std::int64_t length, std::int64_t first, std::int64_t rows) {

@@ -89,6 +89,12 @@ std::vector<Case> architectures() {
                                  {"type": "output"}])",
                              L)},
       {"bpnet", make_model_config("bpnet", L, {})},
+      {"profile_head",  // attribution and ISM explain the count head
+       spec_config(R"([{"type": "conv1d", "filters": 6, "kernel": 5, "padding": "same"}, {"type": "relu"},
+                       {"type": "residual", "layers": [{"type": "conv1d", "filters": 6, "kernel": 3, "dilation": 2,
+                                                        "padding": "same"}, {"type": "relu"}]},
+                       {"type": "profile_head", "length": 20, "kernel": 9}])",
+                   L, 2)},
   };
 }
 
