@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "dnacnn/infer/profile_metrics.hpp"
 #include "torch_library.hpp"
 #include "dnacnn/core/device.hpp"
 #include "dnacnn/core/error.hpp"
@@ -23,6 +24,27 @@ struct EvaluateArgs {
   int threads = 1;
   std::string device = "cpu";
 };
+
+// --profile data: the predicted profiles' shape against the observed, per track (as train's metrics.json).
+static nlohmann::json profile_scores(const Predictor& predictor, const SequenceData& data) {
+  if (predictor.config().profile_length() != data.profile_length)
+    throw UsageError(fmt::format("--profile with --output-length {}: the model predicts profiles of {} bases",
+                                 data.profile_length, predictor.config().profile_length()));
+  const std::vector<float> predicted = predictor.predict_profiles(data, 512, true);
+  const std::size_t tracks = data.n_targets(), bases = static_cast<std::size_t>(data.profile_length);
+  nlohmann::json j;
+  for (std::size_t t = 0; t < tracks; ++t) {
+    ProfileScoring scoring;
+    for (std::size_t row = 0; row < static_cast<std::size_t>(data.size()); ++row) {
+      const std::size_t at = (row * tracks + t) * bases;
+      const std::vector<double> shares(predicted.begin() + static_cast<std::ptrdiff_t>(at),
+                                       predicted.begin() + static_cast<std::ptrdiff_t>(at + bases));
+      scoring.add_predicted(std::span<const float>(data.profiles.data() + at, bases), shares, row * tracks + t);
+    }
+    j[predictor.config().targets[t]] = scoring.result();
+  }
+  return j;
+}
 
 void add_evaluate(CLI::App& root) {
   auto a = std::make_shared<EvaluateArgs>();
@@ -60,6 +82,7 @@ void add_evaluate(CLI::App& root) {
     nlohmann::json j = scores.front();
     if (scores.size() > 1)
       for (std::size_t t = 0; t < scores.size(); ++t) j["per_target"][predictor.config().targets[t]] = scores[t];
+    if (data.has_profiles()) j["profile"] = profile_scores(predictor, data);
     j["task"] = task_name(predictor.config().task);
     j["model"] = a->models.size() == 1 ? nlohmann::json(a->models.front().string()) : nlohmann::json(a->models);
     if (predictor.members() > 1) j["ensemble_models"] = predictor.members();

@@ -161,7 +161,7 @@ static std::vector<float> predict_one(const LoadedModel& m, const SequenceData& 
   return out;
 }
 
-std::vector<float> Predictor::predict_profiles(const SequenceData& data, std::int64_t batch_size) const {
+std::vector<float> Predictor::predict_profiles(const SequenceData& data, std::int64_t batch_size, bool shares) const {
   const ModelConfig& c = config();
   const auto bases = static_cast<std::size_t>(c.profile_length());
   if (bases == 0) throw UsageError("this model predicts one value per target, not profiles");
@@ -180,10 +180,10 @@ std::vector<float> Predictor::predict_profiles(const SequenceData& data, std::in
     network.emit_profiles = false;
     for (std::size_t row = 0; row < static_cast<std::size_t>(data.size()); ++row)
       for (std::size_t t = 0; t < tracks; ++t) {
-        const double count = std::max(std::expm1(static_cast<double>(raw[row * width + t])), 0.0);
-        const std::vector<double> shares = softmax(std::span<const float>(raw.data() + row * width + tracks + t * bases, bases));
+        const double count = shares ? 1.0 : std::max(std::expm1(static_cast<double>(raw[row * width + t])), 0.0);
+        const std::vector<double> part = softmax(std::span<const float>(raw.data() + row * width + tracks + t * bases, bases));
         double* out = sum.data() + (row * tracks + t) * bases;
-        for (std::size_t i = 0; i < bases; ++i) out[i] += shares[i] * count;
+        for (std::size_t i = 0; i < bases; ++i) out[i] += part[i] * count;
       }
   }
   const double n = static_cast<double>(impl_->members.size());

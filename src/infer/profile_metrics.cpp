@@ -53,9 +53,13 @@ double jensen_shannon_distance(std::span<const double> p, std::span<const double
 }
 
 void ProfileScoring::add(std::span<const float> observed, std::span<const float> logits, std::uint64_t seed) {
+  const std::vector<double> predicted = softmax(logits);
+  add_predicted(observed, predicted, seed);
+}
+
+void ProfileScoring::add_predicted(std::span<const float> observed, std::span<const double> predicted, std::uint64_t seed) {
   const std::vector<double> counts(observed.begin(), observed.end());
   if (counts.empty() || !(sum_of(counts) > 0)) return;
-  const std::vector<double> predicted = softmax(logits);
   Rng rng(seed);
   const std::vector<std::int64_t> order = shuffled_indices(static_cast<std::int64_t>(counts.size()), rng);
   std::vector<double> shuffled(counts.size());

@@ -401,6 +401,22 @@ void check_training_fits(const SequenceData& data, const TrainOptions& options) 
   check_validation_fits(options, split);
 }
 
+// A Poisson model outputs log rates: its output bias starts at the log of each target's mean over
+// the training rows, as count models are commonly started. From a bias of 0 (rate 1) against counts
+// in the tens, exp's gradient threw SGD at --lr 0.01 to rates of 1e34 within an epoch.
+static void start_at_mean_rate(const TrainSetup& setup, SequenceModelImpl& model) {
+  const auto targets = static_cast<std::size_t>(setup.n_targets);
+  torch::Tensor bias;  // the last bias with one value per target: the output layer's
+  for (const auto& p : model.named_parameters(true))
+    if (p.key().ends_with("bias") && p.value().dim() == 1 && static_cast<std::size_t>(p.value().size(0)) == targets) bias = p.value();
+  if (!bias.defined() || setup.train.rows() == 0) return;
+  std::vector<double> mean(targets, 0.0);
+  for (std::size_t i = 0; i < setup.train.targets.size(); ++i) mean[i % targets] += setup.train.targets[i];
+  torch::NoGradGuard no_grad;
+  for (std::size_t t = 0; t < targets; ++t)
+    bias[static_cast<std::int64_t>(t)].fill_(std::log(std::max(mean[t] / static_cast<double>(setup.train.rows()), 1e-6)));
+}
+
 TrainResult train_model(const SequenceData& data, const TrainOptions& options, Progress& progress,
                         const Checkpointer* checkpointer, Communicator* comm) {
   const TrainSetup setup = prepare_training(data, options);
@@ -412,6 +428,7 @@ TrainResult train_model(const SequenceData& data, const TrainOptions& options, P
   result.split_of_row = split_of_rows(setup.split, data.size());
   torch::manual_seed(options.seed);
   SequenceModel model = build_model(setup.config);
+  if (setup.config.loss == Loss::poisson) start_at_mean_rate(setup, *model);
   model->to(device);
   result.engine = choose_engine(setup, device, comm);
   const TrainCheckpoint* resume = checkpointer ? checkpointer->resume_state() : nullptr;
@@ -444,10 +461,11 @@ EngineKind choose_engine(const TrainSetup& setup, const torch::Device& device, c
       throw UsageError("--engine fused has sgd and adam; --optimizer adamw trains on --engine torch (or auto)");
     if (o.effective_weight_decay() != 0) throw UsageError("--engine fused has no --weight-decay; use --engine torch (or auto)");
     if (o.clip_grad_norm > 0) throw UsageError("--engine fused has no --clip-grad-norm; use --engine torch (or auto)");
+    if (o.loss != Loss::mse) throw UsageError("--engine fused trains with the MSE loss; --loss poisson trains on --engine torch (or auto)");
   }
   const bool fits = has_fused_kernels(setup.config) && device.is_cpu() &&
                     (o.optimizer == Optimizer::sgd || o.optimizer == Optimizer::adam) &&
-                    o.effective_weight_decay() == 0 && o.clip_grad_norm == 0;
+                    o.effective_weight_decay() == 0 && o.clip_grad_norm == 0 && o.loss == Loss::mse;
   if (asked == EngineKind::fused && !fits)
     throw UsageError("--engine fused covers the cnn and linear models on the CPU with sgd or adam");
   if (asked == EngineKind::fused || (asked == EngineKind::automatic && !comm && fits)) return EngineKind::fused;

@@ -55,7 +55,7 @@ TEST(ModelSpec, ReadsListsAndObjectsAndWritesThemBack) {
 TEST(ModelSpec, BadFieldsNameTheFileTheLayerAndTheField) {
   EXPECT_EQ(complaint(R"([{"type": "relu"}, {"type": "conv2d"}])"),
             "layer 1: unknown layer type 'conv2d' (known: conv1d, dense, relu, gelu, softplus, exp, sigmoid, tanh, maxpool, "
-            "avgpool, batchnorm, layernorm, dropout, residual, concat, globalmaxpool, globalavgpool, flatten, bilstm or output)");
+            "avgpool, batchnorm, layernorm, dropout, residual, concat, globalmaxpool, globalavgpool, flatten, bilstm, output or profile_head)");
   EXPECT_EQ(complaint(R"([{"type": "conv1d", "filters": 4, "kernel_size": 3}])"),
             "layer 0 (conv1d): no field 'kernel_size' (it takes: bias, dilation, filters, kernel, padding)");
   EXPECT_EQ(complaint(R"([{"type": "conv1d", "kernel": 3}])"), "layer 0 (conv1d): needs \"filters\"");
@@ -89,7 +89,15 @@ TEST(ModelSpec, ShapesThatDoNotFitNameTheLayer) {
             "layer 0 (dense): needs flat input, but gets 4 channels x 20 positions: add flatten or a global pooling layer before it");
   EXPECT_EQ(complaint(R"([{"type": "flatten"}, {"type": "conv1d", "filters": 2, "kernel": 1}, {"type": "output"}])"),
             "layer 1 (conv1d): needs a sequence (channels x positions), but its input is flat (80 features)");
-  EXPECT_EQ(complaint(R"([{"type": "flatten"}])"), "layer 0 (flatten): the last layer must be {\"type\": \"output\"} (one value per target)");
+  EXPECT_EQ(complaint(R"([{"type": "flatten"}])"),
+            "layer 0 (flatten): the last layer must be {\"type\": \"output\"} (one value per target) or a profile_head");
+  // A profile head reads length + kernel - 1 positions of a sequence, and ends the spec.
+  EXPECT_EQ(complaint(R"([{"type": "conv1d", "filters": 4, "kernel": 3}, {"type": "profile_head", "length": 10, "kernel": 11}])"),
+            "layer 1 (profile_head): length 10 with kernel 11 needs 20 positions of the trunk, and it gives 18");
+  EXPECT_EQ(complaint(R"([{"type": "flatten"}, {"type": "profile_head", "length": 4}])"),
+            "layer 1 (profile_head): needs a sequence (channels x positions), but its input is flat (80 features)");
+  EXPECT_EQ(complaint(R"([{"type": "profile_head", "length": 4, "kernel": 3}, {"type": "relu"}])"),
+            "layer 0 (profile_head): the profile head must be the spec's last layer");
   EXPECT_EQ(complaint(R"([{"type": "flatten"}, {"type": "output"}, {"type": "relu"}])"),
             "layer 1 (output): the output layer must be the spec's last layer");
   EXPECT_EQ(complaint(R"([{"type": "residual", "layers": [{"type": "conv1d", "filters": 5, "kernel": 3}]}, {"type": "flatten"}, {"type": "output"}])"),
@@ -119,6 +127,28 @@ TEST(ModelSpec, ParameterCountsByHand) {
                                          {"type": "concat", "branches": [[{"type": "globalmaxpool"}], [{"type": "flatten"}]]},
                                          {"type": "output"}])"), 10, 1, "x"),
             (4 * 4 * 5 + 4) + (4 + 4 * 6 + 1));
+}
+
+TEST(ModelSpec, AProfileHeadIsAConvPerTrackAndALinearCountHead) {
+  // conv 6 x 4 x 5 + 6; head: profile conv 2 tracks x 6 x 7 + 2, count linear 2 x 6 + 2
+  const ModelSpec spec = parse(R"([{"type": "conv1d", "filters": 6, "kernel": 5, "padding": "same"},
+                                   {"type": "profile_head", "length": 12, "kernel": 7}])");
+  EXPECT_EQ(check_spec_shapes(spec, 30, 2, "x"), 6 * 4 * 5 + 6 + (2 * 6 * 7 + 2) + (2 * 6 + 2));
+  ASSERT_NE(profile_head_of(spec), nullptr);
+  EXPECT_EQ(profile_head_of(spec)->length, 12);
+  EXPECT_EQ(profile_head_input(*profile_head_of(spec)), 18);
+  EXPECT_EQ(profile_head_of(parse(R"([{"type": "flatten"}, {"type": "output"}])")), nullptr);
+  // Written back with its fields; the kernel defaults to BPNet's 75.
+  const ModelSpec defaults = parse(R"([{"type": "profile_head", "length": 5}])");
+  EXPECT_EQ(defaults.layers.back().kernel, 75);
+  EXPECT_EQ(parse(model_spec_json(spec).dump()).layers.back().length, 12);
+  EXPECT_EQ(spec_model_config(spec, 30, {"a+", "a-"}).loss, Loss::multinomial);
+  // The zoo's bpnet with its heads: BPNet's trunk and a head over the central output length.
+  const ModelSpec bpnet = bpnet_profile_spec(400, 200);
+  EXPECT_EQ(bpnet.layers.back().kind, LayerKind::profile_head);
+  EXPECT_EQ(bpnet.layers.back().length, 200);
+  EXPECT_EQ(bpnet.layers.size(), 2u + 8u + 1u) << "conv + relu, dilations 2..256, the head";
+  EXPECT_THROW_MSG(bpnet_profile_spec(100, 100), UsageError, "--output-length 100 must be at least 1 and less than");
 }
 
 TEST(ModelSpec, ZooFitsShortAndPaperLengths) {

@@ -48,7 +48,8 @@ class Predictor {
   // Profile models (config().profile_length() > 0): rows x targets x profile_length, row-major,
   // the predicted reads at each of a window's central profile_length bases: softmax(profile
   // logits) x (exp(log count) - 1), the members' mean. Sequences must have the model's input length.
-  std::vector<float> predict_profiles(const SequenceData& data, std::int64_t batch_size = 4096) const;
+  // shares: the profile alone (softmax, each track's bases summing to 1), without the count.
+  std::vector<float> predict_profiles(const SequenceData& data, std::int64_t batch_size = 4096, bool shares = false) const;
 
   // How inputs are read for this model: a model trained with --length fits them to its length;
   // --fit crop fits any input; --fit windows reads them as they are.

@@ -31,6 +31,8 @@ class ProfileScoring {
  public:
   // One region's observed counts and predicted logits (same length); `seed` fixes the shuffle.
   void add(std::span<const float> observed, std::span<const float> logits, std::uint64_t seed);
+  // The same with the predicted profile itself (non-negative, any scale: normalised here).
+  void add_predicted(std::span<const float> observed, std::span<const double> predicted, std::uint64_t seed);
   ProfileScores result() const;
 
  private:
