@@ -81,6 +81,7 @@ set(DNACNN_REPORT_SOURCES
   src/report/tables.cpp
   src/report/sections.cpp
   src/report/motif_section.cpp
+  src/report/profile_section.cpp
   src/report/error_analysis.cpp
   src/report/error_charts.cpp
   src/report/experiment_sections.cpp

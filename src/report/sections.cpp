@@ -74,8 +74,8 @@ std::optional<Section> run_details_section(const ReportData& data) {
 
 std::vector<Section> build_sections(const ReportData& data) {
   using Builder = std::optional<Section> (*)(const ReportData&);
-  static constexpr Builder kBuilders[] = {metrics_section,        loss_section,   spot_check_section,
-                                          predictions_section,    motifs_section, error_analysis_section};
+  static constexpr Builder kBuilders[] = {metrics_section,     loss_section,   spot_check_section,     predictions_section,
+                                          profile_section,     motifs_section, error_analysis_section};
   std::vector<Section> sections;
   for (const Builder build : kBuilders)
     if (std::optional<Section> s = build(data)) sections.push_back(std::move(*s));

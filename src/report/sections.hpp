@@ -15,6 +15,7 @@ std::optional<Section> loss_section(const ReportData& data);
 std::optional<Section> spot_check_section(const ReportData& data);
 std::optional<Section> predictions_section(const ReportData& data);
 std::optional<Section> motifs_section(const ReportData& data);  // motif_section.cpp
+std::optional<Section> profile_section(const ReportData& data);  // profile_section.cpp
 std::optional<Section> error_analysis_section(const ReportData& data);  // experiment_sections.cpp
 std::vector<Section> run_set_sections(const ReportData& data);          // experiment_sections.cpp: sweeps, experiments
 std::optional<Section> run_details_section(const ReportData& data);

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "dnacnn/core/error.hpp"
 #include "report/charts.hpp"
 #include "fake_run.hpp"
@@ -32,6 +34,30 @@ TEST(ReportSections, SectionsAppearOnlyWhenTheirDataExist) {
   test::write_fake_run(dir.path() / "run", FakeRun{.history = false, .predictions = false});
   const ReportData data = load_report_data({dir.path() / "run"});
   EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "runs"}));
+}
+
+// A profile model's run: metrics.json's profile scores become a table, profile_examples.tsv a chart.
+TEST(ReportSections, ProfileRunsShowTheirScoresAndExampleLoci) {
+  ScratchDir dir("sections-profile");
+  test::write_fake_run(dir.path() / "run");
+  nlohmann::json m = nlohmann::json::parse(test::slurp(dir.path() / "run" / "metrics.json"));
+  m["models"]["cnn"]["profile"]["test"]["sig+"] = {{"n", 12}, {"pearson", 0.4567}, {"jsd", 0.5}, {"shuffled_pearson", 0.001},
+                                                  {"shuffled_jsd", 0.75}};
+  test::spit(dir.path() / "run" / "metrics.json", m.dump());
+  std::string examples = "id\tsplit\ttarget\toffset\tobserved\tpredicted\n";
+  for (int i = 0; i < 5; ++i) examples += "chr4:10-20\ttest\tsig+\t" + std::to_string(i) + "\t" + std::to_string(i) + "\t1.5\n";
+  test::spit(dir.path() / "run" / "profile_examples.tsv", examples);
+  const ReportData data = load_report_data({dir.path() / "run"});
+  EXPECT_EQ(section_ids(data), (std::vector<std::string>{"metrics", "loss", "predictions", "profiles", "errors", "runs"}));
+  const std::optional<Section> s = profile_section(data);
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->blocks.size(), 3u) << "text, table, chart";
+  const std::string& table = std::get<Html>(s->blocks[1]).markup;
+  for (const char* cell : {"sig+", "0.457", "0.750", "12"}) EXPECT_NE(table.find(cell), std::string::npos) << cell << "\n" << table;
+  const Chart& chart = std::get<ChartRow>(s->blocks[2]).charts.at(0);
+  EXPECT_EQ(chart.spec["data"]["values"].size(), 10u) << "observed and predicted per base";
+  EXPECT_EQ(chart.spec["data"]["values"][2]["reads"], 1.0);
+  EXPECT_EQ(chart.spec["data"]["values"][3]["what"], "predicted");
 }
 
 TEST(ReportSections, DemoDirectoryIsDetectedWithItsSpotChecks) {
