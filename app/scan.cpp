@@ -22,6 +22,10 @@ void add_scan(CLI::App& root) {
                   "track.bedGraph or track.bw (bigWig; several targets: track.<target>.bedGraph/.bw), or a .tsv table "
                   "with a column per target")
       ->required();
+  cmd->add_flag("--shared-trunk", q->shared_trunk,
+                "Profile models: run the trunk once over 64 windows' stretch instead of once per window (about "
+                "length / output length times less work; \"same\"-padded trunks such as bpnet then see real bases "
+                "where a lone window sees zero padding: see docs/signal.md)");
   cmd->add_flag("--rc-average", q->rc_average, "Average each window's prediction with its reverse complement's");
   cmd->add_option("--batch-size", q->batch_size, "Windows per forward pass")->check(CLI::PositiveNumber);
   add_threads_option(*cmd, q->threads);

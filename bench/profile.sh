@@ -6,10 +6,9 @@
 #             profiles), train seq/s at 1 and 2 threads, against the same network, heads and loss in
 #             PyTorch (bench/peers/bpnet_torch.py) at the same shapes and threads;
 #   scanning: `dnacnn scan` of the trained model over the held-out chromosome to bigWig, bases/s,
-#             at step = output length (overlapping windows share the trunk's work) against window
-#             by window: dnacnn with DNACNN_BENCH_SCAN_WINDOWED_FLAGS (the flag that turns sharing
-#             off; unset: not run) and the PyTorch model's forward passes, one window per output
-#             stretch, as bpnet-lite predicts.
+#             at step = output length, with --shared-trunk (the trunk once over 64 windows'
+#             stretch) and window by window (the default), against the PyTorch model's forward
+#             passes alone, one window per output stretch, as bpnet-lite predicts.
 # Prints a table on stderr and a JSON object on stdout (bench/run.sh puts it under "profile").
 # Usage: bench/profile.sh DNACNN WORK
 # DNACNN_BENCH_PROFILE_REGIONS (default 10000) peaks + background regions of
@@ -25,7 +24,6 @@ LENGTH=${DNACNN_BENCH_PROFILE_LENGTH:-2114}
 OUTLEN=${DNACNN_BENCH_PROFILE_OUTPUT_LENGTH:-1000}
 THREAD_COUNTS=${DNACNN_BENCH_PROFILE_THREADS:-1 2}
 read -r -a TARGET <<< "${DNACNN_BENCH_PROFILE_TARGET:---profile}"
-read -r -a WINDOWED <<< "${DNACNN_BENCH_SCAN_WINDOWED_FLAGS:-}"
 BATCH=64
 # As bench/run.sh: passive OpenMP waiting keeps 2-thread figures meaningful on shared cores (the
 # PyTorch peer's 2 threads ran at 7 seq/s busy-waiting on the loaded machine, 21 seq/s passive).
@@ -81,9 +79,8 @@ scan() {  # scan NAME [FLAGS...] -> bases/s of dnacnn scan at step = output leng
     --regions "$WORK/chr4.bed" --step "$OUTLEN" --threads "$t" "$@" --out "$WORK/$name.bw" 2> "$WORK/$name.log"
   awk -v n="$chr4" -v s="$(cat "$WORK/$name.time")" 'BEGIN{printf "%.0f", n / s}'
 }
-shared=$(scan scan_shared)
-windowed=null
-[ ${#WINDOWED[@]} = 0 ] || windowed=$(scan scan_windowed "${WINDOWED[@]}")
+shared=$(scan scan_shared --shared-trunk)
+windowed=$(scan scan_windowed)
 py_scan=$(awk -v r="$(json_get "$WORK/peer$t.json" predict_seq_per_s)" -v n="$OUTLEN" 'BEGIN{printf "%.0f", r * n}')
 json+=", \"scan\": {\"chromosome_bases\": $chr4, \"step\": $OUTLEN, \"threads\": $t, \"dnacnn_bases_per_s\": $shared"
 json+=", \"dnacnn_window_by_window_bases_per_s\": $windowed, \"pytorch_window_by_window_bases_per_s\": $py_scan}"
@@ -97,7 +94,7 @@ json+=", \"dnacnn_window_by_window_bases_per_s\": $windowed, \"pytorch_window_by
     printf "%-28s %12.1f %12.1f %7.2fx\n" "train seq/s, $t thread(s)" "${dn[$t]}" "${py[$t]}" "$(ratio "${dn[$t]}" "${py[$t]}")"
   done
   echo "Scan of the held-out chr4 ($chr4 bp) to bigWig, step $OUTLEN, $t thread(s), bases/s (wall):"
-  printf "%-28s %12s\n" "dnacnn, step = output length" "$shared"
+  printf "%-28s %12s\n" "dnacnn, --shared-trunk" "$shared"
   printf "%-28s %12s\n" "dnacnn window by window" "$windowed"
   printf "%-28s %12s   (forward passes only)\n" "PyTorch window by window" "$py_scan"
 } >&2

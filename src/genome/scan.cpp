@@ -96,6 +96,36 @@ void to_base_bins(const Predictor& p, const SequenceData& data, const std::vecto
   out.values = std::move(values);
 }
 
+// --shared-trunk: the chunk's bins (all one profile long but perhaps the last) in groups of
+// kTilesPerPass, each group one stretch through the trunk. Bins past a region's end still get a
+// whole tile (their bases beyond are dropped), as window by window.
+constexpr std::int64_t kTilesPerPass = 64;
+
+void to_base_bins_shared(Worker& w, const Interval& chunk, const std::string& around, std::int64_t from,
+                         ChunkOutput& out) {
+  const ModelConfig& c = w.predictor.config();
+  const std::int64_t bases = c.profile_length(), flank = (c.length - bases) / 2;
+  const std::size_t tracks = c.targets.size();
+  std::vector<std::pair<std::int64_t, std::int64_t>> bins;
+  std::vector<float> values;
+  for (std::size_t g = 0; g < out.bins.size(); g += kTilesPerPass) {
+    const std::size_t n = std::min<std::size_t>(kTilesPerPass, out.bins.size() - g);
+    const std::int64_t first = out.bins[g].first;
+    const auto tiles = static_cast<std::int64_t>(n);
+    const std::string stretch = around.substr(static_cast<std::size_t>(first - flank - from),
+                                              static_cast<std::size_t>(tiles * bases + c.length - bases));
+    const std::vector<float> reads = w.predictor.predict_profile_tiles(stretch, tiles);
+    for (std::size_t k = 0; k < n; ++k)
+      for (std::int64_t pos = out.bins[g + k].first; pos < out.bins[g + k].second; ++pos) {
+        const auto at = static_cast<std::size_t>(pos - first) % static_cast<std::size_t>(bases);
+        bins.emplace_back(pos, pos + 1);
+        for (std::size_t t = 0; t < tracks; ++t) values.push_back(reads[(k * tracks + t) * static_cast<std::size_t>(bases) + at]);
+      }
+  }
+  out.bins = std::move(bins);
+  out.values = std::move(values);
+}
+
 // The bins' values as bedGraph lines per target, or as one table.
 void format_bins(const std::string& chrom, std::size_t n_targets, bool table, ChunkOutput& result) {
   std::vector<std::string>& out = result.text;
@@ -131,7 +161,9 @@ ChunkOutput scan_chunk(Worker& w, const Interval& chunk, const ScanRequest& r) {
     result.bins.emplace_back(b, e);
   }
   result.windows = static_cast<std::int64_t>(windows.size());
-  if (w.predictor.config().profile_length() > 0)
+  if (w.predictor.config().profile_length() > 0 && r.shared_trunk)
+    to_base_bins_shared(w, chunk, around, from, result);
+  else if (w.predictor.config().profile_length() > 0)
     to_base_bins(w.predictor, data, windows, r, result);
   else
     result.values = w.predictor.predict(data, r.batch_size, r.rc_average);
@@ -207,6 +239,10 @@ ScanRequest resolve_step(ScanRequest r, const ModelConfig& config) {
   if (profile > 0 && r.step > profile)
     throw UsageError(fmt::format("--step {} is longer than the model's profile ({} bases): bins would have no prediction; "
                                  "use --step {} (the default) or less", r.step, profile, profile));
+  if (r.shared_trunk && profile == 0)
+    throw UsageError("--shared-trunk tiles a profile model's windows; this model predicts one value per window");
+  if (r.shared_trunk && r.step != profile)
+    throw UsageError(fmt::format("--shared-trunk tiles the genome with whole profiles: --step {} (the default)", profile));
   if (profile > 0 && r.rc_average)
     throw UsageError("--rc-average averages one value per window; a profile model's scan writes its profiles as predicted");
   return r;
@@ -225,8 +261,12 @@ ScanResult run_scan(const ScanRequest& request, Progress& progress) {
   const StoredModel& stored = ensemble.front();
   const ScanRequest r = resolve_step(request, stored.config);
   const io::Genome genome(r.genome);
-  // A profile model's window writes a value per base: fewer windows per chunk bound its memory alike.
-  const std::int64_t chunk_bins = stored.config.profile_length() > 0 ? r.chunk_bins / 16 : r.chunk_bins;
+  // A profile model's window writes a value per base: fewer windows per chunk bound its memory
+  // alike. Window by window, a chunk is one forward block (kPredictBlockRows windows); with
+  // --shared-trunk one stretch, so that the threads share even a short region.
+  const std::int64_t chunk_bins = stored.config.profile_length() == 0 ? r.chunk_bins
+                                  : r.shared_trunk                    ? kTilesPerPass
+                                                                      : std::min(r.chunk_bins, kPredictBlockRows);
   std::vector<Interval> chunks = chunks_of(scan_regions(genome, r), r.step, std::max<std::int64_t>(chunk_bins, 1));
   if (r.shard) {  // whole chunks per shard: each output stays in genome order, for merge
     std::vector<Interval> mine;

@@ -161,11 +161,24 @@ static std::vector<float> predict_one(const LoadedModel& m, const SequenceData& 
   return out;
 }
 
+// A profile model's raw outputs (rows, T + T x P) to predicted reads (or shares), summed into `sum`.
+static void add_profile_reads(const std::vector<float>& raw, std::size_t rows, std::size_t tracks, std::size_t bases,
+                              bool shares, std::vector<double>& sum) {
+  const std::size_t width = tracks + tracks * bases;
+  for (std::size_t row = 0; row < rows; ++row)
+    for (std::size_t t = 0; t < tracks; ++t) {
+      const double count = shares ? 1.0 : std::max(std::expm1(static_cast<double>(raw[row * width + t])), 0.0);
+      const std::vector<double> part = softmax(std::span<const float>(raw.data() + row * width + tracks + t * bases, bases));
+      double* out = sum.data() + (row * tracks + t) * bases;
+      for (std::size_t i = 0; i < bases; ++i) out[i] += part[i] * count;
+    }
+}
+
 std::vector<float> Predictor::predict_profiles(const SequenceData& data, std::int64_t batch_size, bool shares) const {
   const ModelConfig& c = config();
   const auto bases = static_cast<std::size_t>(c.profile_length());
   if (bases == 0) throw UsageError("this model predicts one value per target, not profiles");
-  const std::size_t tracks = c.targets.size(), width = tracks + tracks * bases;
+  const std::size_t tracks = c.targets.size();
   std::vector<double> sum(static_cast<std::size_t>(data.size()) * tracks * bases, 0.0);
   for (const auto& m : impl_->members) {
     SequenceModelImpl& network = *m->network;
@@ -178,13 +191,39 @@ std::vector<float> Predictor::predict_profiles(const SequenceData& data, std::in
       throw;
     }
     network.emit_profiles = false;
-    for (std::size_t row = 0; row < static_cast<std::size_t>(data.size()); ++row)
-      for (std::size_t t = 0; t < tracks; ++t) {
-        const double count = shares ? 1.0 : std::max(std::expm1(static_cast<double>(raw[row * width + t])), 0.0);
-        const std::vector<double> part = softmax(std::span<const float>(raw.data() + row * width + tracks + t * bases, bases));
-        double* out = sum.data() + (row * tracks + t) * bases;
-        for (std::size_t i = 0; i < bases; ++i) out[i] += part[i] * count;
-      }
+    add_profile_reads(raw, static_cast<std::size_t>(data.size()), tracks, bases, shares, sum);
+  }
+  const double n = static_cast<double>(impl_->members.size());
+  std::vector<float> out(sum.size());
+  for (std::size_t i = 0; i < sum.size(); ++i) out[i] = static_cast<float>(sum[i] / n);
+  return out;
+}
+
+std::vector<float> Predictor::predict_profile_tiles(const std::string& stretch, std::int64_t tiles) const {
+  const ModelConfig& c = config();
+  const auto bases = static_cast<std::size_t>(c.profile_length());
+  if (bases == 0) throw UsageError("this model predicts one value per target, not profiles");
+  if (static_cast<std::int64_t>(stretch.size()) != tiles * c.profile_length() + c.length - c.profile_length())
+    throw Error("internal error: a tiled stretch of the wrong length");
+  SequenceData data;
+  data.seqs = {stretch};
+  const torch::Tensor codes = codes_tensor(encode_codes(data, static_cast<std::int64_t>(stretch.size()), {0}));
+  const std::size_t tracks = c.targets.size();
+  std::vector<double> sum(static_cast<std::size_t>(tiles) * tracks * bases, 0.0);
+  for (const auto& m : impl_->members) {
+    SequenceModelImpl& network = *m->network;
+    network.emit_profiles = true;
+    network.profile_tiles = tiles;
+    std::vector<float> raw;
+    try {
+      c10::InferenceMode inference;
+      raw = to_vector(network.forward(codes.to(m->device)).to(torch::kCPU).contiguous());
+    } catch (...) {
+      network.emit_profiles = false, network.profile_tiles = 0;
+      throw;
+    }
+    network.emit_profiles = false, network.profile_tiles = 0;
+    add_profile_reads(raw, static_cast<std::size_t>(tiles), tracks, bases, false, sum);
   }
   const double n = static_cast<double>(impl_->members.size());
   std::vector<float> out(sum.size());

@@ -31,6 +31,12 @@ struct SequenceModelImpl : torch::nn::Module {
   // returns (batch, targets + targets x profile length): the counts, then each target's profile
   // logits (what training and profile metrics read).
   bool emit_profiles = false;
+  // Set (> 0) with emit_profiles: the input is one long stretch, `profile_tiles` profiles long plus
+  // the window's flanks, and the head returns (batch x tiles, targets + targets x profile length):
+  // every tile as the window centred on it would give it, the trunk computed once for all
+  // (scan --shared-trunk). Exact for trunks of valid convolutions; "same" padding differs near
+  // window edges, where a lone window sees zeros and the stretch real bases.
+  std::int64_t profile_tiles = 0;
 };
 
 // Dropout of (rows, features) `x` in training mode: keyed masks when `rows` is set.

@@ -4,6 +4,8 @@
 // who rebuilds the spec as nn.Sequential can load dnacnn's weights by name.
 #include "models/spec_model.hpp"
 
+#include "dnacnn/core/error.hpp"
+
 #include "models/input_layer.hpp"
 
 namespace dnacnn {
@@ -117,6 +119,7 @@ torch::Tensor SpecBlockImpl::layer_forward(std::size_t i, const torch::Tensor& h
 // Counts from the trunk's mean over the central `length` positions; profiles from a valid conv over
 // the central length + kernel - 1, so profile position i is centred on trunk position start + i.
 torch::Tensor SpecBlockImpl::profile_head(const LayerSpec& l, torch::nn::Module& head, const torch::Tensor& h) const {
+  if (model_->emit_profiles && model_->profile_tiles > 0) return tiled_profile_head(l, head, h, model_->profile_tiles);
   const std::int64_t positions = h.size(2), need = profile_head_input(l);
   const torch::Tensor centre = h.narrow(2, (positions - l.length) / 2, l.length);
   const torch::Tensor counts = head.named_children()["count"]->as<torch::nn::Linear>()->forward(centre.mean(2));
@@ -124,6 +127,23 @@ torch::Tensor SpecBlockImpl::profile_head(const LayerSpec& l, torch::nn::Module&
   const torch::Tensor profiles =
       head.named_children()["profile"]->as<torch::nn::Conv1d>()->forward(h.narrow(2, (positions - need) / 2, need));
   return torch::cat({counts, profiles.flatten(1)}, 1);
+}
+
+// The head over `tiles` profiles side by side in the centre of a long trunk output: counts from
+// each tile's mean (a stride-`length` average pool), profiles from one valid conv over them all.
+torch::Tensor SpecBlockImpl::tiled_profile_head(const LayerSpec& l, torch::nn::Module& head, const torch::Tensor& h,
+                                                std::int64_t tiles) const {
+  const std::int64_t span = tiles * l.length, reach = (l.kernel - 1) / 2;
+  const std::int64_t start = (h.size(2) - span) / 2;
+  if (start < reach || h.size(0) != 1) throw Error("internal error: tiled profile head on a stretch too short or batched");
+  const torch::Tensor means = torch::avg_pool1d(h.narrow(2, start, span), l.length);  // (1, C, tiles)
+  const torch::Tensor counts =
+      head.named_children()["count"]->as<torch::nn::Linear>()->forward(means[0].transpose(0, 1));  // (tiles, T)
+  const torch::Tensor logits = head.named_children()["profile"]->as<torch::nn::Conv1d>()->forward(
+      h.narrow(2, start - reach, span + l.kernel - 1));  // (1, T, span)
+  const std::int64_t targets = logits.size(1);
+  const torch::Tensor profiles = logits[0].view({targets, tiles, l.length}).permute({1, 0, 2}).reshape({tiles, -1});
+  return torch::cat({counts, profiles}, 1);
 }
 
 SpecModelImpl::SpecModelImpl(const ModelConfig& config)

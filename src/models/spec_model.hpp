@@ -19,6 +19,8 @@ class SpecBlockImpl : public torch::nn::Module {
   std::shared_ptr<torch::nn::Module> make_layer(const LayerSpec& l, const TensorShape& in, std::int64_t targets);
   torch::Tensor layer_forward(std::size_t i, const torch::Tensor& h);
   torch::Tensor profile_head(const LayerSpec& l, torch::nn::Module& head, const torch::Tensor& h) const;
+  torch::Tensor tiled_profile_head(const LayerSpec& l, torch::nn::Module& head, const torch::Tensor& h,
+                                   std::int64_t tiles) const;
 
   std::vector<LayerSpec> layers_;
   std::vector<std::shared_ptr<torch::nn::Module>> modules_;  // null for layers without parameters

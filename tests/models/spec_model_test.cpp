@@ -108,6 +108,43 @@ TEST(SpecModel, ResidualBlocksCropTheSkipToTheCentre) {
   EXPECT_TRUE(torch::allclose(model->forward(codes), expected, 1e-5, 1e-6));
 }
 
+// A profile head over tiles of a long stretch gives what each tile's own window gives: exactly for
+// a trunk of valid convolutions; with "same" padding the tiles' values differ only near the edges.
+TEST(SpecModel, TiledProfileHeadMatchesWindowByWindow) {
+  const std::int64_t P = 10, tiles = 5;
+  for (const bool valid : {true, false}) {
+    const std::string pad = valid ? "valid" : "same";
+    const ModelConfig config = spec_config(
+        R"([{"type": "conv1d", "filters": 5, "kernel": 5, "padding": ")" + pad + R"("}, {"type": "relu"},
+            {"type": "conv1d", "filters": 5, "kernel": 3, "dilation": )" + (valid ? "2" : "8") + R"(, "padding": ")" + pad + R"("},
+            {"type": "relu"},
+            {"type": "profile_head", "length": 10, "kernel": 5}])",
+        30, 2);
+    torch::manual_seed(3);
+    const SequenceModel model = build_model(config);
+    model->eval();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor stretch = random_codes(1, tiles * P + 30 - P, 8);
+    model->emit_profiles = true;
+    model->profile_tiles = tiles;
+    const torch::Tensor tiled = model->forward(stretch);
+    model->profile_tiles = 0;
+    ASSERT_EQ(tiled.sizes(), (std::vector<std::int64_t>{tiles, 2 + 2 * P}));
+    std::vector<torch::Tensor> windows;
+    for (std::int64_t k = 0; k < tiles; ++k) windows.push_back(stretch.narrow(1, k * P, 30));
+    const torch::Tensor each = model->forward(torch::cat(windows, 0));
+    model->emit_profiles = false;
+    if (valid) {
+      EXPECT_TRUE(torch::allclose(tiled, each, 1e-5, 1e-6)) << tiled - each;
+    } else {
+      EXPECT_FALSE(torch::allclose(tiled, each, 1e-5, 1e-6)) << "zero padding at the window edges counts";
+      // the reach of "same" layers (2 + 8) meets the window's edge only from the profile's outer bases
+      const torch::Tensor centre = (tiled - each).narrow(1, 2 + P / 2 - 1, 2).abs().max();
+      EXPECT_LT(centre.item<float>(), 1e-5);
+    }
+  }
+}
+
 TEST(SpecModel, EveryParameterGetsAGradient) {
   const ModelConfig config = spec_config(R"([{"type": "conv1d", "filters": 6, "kernel": 5, "padding": "same", "dilation": 2},
       {"type": "gelu"}, {"type": "batchnorm"}, {"type": "avgpool", "size": 2},

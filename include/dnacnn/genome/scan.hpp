@@ -21,6 +21,9 @@ struct ScanRequest {
   std::int64_t batch_size = 1024;
   std::int64_t chunk_bins = 8192;  // bins per unit of work: bounds memory per thread
   bool rc_average = false;
+  // Profile models at step = profile length: the trunk runs once over stretches of 64 windows'
+  // profiles instead of once per window (exact for valid convolutions; see docs/signal.md).
+  bool shared_trunk = false;
   std::string device = "cpu";
   // Only chunks i with i % N == I, into <output>.shard-I-of-N (dnacnn merge joins them).
   std::optional<Shard> shard;

@@ -50,6 +50,10 @@ class Predictor {
   // logits) x (exp(log count) - 1), the members' mean. Sequences must have the model's input length.
   // shares: the profile alone (softmax, each track's bases summing to 1), without the count.
   std::vector<float> predict_profiles(const SequenceData& data, std::int64_t batch_size = 4096, bool shares = false) const;
+  // The same for `tiles` windows side by side in one stretch of `tiles` x profile length bases
+  // plus the window's flanks: tiles x targets x profile length, the trunk computed once over the
+  // stretch (scan --shared-trunk; see SequenceModelImpl::profile_tiles for when it is exact).
+  std::vector<float> predict_profile_tiles(const std::string& stretch, std::int64_t tiles) const;
 
   // How inputs are read for this model: a model trained with --length fits them to its length;
   // --fit crop fits any input; --fit windows reads them as they are.
