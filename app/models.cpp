@@ -18,6 +18,7 @@ struct ModelsArgs {
   int targets = 1;
   bool summary = false;
   std::vector<std::string> hparams;
+  std::int64_t output_length = 0;  // --spec bpnet --output-length N: with BPNet's profile and count heads
 };
 
 void list_models() {
@@ -43,9 +44,12 @@ void print_spec(const ModelsArgs& a) {
   const bool file = !built_in_architecture(a.spec) && !is_zoo_model(a.spec) && (check_model_name(a.spec), true);
   if (!a.hparams.empty() && !built_in_architecture(a.spec))
     throw UsageError("--hparam goes with linear, cnn or deepcnn; a zoo model or spec file is edited as JSON");
-  const ModelSpec spec = file              ? read_model_spec(a.spec)
-                         : a.hparams.empty() ? zoo_spec(a.spec, length)
-                                             : built_in_as_spec(make_model_config(a.spec, length, parse_hparams(a.hparams)));
+  if (a.output_length > 0 && a.spec != "bpnet")
+    throw UsageError("--output-length goes with --spec bpnet (its profile and count heads, as train --profile builds it)");
+  const ModelSpec spec = file                  ? read_model_spec(a.spec)
+                         : a.output_length > 0 ? bpnet_profile_spec(length, a.output_length)
+                         : a.hparams.empty()   ? zoo_spec(a.spec, length)
+                                               : built_in_as_spec(make_model_config(a.spec, length, parse_hparams(a.hparams)));
   const std::int64_t parameters = check_spec_shapes(spec, length, a.targets, file ? a.spec : "--spec " + a.spec);
   if (a.summary) {
     std::cout << fmt::format("{} at {} bp, {} target{}\n", spec.name, length, a.targets, a.targets == 1 ? "" : "s")
@@ -73,6 +77,11 @@ void add_models(CLI::App& root) {
       ->needs("--spec");
   cmd->add_option("--length", a->length, "--spec: the input length to size it for (default: its paper's, else 200)")
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1'000'000}))
+      ->needs("--spec");
+  cmd->add_option("--output-length", a->output_length,
+                  "--spec bpnet: with BPNet's profile and count heads over the central N bases, as `train --profile "
+                  "--output-length N` builds it")
+      ->check(CLI::PositiveNumber)
       ->needs("--spec");
   cmd->add_option("--targets", a->targets, "--spec: outputs, for the parameter count printed on stderr")
       ->check(CLI::Range(1, 100000))

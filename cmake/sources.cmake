@@ -10,6 +10,7 @@ set(DNACNN_CORE_SOURCES
   src/core/interrupt.cpp
   src/core/random.cpp
   src/io/atomic_file.cpp
+  src/io/md5.cpp
   src/io/line_reader.cpp
   src/io/fasta.cpp
   src/io/sequence_reader.cpp

@@ -1,4 +1,5 @@
 #include "dnacnn/data/bam_tracks.hpp"
+#include "dnacnn/io/md5.hpp"
 
 #include <fmt/format.h>
 #include <htslib/hts.h>
@@ -20,30 +21,6 @@ namespace dnacnn {
 namespace fs = std::filesystem;
 
 namespace {
-
-// MD5 of a file's bytes ("" when it cannot be read: make_coverage then says why) or of a string.
-std::string md5_hex(const fs::path* file, const std::string* text) {
-  hts_md5_context* ctx = hts_md5_init();
-  if (!ctx) return "";
-  if (file) {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      hts_md5_destroy(ctx);
-      return "";
-    }
-    std::vector<char> buf(1 << 20);
-    while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
-      hts_md5_update(ctx, buf.data(), static_cast<unsigned long>(in.gcount()));
-  } else {
-    hts_md5_update(ctx, text->data(), static_cast<unsigned long>(text->size()));
-  }
-  unsigned char digest[16];
-  hts_md5_final(digest, ctx);
-  hts_md5_destroy(ctx);
-  char hex[33];
-  hts_md5_hex(hex, digest);
-  return hex;
-}
 
 // The track names a --bam gives: NAME, or NAME+ and NAME- with --strand.
 std::vector<std::string> bam_names(const IntervalDataOptions& o) {
@@ -111,7 +88,7 @@ std::vector<std::string> make_bam_tracks(const IntervalDataOptions& o, const fs:
   const io::Genome genome(o.genome);
   std::string chroms;
   for (const io::ChromSize& c : io::bigwig_chroms(genome)) chroms += fmt::format("{}\t{}\n", c.name, c.length);
-  const std::string chroms_md5 = md5_hex(nullptr, &chroms);
+  const std::string chroms_md5 = text_md5(chroms);
   std::vector<std::string> specs;
   for (const std::string& bam : o.bams) {
     CoverageOptions c = o.coverage;
@@ -123,7 +100,7 @@ std::vector<std::string> make_bam_tracks(const IntervalDataOptions& o, const fs:
     specs.push_back(outputs.size() == 1 ? outputs[0].string() : outputs[0].string() + "," + outputs[1].string());
     const fs::path record = dir / (bam_track_name(bam) + ".json");
     nlohmann::json made = {{"bam", fs::absolute(bam).string()},
-                           {"bam_md5", md5_hex(&c.bam, nullptr)},
+                           {"bam_md5", file_md5(c.bam)},
                            {"chromosomes_md5", chroms_md5},
                            {"coverage", counting_json(c)}};
     if (reusable(record, made, outputs)) {

@@ -2,7 +2,6 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <htslib/hts.h>
 
 #include <chrono>
 #include <cmath>
@@ -127,22 +126,6 @@ static void write_profile_examples(const fs::path& path, const std::vector<Profi
       f.stream() << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", e.id, e.split, e.target, i, number(e.observed[i]),
                                 number(e.predicted[i]));
   f.commit();
-}
-
-std::string file_md5(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  hts_md5_context* ctx = hts_md5_init();
-  if (!ctx) return "";
-  std::vector<char> buf(1 << 20);
-  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
-    hts_md5_update(ctx, buf.data(), static_cast<unsigned long>(in.gcount()));
-  unsigned char digest[16];
-  hts_md5_final(digest, ctx);
-  hts_md5_destroy(ctx);
-  char hex[33];
-  hts_md5_hex(hex, digest);
-  return hex;
 }
 
 void write_run(const fs::path& dir, const std::string& name, const SequenceData& data, const TrainOptions& options,

@@ -167,6 +167,20 @@ TEST_F(ProfileModelCli, WrongCombinationsAreUsageErrors) {
         "--step 150 is longer than the model's profile (100 bases)");
 }
 
+// `models --spec bpnet --output-length N` prints what `train --profile` builds, as a file to edit.
+TEST(ProfileModelSpecCli, ModelsPrintsBpnetWithItsHeads) {
+  const RunResult r = dnacnn({"models", "--spec", "bpnet", "--length", "400", "--output-length", "200", "--targets", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json spec = json::parse(r.out);
+  EXPECT_EQ(spec.at("layers").back(), json({{"type", "profile_head"}, {"length", 200}, {"kernel", 75}}));
+  EXPECT_EQ(spec.at("layers").size(), 11u);
+  const RunResult summary = dnacnn({"models", "--spec", "bpnet", "--length", "400", "--output-length", "200", "--summary"});
+  EXPECT_NE(summary.out.find("profile_head"), std::string::npos) << summary.out;
+  const RunResult cnn = dnacnn({"models", "--spec", "cnn", "--output-length", "20"});
+  EXPECT_EQ(cnn.exit_code, 2);
+  EXPECT_NE(cnn.err.find("--output-length goes with --spec bpnet"), std::string::npos) << cnn.err;
+}
+
 // Scalar targets with a Poisson loss: the network gives the log rate, predictions are rates on
 // the counts' scale (the output bias starts at the log mean count), and the fused engine, which
 // has only MSE, is not chosen.

@@ -1,5 +1,6 @@
 // A training run on disk: RUN/model/, history.tsv, predictions.tsv, metrics.json, run.json.
 #pragma once
+#include "dnacnn/io/md5.hpp"  // file_md5: what runs record of their inputs
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,7 +28,5 @@ nlohmann::json model_metrics_json(const TrainOptions& options, const TrainResult
 void write_run(const std::filesystem::path& dir, const std::string& name, const SequenceData& data,
                const TrainOptions& options, const TrainResult& result, const RunContext& context);
 
-// Hex MD5 of a file's bytes (for run.json: which data a model was trained on).
-std::string file_md5(const std::filesystem::path& path);
 
 }  // namespace dnacnn
