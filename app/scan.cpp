@@ -17,7 +17,9 @@ void add_scan(CLI::App& root) {
   cmd->add_option("--regions", *regions, "BED file: scan only these regions (default: every sequence)");
   cmd->add_option("--step", q->step,
                   "Bases between window centres (= bedGraph bin width; default 50, a profile model's profile length: "
-                  "its windows then tile the genome, each writing its profile's bases)")->check(CLI::PositiveNumber);
+                  "its windows then tile the genome, each writing its profile's bases)")
+      ->check(CLI::PositiveNumber)
+      ->default_str("50");  // shown as the default; unset (0), run_scan picks it by the model
   cmd->add_option("-o,--out", q->out,
                   "track.bedGraph or track.bw (bigWig; several targets: track.<target>.bedGraph/.bw), or a .tsv table "
                   "with a column per target")
