@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "dnacnn/core/error.hpp"
+#include "dnacnn/data/encode.hpp"
 #include "dnacnn/interpret/discover.hpp"
 
 namespace dnacnn {
@@ -17,16 +18,6 @@ namespace dnacnn {
 namespace {
 
 constexpr std::string_view kHeader = "id\tpos\tbase\tA\tC\tG\tT\tattribution";
-
-std::uint8_t base_code(char c) {
-  switch (c) {
-    case 'A': case 'a': return 0;
-    case 'C': case 'c': return 1;
-    case 'G': case 'g': return 2;
-    case 'T': case 't': return 3;
-    default: return 4;
-  }
-}
 
 class RowParser {
  public:
@@ -67,7 +58,7 @@ class RowParser {
                                                          expected_pos_ - 1, printable_excerpt(id)));
     }
     expected_pos_ = pos + 1;
-    set_.base.push_back(base_code(base[0]));
+    set_.base.push_back(static_cast<std::uint8_t>(base_index(base[0])));
     set_.hyp.insert(set_.hyp.end(), v.begin(), v.begin() + 4);
     set_.actual.push_back(v[4]);
   }

@@ -10,22 +10,6 @@ namespace {
 
 using Weights = std::map<std::string, torch::Tensor>;
 
-// Where the built-in architectures keep their spec layers' weights (as the ONNX export reads them).
-std::map<std::string, std::string> built_in_names(const ModelConfig& config, const ModelSpec& spec) {
-  std::map<std::string, std::string> renames;
-  int convs = 0;
-  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-    const std::string prefix = "layers." + std::to_string(i);
-    const LayerKind kind = spec.layers[i].kind;
-    if (config.arch == "cnn" && kind == LayerKind::conv1d) renames[prefix] = "conv";
-    if (config.arch == "cnn" && kind == LayerKind::output) renames[prefix] = "linear";
-    if (config.arch == "deepcnn" && kind == LayerKind::conv1d) renames[prefix] = "convs." + std::to_string(convs++);
-    if (config.arch == "deepcnn" && kind == LayerKind::dense) renames[prefix] = "hidden";
-    if (config.arch == "deepcnn" && kind == LayerKind::output) renames[prefix] = "out";
-  }
-  return renames;
-}
-
 struct Builder {
   const Weights& weights;
   const std::map<std::string, std::string>& renames;
@@ -193,7 +177,7 @@ LayerProgram layer_program(const LoadedModel& model) {
     return program;
   }
   const ModelSpec spec = c.spec ? *c.spec : built_in_as_spec(c);
-  const auto renames = c.spec ? std::map<std::string, std::string>{} : built_in_names(c, spec);
+  const auto renames = c.spec ? std::map<std::string, std::string>{} : built_in_weight_names(c, spec);
   program.layers = Builder{weights, renames, targets}.build(spec.layers, spec_input_shape(c.length), "layers");
   return program;
 }

@@ -6,6 +6,7 @@
 #include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <cmath>
 #include <set>
 
 #include "dnacnn/core/enum_names.hpp"
@@ -75,7 +76,8 @@ class LayerReader {
       return fallback;
     }
     const json& v = j_[key];
-    if (!v.is_number_integer() && !(v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<std::int64_t>(v.get<double>()))))
+    // std::trunc, not a round trip through int64: a float beyond int64's range converts undefined.
+    if (!v.is_number_integer() && !(v.is_number_float() && std::trunc(v.get<double>()) == v.get<double>()))
       fail(fmt::format("\"{}\" must be a whole number", key));
     const double d = v.get<double>();
     if (d < static_cast<double>(lo) || d > static_cast<double>(hi))

@@ -231,4 +231,19 @@ ModelSpec built_in_as_spec(const ModelConfig& config) {
   throw UsageError("no spec for the architecture '" + config.arch + "'");
 }
 
+std::map<std::string, std::string> built_in_weight_names(const ModelConfig& config, const ModelSpec& spec) {
+  std::map<std::string, std::string> renames;
+  int convs = 0;
+  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
+    const std::string prefix = "layers." + std::to_string(i);
+    const LayerKind kind = spec.layers[i].kind;
+    if (config.arch == "cnn" && kind == LayerKind::conv1d) renames[prefix] = "conv";
+    if (config.arch == "cnn" && kind == LayerKind::output) renames[prefix] = "linear";
+    if (config.arch == "deepcnn" && kind == LayerKind::conv1d) renames[prefix] = "convs." + std::to_string(convs++);
+    if (config.arch == "deepcnn" && kind == LayerKind::dense) renames[prefix] = "hidden";
+    if (config.arch == "deepcnn" && kind == LayerKind::output) renames[prefix] = "out";
+  }
+  return renames;
+}
+
 }  // namespace dnacnn

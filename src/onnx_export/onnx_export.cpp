@@ -20,23 +20,6 @@ using onnx_export::Ints;
 using onnx_export::OnnxGraph;
 using onnx_export::WeightStore;
 
-// Where the built-in architectures keep the weights of their spec's layers: cnn's conv and linear,
-// deepcnn's convs.<k>, hidden and out.
-std::map<std::string, std::string> built_in_weight_names(const ModelConfig& config, const ModelSpec& spec) {
-  std::map<std::string, std::string> renames;
-  int convs = 0;
-  for (std::size_t i = 0; i < spec.layers.size(); ++i) {
-    const std::string prefix = "layers." + std::to_string(i);
-    const LayerKind kind = spec.layers[i].kind;
-    if (config.arch == "cnn" && kind == LayerKind::conv1d) renames[prefix] = "conv";
-    if (config.arch == "cnn" && kind == LayerKind::output) renames[prefix] = "linear";
-    if (config.arch == "deepcnn" && kind == LayerKind::conv1d) renames[prefix] = "convs." + std::to_string(convs++);
-    if (config.arch == "deepcnn" && kind == LayerKind::dense) renames[prefix] = "hidden";
-    if (config.arch == "deepcnn" && kind == LayerKind::output) renames[prefix] = "out";
-  }
-  return renames;
-}
-
 // The logits (batch, targets) of the model on input "x" (batch, length, 4).
 std::string emit_logits(OnnxGraph& graph, const StoredModel& model, const std::string& weights_file) {
   const ModelConfig& c = model.config;

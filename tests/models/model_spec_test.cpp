@@ -63,6 +63,9 @@ TEST(ModelSpec, BadFieldsNameTheFileTheLayerAndTheField) {
             "layer 0 (conv1d): \"filters\" must be a whole number");
   EXPECT_EQ(complaint(R"([{"type": "conv1d", "filters": 4, "kernel": 0}])"),
             "layer 0 (conv1d): \"kernel\" must be from 1 to 1000000, got 0");
+  // A float beyond int64's range (the fuzzer's): refused by range, never converted (undefined).
+  EXPECT_EQ(complaint(R"([{"type": "conv1d", "filters": 4, "kernel": 3.3e132}])"),
+            "layer 0 (conv1d): \"kernel\" must be from 1 to 1000000, got 3.3e+132");
   EXPECT_EQ(complaint(R"([{"type": "conv1d", "filters": 4, "kernel": 3, "padding": "full"}])"),
             "layer 0 (conv1d): \"padding\" must be \"same\" or \"valid\", got \"full\"");
   EXPECT_EQ(complaint(R"([{"type": "dropout", "p": 1}])"), "layer 0 (dropout): \"p\" must be in [0, 1), got 1");

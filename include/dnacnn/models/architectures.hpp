@@ -51,6 +51,11 @@ ModelConfig spec_model_config(ModelSpec spec, std::int64_t length, const std::ve
 // (linear's weights are laid out channel-major there, position-major in the built-in).
 ModelSpec built_in_as_spec(const ModelConfig& config);
 
+// Where a built-in architecture keeps the weights of built_in_as_spec's layers ("layers.<i>" ->
+// cnn's conv and linear, deepcnn's convs.<k>, hidden and out): the ONNX export and the
+// attribution layer program read the built-in's weights through these names.
+std::map<std::string, std::string> built_in_weight_names(const ModelConfig& config, const ModelSpec& spec);
+
 // The parameter prefix of the model's convolution on the one-hot input ("conv", "layers.0"), whose
 // filters `dnacnn motifs` reads; empty when it has none.
 std::string first_conv_prefix(const ModelConfig& config);
