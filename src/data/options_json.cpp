@@ -2,6 +2,7 @@
 // resumed run reads the same rows the same way).
 #include <nlohmann/json.hpp>
 
+#include "core/json_get.hpp"
 #include "dnacnn/data/bam_tracks.hpp"
 #include "dnacnn/data/dataset.hpp"
 #include "dnacnn/data/intervals.hpp"
@@ -16,13 +17,13 @@ void to_json(nlohmann::json& j, const TableOptions& t) {
 
 void from_json(const nlohmann::json& j, TableOptions& t) {
   t = TableOptions{};
-  j.at("format").get_to(t.format);
-  j.at("seq_col").get_to(t.seq_col);
-  j.at("id_col").get_to(t.id_col);
-  j.at("target_cols").get_to(t.target_cols);
+  json_get::get_whole(j.at("format"), t.format);
+  json_get::get_whole(j.at("seq_col"), t.seq_col);
+  json_get::get_whole(j.at("id_col"), t.id_col);
+  json_get::get_whole(j.at("target_cols"), t.target_cols);
   t.labels = j.at("labels").get<std::string>();
-  j.at("split_col").get_to(t.split_col);
-  j.at("length").get_to(t.length);
+  json_get::get_whole(j.at("split_col"), t.split_col);
+  json_get::get_whole(j.at("length"), t.length);
   t.pad = parse_pad(j.at("pad").get<std::string>());
 }
 
@@ -52,13 +53,13 @@ void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
   o = IntervalDataOptions{};
   for (const auto& b : j.at("beds").get<std::vector<std::string>>()) o.beds.emplace_back(b);
   o.genome = j.at("genome").get<std::string>();
-  j.at("length").get_to(o.length);
-  j.at("target_col").get_to(o.target_col);
-  j.at("negatives").get_to(o.negatives);
-  j.at("negative_ratio").get_to(o.negative_ratio);
-  j.at("negative_seed").get_to(o.negative_seed);
-  j.at("val_chroms").get_to(o.val_chroms);
-  j.at("test_chroms").get_to(o.test_chroms);
+  json_get::get_whole(j.at("length"), o.length);
+  json_get::get_whole(j.at("target_col"), o.target_col);
+  json_get::get_whole(j.at("negatives"), o.negatives);
+  json_get::get_whole(j.at("negative_ratio"), o.negative_ratio);
+  json_get::get_whole(j.at("negative_seed"), o.negative_seed);
+  json_get::get_whole(j.at("val_chroms"), o.val_chroms);
+  json_get::get_whole(j.at("test_chroms"), o.test_chroms);
   // Runs recorded before bigWig targets existed have none.
   o.bigwigs = j.value("bigwigs", std::vector<std::string>{});
   o.aggregate = j.value("aggregate", std::string("sum"));

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/json_get.hpp"
 #include "dnacnn/infer/metrics.hpp"
 
 namespace dnacnn {
@@ -62,7 +63,7 @@ nlohmann::json EpochPolicy::state() const { return {{"schedule", scheduler_.stat
 void EpochPolicy::restore(const nlohmann::json& state) {
   if (state.is_null()) return;
   scheduler_.restore(state.at("schedule"));
-  state.at("best").get_to(best_);
+  json_get::get_whole(state.at("best"), best_);
 }
 
 }  // namespace dnacnn

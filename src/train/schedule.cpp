@@ -1,3 +1,4 @@
+#include "core/json_get.hpp"
 #include "dnacnn/train/schedule.hpp"
 
 #include <nlohmann/json.hpp>
@@ -64,9 +65,9 @@ void to_json(nlohmann::json& j, const ImprovementTracker& t) {
 
 void from_json(const nlohmann::json& j, ImprovementTracker& t) {
   t = {};
-  if (!j.at("best").is_null()) j.at("best").get_to(t.best);
-  j.at("best_epoch").get_to(t.best_epoch);
-  j.at("bad_epochs").get_to(t.bad_epochs);
+  if (!j.at("best").is_null()) json_get::get_whole(j.at("best"), t.best);
+  json_get::get_whole(j.at("best_epoch"), t.best_epoch);
+  json_get::get_whole(j.at("bad_epochs"), t.bad_epochs);
 }
 
 LrScheduler::LrScheduler(const ScheduleOptions& options, double base_lr, int epochs)
@@ -104,8 +105,8 @@ nlohmann::json LrScheduler::state() const { return {{"plateau_lr", plateau_lr_},
 
 void LrScheduler::restore(const nlohmann::json& state) {
   if (state.is_null()) return;  // a checkpoint from before schedules: a constant rate
-  state.at("plateau_lr").get_to(plateau_lr_);
-  state.at("plateau").get_to(plateau_);
+  json_get::get_whole(state.at("plateau_lr"), plateau_lr_);
+  json_get::get_whole(state.at("plateau"), plateau_);
 }
 
 }  // namespace dnacnn

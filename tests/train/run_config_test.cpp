@@ -61,6 +61,13 @@ TEST(RunConfig, UnknownKeysAndBadValuesNameTheFileAndKey) {
   EXPECT_EQ(failure(dir, R"({"parameters": {}})"), std::make_pair(file + ": unknown key 'parameters'", 2));
   EXPECT_EQ(failure(dir, R"({"params": {"epochs": "many"}})"),
             std::make_pair(file + ": key 'params.epochs': \"many\" is not a value it takes", 2));
+  // Whole numbers only, in range: nlohmann would cast 3.3e19 into an int (undefined; the fuzzer's find).
+  EXPECT_EQ(failure(dir, R"({"params": {"folds": 3, "fold": 33333333333333333331}})"),
+            std::make_pair(file + ": key 'params.fold': 3.333333333333333e+19 is not a value it takes", 2));
+  EXPECT_EQ(failure(dir, R"({"params": {"epochs": 2.5}})"),
+            std::make_pair(file + ": key 'params.epochs': 2.5 is not a value it takes", 2));
+  EXPECT_EQ(failure(dir, R"({"params": {"epochs": 4294967297}})"),
+            std::make_pair(file + ": key 'params.epochs': 4294967297 is not a value it takes", 2));
   EXPECT_EQ(failure(dir, R"({"params": {"lr_schedule": "linear"}})"),
             std::make_pair(file + ": key 'params.lr_schedule': --lr-schedule must be constant, step, cosine, plateau "
                                   "or onecycle, got 'linear'", 2));
