@@ -1,8 +1,9 @@
 // Reading JSON numbers into integers without undefined behaviour. nlohmann's get<int>() of a
 // float is a plain static_cast: 3.3e19 into an int is undefined (the run_config and model_spec fuzz
-// targets found both). get_whole refuses floats that are not whole or not in the integer's range,
-// and integers out of its range, with nlohmann's own type_error (302), so callers that turn
-// json::exception into a located message keep doing so.
+// targets found both). json_get::get_to and json_get::get are nlohmann's, except that an integer
+// refuses floats that are not whole or not in its range, and integers out of its range, with
+// nlohmann's own type_error (302), so callers that turn json::exception into a located message keep
+// doing so. A from_json reads every field through them, so a new integer field is guarded too.
 #pragma once
 #include <cmath>
 #include <concepts>
@@ -15,7 +16,7 @@ namespace dnacnn::json_get {
 
 template <std::integral T>
   requires(!std::same_as<T, bool>)
-void get_whole(const nlohmann::json& j, T& out) {
+void get_to(const nlohmann::json& j, T& out) {
   using limits = std::numeric_limits<T>;
   const auto refuse = [&](const std::string& why) { throw nlohmann::json::type_error::create(302, why, &j); };
   if (j.is_number_float()) {
@@ -44,14 +45,14 @@ void get_whole(const nlohmann::json& j, T& out) {
 
 // Any other type: nlohmann's own conversion (strings, floats, maps...).
 template <class T>
-void get_whole(const nlohmann::json& j, T& out) {
+void get_to(const nlohmann::json& j, T& out) {
   j.get_to(out);
 }
 
 template <class T>
-T whole(const nlohmann::json& j) {
+T get(const nlohmann::json& j) {
   T out{};
-  get_whole(j, out);
+  json_get::get_to(j, out);
   return out;
 }
 

@@ -17,13 +17,13 @@ void to_json(nlohmann::json& j, const TableOptions& t) {
 
 void from_json(const nlohmann::json& j, TableOptions& t) {
   t = TableOptions{};
-  json_get::get_whole(j.at("format"), t.format);
-  json_get::get_whole(j.at("seq_col"), t.seq_col);
-  json_get::get_whole(j.at("id_col"), t.id_col);
-  json_get::get_whole(j.at("target_cols"), t.target_cols);
+  json_get::get_to(j.at("format"), t.format);
+  json_get::get_to(j.at("seq_col"), t.seq_col);
+  json_get::get_to(j.at("id_col"), t.id_col);
+  json_get::get_to(j.at("target_cols"), t.target_cols);
   t.labels = j.at("labels").get<std::string>();
-  json_get::get_whole(j.at("split_col"), t.split_col);
-  json_get::get_whole(j.at("length"), t.length);
+  json_get::get_to(j.at("split_col"), t.split_col);
+  json_get::get_to(j.at("length"), t.length);
   t.pad = parse_pad(j.at("pad").get<std::string>());
 }
 
@@ -53,13 +53,13 @@ void from_json(const nlohmann::json& j, IntervalDataOptions& o) {
   o = IntervalDataOptions{};
   for (const auto& b : j.at("beds").get<std::vector<std::string>>()) o.beds.emplace_back(b);
   o.genome = j.at("genome").get<std::string>();
-  json_get::get_whole(j.at("length"), o.length);
-  json_get::get_whole(j.at("target_col"), o.target_col);
-  json_get::get_whole(j.at("negatives"), o.negatives);
-  json_get::get_whole(j.at("negative_ratio"), o.negative_ratio);
-  json_get::get_whole(j.at("negative_seed"), o.negative_seed);
-  json_get::get_whole(j.at("val_chroms"), o.val_chroms);
-  json_get::get_whole(j.at("test_chroms"), o.test_chroms);
+  json_get::get_to(j.at("length"), o.length);
+  json_get::get_to(j.at("target_col"), o.target_col);
+  json_get::get_to(j.at("negatives"), o.negatives);
+  json_get::get_to(j.at("negative_ratio"), o.negative_ratio);
+  json_get::get_to(j.at("negative_seed"), o.negative_seed);
+  json_get::get_to(j.at("val_chroms"), o.val_chroms);
+  json_get::get_to(j.at("test_chroms"), o.test_chroms);
   // Runs recorded before bigWig targets existed have none.
   o.bigwigs = j.value("bigwigs", std::vector<std::string>{});
   o.aggregate = j.value("aggregate", std::string("sum"));

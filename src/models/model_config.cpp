@@ -80,13 +80,13 @@ ModelConfig model_config_from_json(const nlohmann::json& j, const std::string& s
   if (!j.is_object() || !is("format", "dnacnn-model")) throw fail("not a dnacnn model config");
   ModelConfig c;
   try {
-    c.format_version = json_get::whole<int>(j.at("format_version"));
+    c.format_version = json_get::get<int>(j.at("format_version"));
     if (c.format_version != kModelFormatVersion)
       throw fail("format_version " + std::to_string(c.format_version) + " is not supported (this build reads " +
                  std::to_string(kModelFormatVersion) + ")");
     if (j.contains("dnacnn_version")) c.dnacnn_version = j.at("dnacnn_version").get<std::string>();
     c.arch = j.at("arch").get<std::string>();
-    c.length = json_get::whole<std::int64_t>(j.at("length"));
+    c.length = json_get::get<std::int64_t>(j.at("length"));
     c.alphabet = j.at("alphabet").get<std::string>();
     c.targets = j.at("targets").get<std::vector<std::string>>();
     const std::string task = j.at("task").get<std::string>();

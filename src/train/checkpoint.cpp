@@ -46,7 +46,7 @@ json state_json(const TrainCheckpoint& s) {
 // An epoch as state_json writes it; checkpoints from before schedules have only the first four.
 EpochRecord epoch_from(const json& e) {
   EpochRecord r;
-  r.epoch = json_get::whole<int>(e.at(0));
+  r.epoch = json_get::get<int>(e.at(0));
   r.train_loss = number_from(e.at(1));
   r.val_loss = number_from(e.at(2));
   r.seconds = e.at(3).get<double>();
@@ -58,8 +58,8 @@ EpochRecord epoch_from(const json& e) {
 }
 
 void state_from(const json& j, TrainCheckpoint& s) {
-  s.next_epoch = json_get::whole<int>(j.at("next_epoch"));
-  s.batch_offset = json_get::whole<std::int64_t>(j.at("batch_offset"));
+  s.next_epoch = json_get::get<int>(j.at("next_epoch"));
+  s.batch_offset = json_get::get<std::int64_t>(j.at("batch_offset"));
   s.partial_sse = number_from(j.at("partial_sse"));
   s.partial_seconds = j.at("partial_seconds").get<double>();
   s.batch_rng = j.at("batch_rng").get<std::array<std::uint64_t, 4>>();
@@ -68,7 +68,7 @@ void state_from(const json& j, TrainCheckpoint& s) {
   for (const json& e : j.at("history")) s.history.push_back(epoch_from(e));
   s.train_seconds = j.at("train_seconds").get<double>();
   s.engine = parse_engine(j.at("engine").get<std::string>());
-  s.optimizer_steps = json_get::whole<long>(j.at("optimizer_steps"));
+  s.optimizer_steps = json_get::get<long>(j.at("optimizer_steps"));
   s.policy = j.value("policy", json());
 }
 
@@ -85,9 +85,9 @@ json job_json(const TrainJob& job) {
 
 TrainJob job_from(const json& j) {
   TrainJob job;
-  json_get::get_whole(j.at("options"), job.options);
-  json_get::get_whole(j.at("table"), job.table);
-  json_get::get_whole(j.at("intervals"), job.intervals);
+  json_get::get_to(j.at("options"), job.options);
+  json_get::get_to(j.at("table"), job.table);
+  json_get::get_to(j.at("intervals"), job.intervals);
   job.data = j.at("data").get<std::string>();
   job.data_md5 = j.at("data_md5").get<std::string>();
   job.name = j.at("name").get<std::string>();

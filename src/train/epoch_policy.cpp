@@ -63,7 +63,7 @@ nlohmann::json EpochPolicy::state() const { return {{"schedule", scheduler_.stat
 void EpochPolicy::restore(const nlohmann::json& state) {
   if (state.is_null()) return;
   scheduler_.restore(state.at("schedule"));
-  json_get::get_whole(state.at("best"), best_);
+  json_get::get_to(state.at("best"), best_);
 }
 
 }  // namespace dnacnn

@@ -20,7 +20,7 @@ constexpr std::array<std::string_view, 2> kStatusNames{"ok", "diverged"};
 
 template <class T>
 void read_optional(const nlohmann::json& j, const char* key, T& value) {
-  if (j.contains(key)) json_get::get_whole(j.at(key), value);
+  if (j.contains(key)) json_get::get_to(j.at(key), value);
 }
 
 }  // namespace
@@ -130,25 +130,25 @@ void to_json(nlohmann::json& j, const TrainOptions& o) {
 
 void from_json(const nlohmann::json& j, TrainOptions& o) {
   o = TrainOptions{};
-  json_get::get_whole(j.at("arch"), o.arch);
-  json_get::get_whole(j.at("hparams"), o.hparams);
-  json_get::get_whole(j.at("epochs"), o.epochs);
-  json_get::get_whole(j.at("lr"), o.lr);
-  json_get::get_whole(j.at("batch_size"), o.batch_size);
+  json_get::get_to(j.at("arch"), o.arch);
+  json_get::get_to(j.at("hparams"), o.hparams);
+  json_get::get_to(j.at("epochs"), o.epochs);
+  json_get::get_to(j.at("lr"), o.lr);
+  json_get::get_to(j.at("batch_size"), o.batch_size);
   o.optimizer = parse_optimizer(j.at("optimizer").get<std::string>());
-  json_get::get_whole(j.at("seed"), o.seed);
-  json_get::get_whole(j.at("split_seed"), o.split_seed);
-  json_get::get_whole(j.at("val_frac"), o.val_frac);
-  json_get::get_whole(j.at("test_frac"), o.test_frac);
-  json_get::get_whole(j.at("threads"), o.threads);
+  json_get::get_to(j.at("seed"), o.seed);
+  json_get::get_to(j.at("split_seed"), o.split_seed);
+  json_get::get_to(j.at("val_frac"), o.val_frac);
+  json_get::get_to(j.at("test_frac"), o.test_frac);
+  json_get::get_to(j.at("threads"), o.threads);
   // Checkpoints from before --threading trained per operation.
   o.threading = parse_threading(j.value("threading", "ops"));
-  json_get::get_whole(j.at("device"), o.device);
+  json_get::get_to(j.at("device"), o.device);
   read_optional(j, "label", o.label);
   o.engine = parse_engine(j.at("engine").get<std::string>());
   o.task = parse_task(j.at("task").get<std::string>());
-  json_get::get_whole(j.at("pos_weight"), o.pos_weight);
-  json_get::get_whole(j.at("rc_augment"), o.rc_augment);
+  json_get::get_to(j.at("pos_weight"), o.pos_weight);
+  json_get::get_to(j.at("rc_augment"), o.rc_augment);
   read_optional(j, "pad", o.pad);
   // Runs from before these options: no weight decay, no clipping, a constant rate, every epoch.
   if (j.contains("weight_decay")) o.weight_decay = j.at("weight_decay").get<double>();

@@ -65,9 +65,9 @@ void to_json(nlohmann::json& j, const ImprovementTracker& t) {
 
 void from_json(const nlohmann::json& j, ImprovementTracker& t) {
   t = {};
-  if (!j.at("best").is_null()) json_get::get_whole(j.at("best"), t.best);
-  json_get::get_whole(j.at("best_epoch"), t.best_epoch);
-  json_get::get_whole(j.at("bad_epochs"), t.bad_epochs);
+  if (!j.at("best").is_null()) json_get::get_to(j.at("best"), t.best);
+  json_get::get_to(j.at("best_epoch"), t.best_epoch);
+  json_get::get_to(j.at("bad_epochs"), t.bad_epochs);
 }
 
 LrScheduler::LrScheduler(const ScheduleOptions& options, double base_lr, int epochs)
@@ -105,8 +105,8 @@ nlohmann::json LrScheduler::state() const { return {{"plateau_lr", plateau_lr_},
 
 void LrScheduler::restore(const nlohmann::json& state) {
   if (state.is_null()) return;  // a checkpoint from before schedules: a constant rate
-  json_get::get_whole(state.at("plateau_lr"), plateau_lr_);
-  json_get::get_whole(state.at("plateau"), plateau_);
+  json_get::get_to(state.at("plateau_lr"), plateau_lr_);
+  json_get::get_to(state.at("plateau"), plateau_);
 }
 
 }  // namespace dnacnn
