@@ -71,9 +71,12 @@ void check_index(const std::string& fai_path, std::uintmax_t fasta_bytes, bool c
     }
     const auto [length, offset, line_bases, line_bytes] = v;
     ok = ok && (length == 0 || (line_bases > 0 && line_bytes >= line_bases));
-    // htslib ends a name at any whitespace and reads the rest as the next fields: "chr\f61\t3\t0..."
-    // would give it 0 bases per line (found by the fuzz smoke test). No indexer writes such a name.
-    ok = ok && std::none_of(f[0].begin(), f[0].end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); });
+    // htslib ends a name at any whitespace or NUL and reads the rest as the next fields:
+    // "chr\f61\t3\t0..." would give it 0 bases per line (found by the fuzz smoke test), and
+    // "chr\0" "6-1\t3..." an offset of 2^64 - 1, whose failed seek leaks htslib's BGZF when the index is
+    // closed (found by a campaign). No indexer writes such a name.
+    ok = ok && std::none_of(f[0].begin(), f[0].end(),
+                            [](char c) { return c == '\0' || std::isspace(static_cast<unsigned char>(c)); });
     // The last base's byte must lie inside the file (bgzip offsets are uncompressed: not checked).
     // (in 128 bits: the fields of a damaged index can be anything up to 2^63)
     ok = ok && (compressed || length == 0 ||

@@ -146,6 +146,9 @@ TEST(Genome, AnIndexThatDoesNotFitTheFastaIsAnErrorNamingItsLine) {
   EXPECT_THROW_MSG(io::Genome(dir / "g.fa"), Error, fai + ":2: is not a valid index");
   test::write_file(fai, "chr1\t10\t6\t8\t9\nchr2\t55565\t24\t4\t2222222264995922295\n");  // no overflow
   EXPECT_THROW_MSG(io::Genome(dir / "g.fa"), Error, fai + ":2: is not a valid index");
+  // a NUL ends the name for htslib, which then reads "6-1" as the length and offset -1: 2^64 - 1
+  test::write_file(fai, "chr1\t10\t6\t8\t9\nchr2" + std::string(1, '\0') + "6-1\t4\t24\t4\t5\n");
+  EXPECT_THROW_MSG(io::Genome(dir / "g.fa"), Error, fai + ":2: is not a valid index");
   test::write_file(fai, "chr1\t10\t6\t8\t9\nchr2\t4\t24\t4\t5\n");  // what samtools faidx writes
   EXPECT_EQ(io::Genome(dir / "g.fa").fetch("chr2", 0, 4), "TTTT");
 }
