@@ -30,6 +30,19 @@ for target in $expected; do
   [ -x "$build/fuzz_$target" ] || { echo "fuzz: $build/fuzz_$target was not built" >&2; failed+=("$target"); }
 done
 
+# The targets write each input to a file in a scratch directory under TMPDIR: give the run its own,
+# removed at the end. In memory (/dev/shm) the intervals target ran 1.3x the executions it did on disk,
+# side by side under the same load; used only with room to spare (a container's /dev/shm may be 64 MB)
+# and unless TMPDIR is set.
+scratch_base=${TMPDIR:-/tmp}
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] &&
+   [ "$(df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { print $4 }')" -gt 1048576 ] 2>/dev/null; then
+  scratch_base=/dev/shm
+fi
+TMPDIR=$(mktemp -d "$scratch_base/dnacnn-fuzz.XXXXXX") || exit 2
+export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+
 corpus_root="$build/corpus"
 [ "$mode" = "--smoke" ] && corpus_root=$(mktemp -d "$build/smoke-corpus.XXXXXX")
 mkdir -p "$build/crashes"
