@@ -54,6 +54,12 @@ double number(const json& j, const char* key, double fallback, const std::string
   return j[key].get<double>();
 }
 
+std::string text(const json& j, const char* key, std::string fallback, const std::string& where) {
+  if (!j.contains(key)) return fallback;
+  if (!j[key].is_string()) throw Error(fmt::format("{}: \"{}\" must be a string", where, key));
+  return j[key].get<std::string>();
+}
+
 std::string zone_name(const ScoringRule::Zone& z) {
   if (!z.name.empty()) return z.name;
   return fmt::format("{:g}-{:g}%", 100 * z.from, 100 * z.to);
@@ -101,7 +107,7 @@ std::string ScoringRule::motif_group(std::string_view seq) const {
 ScoringRule scoring_rule_from_json(const json& j, const std::string& source) {
   if (!j.is_object()) throw Error("a scoring rule must be a JSON object", {source});
   ScoringRule rule;
-  rule.name = j.value("name", std::filesystem::path(source).stem().string());
+  rule.name = text(j, "name", std::filesystem::path(source).stem().string(), "the rule");
   if (j.contains("base_scores")) {
     const json& b = j["base_scores"];
     if (!b.is_object()) throw Error("\"base_scores\" must be an object like {\"A\": 20, \"C\": 17, ...}", {source});
@@ -130,7 +136,7 @@ ScoringRule scoring_rule_from_json(const json& j, const std::string& source) {
         for (const json& z : m["zones"]) {
           if (!z.is_object()) throw Error(where + ": each zone must be an object", {source});
           ScoringRule::Zone zone{number(z, "from", 0, where), number(z, "to", 1, where), number(z, "effect", 0, where),
-                                 z.value("name", "")};
+                                 text(z, "name", "", where)};
           if (!(zone.from >= 0 && zone.from < zone.to && zone.to <= 1))
             throw Error(where + ": a zone needs 0 <= from < to <= 1 (fractions of the start positions)", {source});
           motif.zones.push_back(zone);

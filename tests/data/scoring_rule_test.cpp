@@ -91,6 +91,10 @@ TEST(RuleFile, BadRulesSayWhatIsWrong) {
   EXPECT_NE(message("[1, 2]").find("must be a JSON object"), std::string::npos);
   EXPECT_NE(message(R"({"base_scores": {"U": 1}})").find("unknown base \"U\""), std::string::npos);
   EXPECT_NE(message(R"({"base_scores": {"A": "x"}})").find("\"A\" must be a finite number"), std::string::npos);
+  // a name that is not a string escaped as nlohmann's type_error (found by the rule_file campaign)
+  EXPECT_NE(message(R"({"name": 28949840})").find("the rule: \"name\" must be a string"), std::string::npos);
+  EXPECT_NE(message(R"({"motifs": [{"pattern": "TAT", "zones": [{"name": []}]}]})").find("motif 1: \"name\" must be a string"),
+            std::string::npos);
   EXPECT_NE(message(R"({"motifs": [{"effect": 1}]})").find("motif 1: needs a \"pattern\""), std::string::npos);
   EXPECT_NE(message(R"({"motifs": [{"pattern": "TXT"}]})").find("pattern \"TXT\""), std::string::npos);
   EXPECT_NE(message(R"({"motifs": [{"pattern": "TAT", "zones": [{"from": 0.8, "to": 0.2}]}]})").find("0 <= from < to <= 1"),
