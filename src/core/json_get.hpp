@@ -5,12 +5,14 @@
 // nlohmann's own type_error (302), so callers that turn json::exception into a located message keep
 // doing so. A from_json reads every field through them, so a new integer field is guarded too.
 #pragma once
+#include <array>
 #include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace dnacnn::json_get {
 
@@ -47,6 +49,27 @@ void get_to(const nlohmann::json& j, T& out) {
 template <class T>
 void get_to(const nlohmann::json& j, T& out) {
   j.get_to(out);
+}
+
+// Arrays element by element, so that integers in them are guarded too (a safetensors file's
+// data_offsets of 1e110 was the same undefined cast; found by the safetensors campaign).
+template <class T>
+void get_to(const nlohmann::json& j, std::vector<T>& out) {
+  if (!j.is_array()) throw nlohmann::json::type_error::create(302, "type must be array, but is " + std::string(j.type_name()), &j);
+  out.clear();
+  out.reserve(j.size());
+  for (const nlohmann::json& element : j) {
+    T value{};
+    json_get::get_to(element, value);
+    out.push_back(std::move(value));
+  }
+}
+
+template <class T, std::size_t N>
+void get_to(const nlohmann::json& j, std::array<T, N>& out) {
+  if (!j.is_array() || j.size() != N)
+    throw nlohmann::json::type_error::create(302, "must be an array of " + std::to_string(N) + ", but is " + j.dump(), &j);
+  for (std::size_t i = 0; i < N; ++i) json_get::get_to(j[i], out[i]);
 }
 
 template <class T>

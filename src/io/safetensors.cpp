@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dnacnn/core/error.hpp"
+#include "core/json_get.hpp"
 #include "dnacnn/io/atomic_file.hpp"
 
 static_assert(std::endian::native == std::endian::little, "safetensors data is little-endian");
@@ -69,13 +70,14 @@ std::vector<NamedTensor> read_safetensors(const std::filesystem::path& path, std
     std::uint64_t begin = 0, end = 0;
     try {
       if (entry.at("dtype").get<std::string>() != "F32") throw fail("tensor '" + name + "' is not F32");
-      t.shape = entry.at("shape").get<std::vector<std::int64_t>>();
-      const auto offsets = entry.at("data_offsets").get<std::vector<std::uint64_t>>();
+      t.shape = json_get::get<std::vector<std::int64_t>>(entry.at("shape"));
+      const auto offsets = json_get::get<std::vector<std::uint64_t>>(entry.at("data_offsets"));
       if (offsets.size() != 2) throw fail("tensor '" + name + "' needs two data_offsets");
       begin = offsets[0];
       end = offsets[1];
     } catch (const nlohmann::json::exception&) {
-      throw fail("tensor '" + name + "' lacks dtype, shape or data_offsets");
+      throw fail("tensor '" + name + "' lacks dtype, shape or data_offsets, or one is of the wrong type (a string; "
+                 "arrays of whole numbers)");
     }
     std::uint64_t count = 1;
     for (auto d : t.shape) {

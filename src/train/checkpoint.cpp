@@ -62,8 +62,8 @@ void state_from(const json& j, TrainCheckpoint& s) {
   s.batch_offset = json_get::get<std::int64_t>(j.at("batch_offset"));
   s.partial_sse = number_from(j.at("partial_sse"));
   s.partial_seconds = j.at("partial_seconds").get<double>();
-  s.batch_rng = j.at("batch_rng").get<std::array<std::uint64_t, 4>>();
-  s.rc_rng = j.at("rc_rng").get<std::array<std::uint64_t, 4>>();
+  s.batch_rng = json_get::get<std::array<std::uint64_t, 4>>(j.at("batch_rng"));
+  s.rc_rng = json_get::get<std::array<std::uint64_t, 4>>(j.at("rc_rng"));
   s.torch_rng = j.at("torch_rng").get<std::string>();
   for (const json& e : j.at("history")) s.history.push_back(epoch_from(e));
   s.train_seconds = j.at("train_seconds").get<double>();

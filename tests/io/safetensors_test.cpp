@@ -168,6 +168,9 @@ TEST(Safetensors, MalformedEntriesAreErrors) {
       {R"({"w":{"shape":[2],"data_offsets":[0,8]}})", "lacks dtype"},
       {R"({"w":{"dtype":"F32","shape":"two","data_offsets":[0,8]}})", "lacks dtype"},
       {R"({"w":5})", "tensor 'w'"},
+      // whole numbers only: 2.5 read as 2 and was accepted; 1e110 was an undefined cast (found by fuzzing)
+      {R"({"w":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}})", "lacks dtype"},
+      {R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[1.01111e110,8]}})", "lacks dtype"},
   };
   for (const auto& [header, expected] : cases) {
     test::write_file(path, handmade(header, 8));
