@@ -129,7 +129,7 @@ ModelConfig read_model_config(const std::filesystem::path& model_dir) {
     throw Error("not a model directory (expected a directory holding config.json and weights.safetensors)",
                 {model_dir.string()});
   std::ifstream in(file);
-  if (!in) throw Error("cannot read model config", {file.string()});
+  if (!in || std::filesystem::is_directory(file)) throw Error("cannot read model config", {file.string()});
   const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw Error("model config is not valid JSON", {file.string()});
   return model_config_from_json(j, file.string());

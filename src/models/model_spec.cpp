@@ -256,7 +256,8 @@ json model_spec_json(const ModelSpec& spec) {
 
 ModelSpec read_model_spec(const std::filesystem::path& file) {
   std::ifstream in(file);
-  if (!in) throw Error("cannot read model spec", {file.string()}, kExitUsageError);
+  // (a directory opens, and reading it then throws ios_base::failure from inside the parser: found by fuzzing)
+  if (!in || std::filesystem::is_directory(file)) throw Error("cannot read model spec", {file.string()}, kExitUsageError);
   json j;
   try {
     j = json::parse(in);

@@ -18,7 +18,7 @@ namespace {
 
 json read_json(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open file", {path.string()});
+  if (!in || fs::is_directory(path)) throw Error("cannot open file", {path.string()});
   try {
     return json::parse(in);
   } catch (const json::exception& e) {  // parse errors, and numbers too large for a double

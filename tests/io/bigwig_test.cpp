@@ -137,6 +137,24 @@ TEST(BigWig, AnUncommittedWriterLeavesNothing) {
   EXPECT_THROW(io::BigWigWriter(dir / "no" / "such" / "t.bw", {{"a", 20}}), Error);
 }
 
+// Written with seeks: a pipe or a terminal is refused, a file under /dev/shm is not (it once was, by
+// its "/dev/" prefix).
+TEST(BigWig, OnlyPathsThatCannotSeekAreRefused) {
+  EXPECT_THROW_MSG(io::BigWigWriter("/dev/null", {{"a", 20}}), UsageError, "written with seeks");
+  EXPECT_THROW_MSG(io::BigWigWriter("-", {{"a", 20}}), UsageError, "written with seeks");
+  std::error_code ec;
+  if (!std::filesystem::is_directory("/dev/shm", ec) || access("/dev/shm", W_OK) != 0) GTEST_SKIP() << "no /dev/shm";
+  const auto path = std::filesystem::path("/dev/shm") / ("dnacnn-bigwig-test-" + std::to_string(getpid()) + ".bw");
+  {
+    io::BigWigWriter w(path, {{"a", 20}});
+    w.add("a", 0, 5, 1.0f);
+    w.commit();
+  }
+  const bool readable = io::is_bigwig(path);
+  std::filesystem::remove(path, ec);
+  EXPECT_TRUE(readable);
+}
+
 TEST(SignalTracks, NamesFromFilesAndStrandedPairs) {
   const auto t = parse_bigwig_tracks({"x/atac.bw", "chip.plus.bw,chip.minus.bw", "procap_pos.bigWig,procap_neg.bigWig"});
   ASSERT_EQ(t.size(), 5u);

@@ -76,6 +76,10 @@ TEST(RunConfig, UnknownKeysAndBadValuesNameTheFileAndKey) {
   EXPECT_EQ(failure(dir, R"({"params": {"lr": -1}})"), std::make_pair(file + ": --lr must be a positive number", 2));
   EXPECT_EQ(failure(dir, "[1, 2"), std::make_pair(file + ": not JSON (byte 6)", 2));
   EXPECT_EQ(failure(dir, R"({"input": {"tables": {}}})"), std::make_pair(file + ": unknown key 'input.tables'", 2));
+  // A directory opens as a stream, then reading it threw ios_base::failure out of the JSON parser: an
+  // "arch" of "" named the config's own directory as the spec file (found by the run_config campaign).
+  EXPECT_EQ(failure(dir, R"({"params": {"arch": ""}})"), std::make_pair(file + ": key 'params.arch': " + dir.path().string() + "/: cannot read model spec", 2));
+  EXPECT_THROW_MSG(read_run_config(dir.path()), Error, "cannot read the --config file");
 }
 
 TEST(RunConfig, CommandLineFlagsOverrideTheirKeys) {
